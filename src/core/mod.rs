@@ -1,0 +1,18 @@
+//! The pure core: everything lanterne decides, with no browser in sight, so `cargo test`
+//! checks it natively and a fuzzer can hammer it. The browser layer (`src/browser`) only
+//! reads the page, calls in here, and applies the answer.
+
+pub mod attribution;
+pub mod channel;
+pub mod config;
+pub mod copy;
+pub mod event;
+pub mod hosts;
+pub mod html_rewrite;
+pub mod json;
+pub mod page;
+pub mod punycode;
+pub mod selection;
+pub mod text_rewrite;
+pub mod token;
+pub mod url;

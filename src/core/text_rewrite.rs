@@ -1,0 +1,234 @@
+//! Finding the site's URLs in copied plain text and giving each one the copy's token.
+
+use super::hosts::TrackedHosts;
+use super::token::ShareToken;
+use super::url::{token_insertion, Placement, UrlParts};
+
+/// Rewrites what a visitor copies: every URL of a tracked host, in `text/plain` and in the
+/// `href`s of `text/html`, gets the copy's token. Nothing else changes, and no character
+/// of the original is removed or moved (the rewrite is pure insertion), so a paste always
+/// contains everything that was selected.
+///
+/// ```
+/// use lanterne::core::{hosts::TrackedHosts, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
+/// let rewriter = CopyRewriter::new(TrackedHosts::for_page("blog.example"), "lt", Placement::Auto);
+/// let token = ShareToken::parse("cAAAAAAAAAA1").unwrap();
+/// let out = rewriter.rewrite_text("See https://blog.example/a. Or https://other.example/b.", &token);
+/// assert_eq!(out.text, "See https://blog.example/a#lt=cAAAAAAAAAA1. Or https://other.example/b.");
+/// assert_eq!(out.urls, 1);
+/// ```
+#[derive(Clone, Debug)]
+pub struct CopyRewriter {
+    pub(crate) hosts: TrackedHosts,
+    pub(crate) param: String,
+    pub(crate) placement: Placement,
+}
+
+/// The result of a rewrite: the new text and how many URLs received the token.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Rewritten {
+    /// The rewritten text (equal to the input when `urls == 0`).
+    pub text: String,
+    /// How many URLs got the token.
+    pub urls: usize,
+}
+
+impl CopyRewriter {
+    /// A rewriter for these hosts, token parameter name and placement.
+    pub fn new(hosts: TrackedHosts, param: &str, placement: Placement) -> CopyRewriter {
+        CopyRewriter { hosts, param: param.to_owned(), placement }
+    }
+
+    /// Adds `token` to every tracked URL in `text`: `http(s)://` URLs, and bare
+    /// `host/path` URLs whose host is one of the exact tracked hosts.
+    pub fn rewrite_text(&self, text: &str, token: &ShareToken) -> Rewritten {
+        let mut out = String::with_capacity(text.len() + 32);
+        let mut copied = 0;
+        let mut urls = 0;
+        for (start, end, bare) in find_urls(text, &self.hosts) {
+            let url = &text[start..end];
+            let parts = if bare { UrlParts::split_bare(url) } else { UrlParts::split(url) };
+            if !parts.host(url).is_some_and(|h| self.hosts.matches(h)) {
+                continue;
+            }
+            if let Some((at, insert)) = token_insertion(url, &self.param, self.placement) {
+                out.push_str(&text[copied..start + at]);
+                out.push_str(&insert);
+                out.push_str(token.as_str());
+                copied = start + at;
+                urls += 1;
+            }
+        }
+        out.push_str(&text[copied..]);
+        Rewritten { text: out, urls }
+    }
+
+    /// Whether an absolute `http(s)://` or scheme-relative URL points at a tracked host.
+    pub fn is_tracked_url(&self, url: &str) -> bool {
+        let lower_starts = |p: &str| url.len() >= p.len() && url.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        (lower_starts("https://") || lower_starts("http://") || url.starts_with("//"))
+            && UrlParts::split(url).host(url).is_some_and(|h| self.hosts.matches(h))
+    }
+}
+
+/// Byte ranges `(start, end, bare)` of the URLs in `text`, left to right, not overlapping.
+fn find_urls<'a>(text: &'a str, hosts: &'a TrackedHosts) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
+    let bytes = text.as_bytes();
+    let mut i = 0;
+    core::iter::from_fn(move || {
+        while i < bytes.len() {
+            let at = i;
+            i += 1;
+            let boundary = at == 0 || is_boundary_before(text, at);
+            if !boundary {
+                continue;
+            }
+            let rest = &bytes[at..];
+            let scheme_len = if starts_with_ci(rest, b"https://") {
+                8
+            } else if starts_with_ci(rest, b"http://") {
+                7
+            } else {
+                0
+            };
+            if scheme_len > 0 {
+                let end = url_end(text, at, at + scheme_len);
+                if end > at + scheme_len {
+                    i = end;
+                    return Some((at, end, false));
+                }
+                continue;
+            }
+            for host in hosts.exact_hosts() {
+                let h = host.as_bytes();
+                if starts_with_ci(rest, h) && at_path_start(&rest[h.len()..]) {
+                    let end = url_end(text, at, at + h.len());
+                    i = end;
+                    return Some((at, end, true));
+                }
+            }
+        }
+        None
+    })
+}
+
+fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {
+    hay.len() >= needle.len() && hay[..needle.len()].eq_ignore_ascii_case(needle)
+}
+
+/// After a bare host: a `/` or a `:port/`, so that a mere mention ("example.com is…")
+/// is left alone.
+fn at_path_start(rest: &[u8]) -> bool {
+    match rest.first() {
+        Some(b'/') => true,
+        Some(b':') => {
+            let digits = rest[1..].iter().take_while(|b| b.is_ascii_digit()).count();
+            digits > 0 && rest.get(1 + digits) == Some(&b'/')
+        }
+        _ => false,
+    }
+}
+
+/// A URL may start at `at` only after a non-word character (not after `@`, so an e-mail
+/// address's domain is never taken for a URL, nor after `.`, `/` or `-`, so a bare host is
+/// never found inside a longer host or path).
+fn is_boundary_before(text: &str, at: usize) -> bool {
+    if !text.is_char_boundary(at) {
+        return false;
+    }
+    match text[..at].chars().next_back() {
+        None => true,
+        Some(c) => !(c.is_alphanumeric() || matches!(c, '@' | '.' | '/' | '-' | '_' | ':' | '%' | '+' | '=' | '&' | '#' | '?')),
+    }
+}
+
+/// The end of a URL that starts at `start` and whose scheme or host ends at `from`:
+/// up to white space or a character that cannot be in a written URL, minus trailing
+/// punctuation that belongs to the sentence (GFM autolink rules, plus typographic quotes).
+fn url_end(text: &str, start: usize, from: usize) -> usize {
+    let mut end = from;
+    for (offset, c) in text[from..].char_indices() {
+        if c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' | '«' | '»' | '“' | '”' | '‘' | '’') {
+            break;
+        }
+        end = from + offset + c.len_utf8();
+    }
+    loop {
+        let url = &text[start..end];
+        let Some(last) = url.chars().next_back() else { break };
+        let trim = match last {
+            '.' | ',' | ':' | ';' | '!' | '?' | '*' | '_' | '~' | '\'' | '…' => true,
+            ')' => url.matches('(').count() < url.matches(')').count(),
+            ']' => url.matches('[').count() < url.matches(']').count(),
+            _ => false,
+        };
+        if !trim || end - last.len_utf8() <= from {
+            break;
+        }
+        end -= last.len_utf8();
+    }
+    end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn rewriter(hosts: &[&str], placement: Placement) -> CopyRewriter {
+        CopyRewriter::new(TrackedHosts::parse(hosts.iter().copied()).unwrap(), "lt", placement)
+    }
+    const T: &str = "cTOKENtoken9";
+    fn tok() -> ShareToken {
+        ShareToken::parse(T).unwrap()
+    }
+
+    #[test]
+    fn rewrites_tracked_urls_only() {
+        let r = rewriter(&["blog.example", "café.example"], Placement::Auto);
+        let cases: &[(&str, &str)] = &[
+            ("https://blog.example/a", "https://blog.example/a#lt=T"),
+            ("See https://blog.example/a.", "See https://blog.example/a#lt=T."),
+            ("(see https://blog.example/a)", "(see https://blog.example/a#lt=T)"),
+            ("https://blog.example/wiki/Foo_(bar)", "https://blog.example/wiki/Foo_(bar)#lt=T"),
+            ("Really? https://blog.example/a?!", "Really? https://blog.example/a#lt=T?!"),
+            ("«https://blog.example/a»", "«https://blog.example/a#lt=T»"),
+            ("\"https://blog.example/a\",", "\"https://blog.example/a#lt=T\","),
+            ("https://blog.example/a#intro", "https://blog.example/a?lt=T#intro"),
+            ("https://blog.example/a?x=1&y=2", "https://blog.example/a?x=1&y=2#lt=T"),
+            ("https://blog.example:8443/a", "https://blog.example:8443/a#lt=T"),
+            ("https://user:pw@blog.example/a", "https://user:pw@blog.example/a#lt=T"),
+            ("HTTPS://BLOG.EXAMPLE/A", "HTTPS://BLOG.EXAMPLE/A#lt=T"),
+            ("https://blog.example", "https://blog.example#lt=T"),
+            ("https://café.example/thé", "https://café.example/thé#lt=T"),
+            ("https://xn--caf-dma.example/x", "https://xn--caf-dma.example/x#lt=T"),
+            ("https://blog.example/100%25/%E2%82%AC/%zz/%", "https://blog.example/100%25/%E2%82%AC/%zz/%#lt=T"),
+            ("https://blog.example/a\nhttps://blog.example/b", "https://blog.example/a#lt=T\nhttps://blog.example/b#lt=T"),
+            ("blog.example/a and www.blog.example/b", "blog.example/a#lt=T and www.blog.example/b"),
+            ("blog.example:8080/a", "blog.example:8080/a#lt=T"),
+            // Untouched: other hosts, mentions, e-mail addresses, look-alikes, existing tokens.
+            ("https://other.example/a", "https://other.example/a"),
+            ("https://blog.example.evil/a", "https://blog.example.evil/a"),
+            ("https://evilblog.example/a", "https://evilblog.example/a"),
+            ("I love blog.example.", "I love blog.example."),
+            ("mail me@blog.example/x", "mail me@blog.example/x"),
+            ("https://blog.example/a#lt=xyz", "https://blog.example/a#lt=xyz"),
+            ("xhttps://blog.example/a", "xhttps://blog.example/a"),
+            ("https:// blog.example/a", "https:// blog.example/a#lt=T"),
+            ("https://", "https://"),
+            ("ftp://blog.example/a", "ftp://blog.example/a"),
+        ];
+        for (input, expected) in cases {
+            let expected = expected.replace("=T", &format!("={T}"));
+            assert_eq!(r.rewrite_text(input, &tok()).text, expected, "input {input:?}");
+        }
+    }
+
+    #[test]
+    fn query_placement_and_counts() {
+        let r = rewriter(&["blog.example"], Placement::Query);
+        let out = r.rewrite_text("https://blog.example/a https://blog.example/b?x#y", &tok());
+        assert_eq!(out.text, format!("https://blog.example/a?lt={T} https://blog.example/b?x&lt={T}#y"));
+        assert_eq!(out.urls, 2);
+        assert!(r.is_tracked_url("//blog.example/x") && !r.is_tracked_url("/x") && !r.is_tracked_url("mailto:a@blog.example"));
+    }
+}

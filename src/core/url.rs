@@ -1,0 +1,385 @@
+//! Just enough URL handling for share tokens: split a URL into its parts without
+//! normalising anything (every original byte is kept), tell its host, and add or remove
+//! the token parameter. Deliberately not a full WHATWG parser: lanterne only ever inserts
+//! text at one place, and leaves any URL it does not understand untouched.
+
+use super::token::{is_token_char, ShareToken};
+
+/// Where a token goes in a URL (SPEC §2, config `placement`).
+///
+/// ```
+/// use lanterne::core::url::Placement;
+/// assert_eq!(Placement::parse("auto"), Some(Placement::Auto));
+/// assert_eq!(Placement::parse("Fragment"), None);
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Placement {
+    /// In the fragment (`#lt=…`), or in the query (`?lt=…`) when the URL already has a
+    /// fragment, so an anchor, hash route or text fragment is never clobbered. The default.
+    Auto,
+    /// Only in the fragment; a URL that already has a non-empty fragment gets no token.
+    Fragment,
+    /// Always in the query. Servers, caches and logs then see the token.
+    Query,
+}
+
+impl Placement {
+    /// Parses a config value: `"auto"`, `"fragment"` or `"query"`.
+    pub fn parse(value: &str) -> Option<Placement> {
+        match value {
+            "auto" => Some(Placement::Auto),
+            "fragment" => Some(Placement::Fragment),
+            "query" => Some(Placement::Query),
+            _ => None,
+        }
+    }
+}
+
+/// Byte ranges of a URL's parts, as they stand in the original string.
+///
+/// ```
+/// use lanterne::core::url::UrlParts;
+/// let url = "https://user@Example.com:8080/a/b?x=1#top";
+/// let p = UrlParts::split(url);
+/// assert_eq!(p.host(url), Some("Example.com"));
+/// assert_eq!(p.path(url), "/a/b");
+/// assert_eq!(p.query(url), Some("x=1"));
+/// assert_eq!(p.fragment(url), Some("top"));
+/// ```
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct UrlParts {
+    host: Option<(usize, usize)>,
+    path: (usize, usize),
+    query: Option<(usize, usize)>,
+    fragment: Option<(usize, usize)>,
+}
+
+impl UrlParts {
+    /// Splits `url` (absolute, scheme-relative, or a bare `host/path`) without allocating.
+    pub fn split(url: &str) -> UrlParts {
+        let frag_at = url.find('#');
+        let before_frag = frag_at.unwrap_or(url.len());
+        let query_at = url[..before_frag].find('?');
+        let before_query = query_at.unwrap_or(before_frag);
+        let head = &url[..before_query];
+        // Authority starts after "scheme://" or a leading "//".
+        let authority_start = match head.find("://") {
+            Some(i) if i > 0 && is_scheme(&head[..i]) => Some(i + 3),
+            _ if head.starts_with("//") => Some(2),
+            _ => None,
+        };
+        let (host, path_start) = match authority_start {
+            Some(start) => {
+                let end = head[start..].find('/').map_or(head.len(), |i| start + i);
+                (host_range(url, start, end), end)
+            }
+            None => (None, 0),
+        };
+        UrlParts {
+            host,
+            path: (path_start, before_query),
+            query: query_at.map(|q| (q + 1, before_frag)),
+            fragment: frag_at.map(|f| (f + 1, url.len())),
+        }
+    }
+
+    /// Splits a bare `host[:port]/path` (no scheme), as found in plain text.
+    pub fn split_bare(url: &str) -> UrlParts {
+        let mut parts = UrlParts::split(url);
+        if parts.host.is_none() {
+            let end = url[..parts.path.1].find('/').unwrap_or(parts.path.1);
+            parts.host = host_range(url, 0, end);
+            parts.path.0 = end;
+        }
+        parts
+    }
+
+    /// The host as written (no userinfo, no port, IPv6 keeps its brackets).
+    pub fn host<'a>(&self, url: &'a str) -> Option<&'a str> {
+        self.host.map(|(a, b)| &url[a..b])
+    }
+    /// The path as written (may be empty).
+    pub fn path<'a>(&self, url: &'a str) -> &'a str {
+        &url[self.path.0..self.path.1]
+    }
+    /// The query without its `?`.
+    pub fn query<'a>(&self, url: &'a str) -> Option<&'a str> {
+        self.query.map(|(a, b)| &url[a..b])
+    }
+    /// The fragment without its `#`.
+    pub fn fragment<'a>(&self, url: &'a str) -> Option<&'a str> {
+        self.fragment.map(|(a, b)| &url[a..b])
+    }
+}
+
+fn is_scheme(s: &str) -> bool {
+    let b = s.as_bytes();
+    !b.is_empty()
+        && b[0].is_ascii_alphabetic()
+        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+}
+
+/// The host's range inside `url[start..end]` (an authority): after any `userinfo@`, before
+/// any `:port`.
+fn host_range(url: &str, start: usize, end: usize) -> Option<(usize, usize)> {
+    let authority = &url[start..end];
+    let host_start = authority.rfind('@').map_or(0, |i| i + 1);
+    let rest = &authority[host_start..];
+    let host_len = if rest.starts_with('[') {
+        rest.find(']').map_or(rest.len(), |i| i + 1)
+    } else {
+        rest.find(':').unwrap_or(rest.len())
+    };
+    (host_len > 0).then(|| (start + host_start, start + host_start + host_len))
+}
+
+/// A `param=value` pair found in a URL's query or fragment.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct TokenSlot<'a> {
+    /// The value after `param=` (may be anything, valid token or not).
+    pub value: &'a str,
+    /// Byte range of the whole `param=value` pair, with one adjoining separator (`&`), so
+    /// that removing it leaves a well-formed query or fragment.
+    pub range: (usize, usize),
+    /// Whether the pair is in the fragment (else in the query).
+    pub in_fragment: bool,
+}
+
+/// Finds the token parameter `param` in `url`'s fragment or query (fragment first).
+///
+/// ```
+/// use lanterne::core::url::find_token_slot;
+/// let slot = find_token_slot("https://a.example/p?x=1&lt=abc#top", "lt").unwrap();
+/// assert_eq!(slot.value, "abc");
+/// assert!(!slot.in_fragment);
+/// ```
+pub fn find_token_slot<'a>(url: &'a str, param: &str) -> Option<TokenSlot<'a>> {
+    let parts = UrlParts::split(url);
+    [(parts.fragment, true), (parts.query, false)]
+        .into_iter()
+        .find_map(|(range, in_fragment)| {
+            let (start, end) = range?;
+            find_pair(url, start, end, param).map(|(value, range)| TokenSlot { value, range, in_fragment })
+        })
+}
+
+fn find_pair<'a>(url: &'a str, start: usize, end: usize, param: &str) -> Option<(&'a str, (usize, usize))> {
+    let mut pos = start;
+    while pos <= end {
+        let pair_end = url[pos..end].find('&').map_or(end, |i| pos + i);
+        let pair = &url[pos..pair_end];
+        if let Some(value) = pair.strip_prefix(param).and_then(|rest| rest.strip_prefix('=')) {
+            // Take the `&` after the pair, or else the one before it.
+            let range = if pair_end < end {
+                (pos, pair_end + 1)
+            } else if pos > start {
+                (pos - 1, pair_end)
+            } else {
+                (pos, pair_end)
+            };
+            return Some((value, range));
+        }
+        pos = pair_end + 1;
+    }
+    None
+}
+
+/// The URL with `token` placed as `param=token`, or `None` when it must stay as it is:
+/// it already has a `param=` slot (so rewriting is idempotent and never replaces another
+/// visitor's token), or `placement` is `Fragment` and the URL has a fragment of its own.
+///
+/// ```
+/// use lanterne::core::{token::ShareToken, url::{with_token, Placement}};
+/// let t = ShareToken::parse("cAAAAAAAAAAA").unwrap();
+/// assert_eq!(with_token("https://a.example/p", &t, "lt", Placement::Auto).unwrap(),
+///            "https://a.example/p#lt=cAAAAAAAAAAA");
+/// assert_eq!(with_token("https://a.example/p?x=1#top", &t, "lt", Placement::Auto).unwrap(),
+///            "https://a.example/p?x=1&lt=cAAAAAAAAAAA#top");
+/// ```
+pub fn with_token(url: &str, token: &ShareToken, param: &str, placement: Placement) -> Option<String> {
+    let (at, insert) = token_insertion(url, param, placement)?;
+    let mut out = String::with_capacity(url.len() + insert.len() + TOKEN_INSERT_EXTRA);
+    out.push_str(&url[..at]);
+    out.push_str(&insert);
+    out.push_str(token.as_str());
+    out.push_str(&url[at..]);
+    Some(out)
+}
+
+const TOKEN_INSERT_EXTRA: usize = 16;
+
+/// Where the token goes in `url` and the text (`#lt=`, `?lt=`, `&lt=`) that precedes it.
+/// The token itself is inserted right after that text. Pure insertion: no byte of `url`
+/// is removed or moved.
+pub fn token_insertion(url: &str, param: &str, placement: Placement) -> Option<(usize, String)> {
+    if find_token_slot(url, param).is_some() {
+        return None;
+    }
+    let parts = UrlParts::split(url);
+    let has_fragment = parts.fragment(url).is_some_and(|f| !f.is_empty());
+    let use_query = match placement {
+        Placement::Query => true,
+        Placement::Auto => has_fragment,
+        Placement::Fragment if has_fragment => return None,
+        Placement::Fragment => false,
+    };
+    let mut insert = String::with_capacity(param.len() + 2);
+    let at = if use_query {
+        match parts.query {
+            Some((start, end)) => {
+                if end > start && !url[..end].ends_with('&') {
+                    insert.push('&');
+                }
+                end
+            }
+            None => {
+                insert.push('?');
+                parts.path.1
+            }
+        }
+    } else {
+        match parts.fragment {
+            // An empty fragment ("page#"): write into it rather than adding a second '#'.
+            Some((start, _)) => start,
+            None => {
+                insert.push('#');
+                url.len()
+            }
+        }
+    };
+    insert.push_str(param);
+    insert.push('=');
+    Some((at, insert))
+}
+
+/// `url` without its `param=` slot (and without the `?`/`#` left empty by removing it),
+/// plus the value that was there. Returns the URL unchanged and `None` when there is no slot.
+///
+/// ```
+/// use lanterne::core::url::without_token;
+/// assert_eq!(without_token("https://a.example/p#lt=x", "lt"), ("https://a.example/p".into(), Some("x".into())));
+/// assert_eq!(without_token("https://a.example/p?a=1&lt=x#top", "lt").0, "https://a.example/p?a=1#top");
+/// assert_eq!(without_token("https://a.example/p?lt=x#top", "lt").0, "https://a.example/p#top");
+/// ```
+pub fn without_token(url: &str, param: &str) -> (String, Option<String>) {
+    let Some(slot) = find_token_slot(url, param) else {
+        return (url.to_owned(), None);
+    };
+    let (mut start, end) = slot.range;
+    let value = slot.value.to_owned();
+    // When the pair was the whole query or fragment, drop its '?' or '#' too.
+    let marker = if slot.in_fragment { b'#' } else { b'?' };
+    let rest_empty = end == url.len() || matches!(url.as_bytes()[end], b'#');
+    if start > 0 && url.as_bytes()[start - 1] == marker && rest_empty {
+        start -= 1;
+    }
+    let mut out = String::with_capacity(url.len());
+    out.push_str(&url[..start]);
+    out.push_str(&url[end..]);
+    (out, Some(value))
+}
+
+/// Whether a parameter name is acceptable for the token (config `param`): 1 to 32 of
+/// `[A-Za-z0-9_-]`, so it never needs encoding and cannot contain `=`, `&` or `#`.
+///
+/// ```
+/// use lanterne::core::url::is_valid_param;
+/// assert!(is_valid_param("lt"));
+/// assert!(!is_valid_param("l t"));
+/// ```
+pub fn is_valid_param(param: &str) -> bool {
+    (1..=32).contains(&param.len()) && param.bytes().all(is_token_char)
+}
+
+/// Whether an ASCII host (already through [`host_to_ascii`](super::punycode::host_to_ascii))
+/// is a plausible host name or IP literal: letters, digits, `-`, `.`, or a bracketed IPv6.
+pub fn is_plausible_host(host: &str) -> bool {
+    if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
+        return !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+    }
+    !host.is_empty()
+        && host.len() <= 253
+        && host.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn t() -> ShareToken {
+        ShareToken::parse("cTOKENtoken9").unwrap()
+    }
+
+    #[test]
+    fn splits_all_shapes() {
+        for (url, host, path, query, fragment) in [
+            ("https://a.example", Some("a.example"), "", None, None),
+            ("https://a.example/", Some("a.example"), "/", None, None),
+            ("HTTPS://A.example:443/x?", Some("A.example"), "/x", Some(""), None),
+            ("https://u:p@a.example:8080/x?y#z", Some("a.example"), "/x", Some("y"), Some("z")),
+            ("http://[::1]:8080/x", Some("[::1]"), "/x", None, None),
+            ("//cdn.example/x", Some("cdn.example"), "/x", None, None),
+            ("https://a.example?q=1", Some("a.example"), "", Some("q=1"), None),
+            ("https://a.example#f?g", Some("a.example"), "", None, Some("f?g")),
+            ("https://a.example/p%23q", Some("a.example"), "/p%23q", None, None),
+            ("/relative/path?x", None, "/relative/path", Some("x"), None),
+            ("mailto:me@a.example", None, "mailto:me@a.example", None, None),
+        ] {
+            let p = UrlParts::split(url);
+            assert_eq!((p.host(url), p.path(url), p.query(url), p.fragment(url)), (host, path, query, fragment), "{url}");
+        }
+        let bare = "a.example:8080/x?y";
+        let p = UrlParts::split_bare(bare);
+        assert_eq!((p.host(bare), p.path(bare), p.query(bare)), (Some("a.example"), "/x", Some("y")));
+    }
+
+    #[test]
+    fn placement_rules() {
+        let cases = [
+            ("https://a.example/p", Placement::Auto, Some("https://a.example/p#lt=cTOKENtoken9")),
+            ("https://a.example", Placement::Auto, Some("https://a.example#lt=cTOKENtoken9")),
+            ("https://a.example/p#", Placement::Auto, Some("https://a.example/p#lt=cTOKENtoken9")),
+            ("https://a.example/p#sec", Placement::Auto, Some("https://a.example/p?lt=cTOKENtoken9#sec")),
+            ("https://a.example/p?a=1#sec", Placement::Auto, Some("https://a.example/p?a=1&lt=cTOKENtoken9#sec")),
+            ("https://a.example/p?a=1&#sec", Placement::Auto, Some("https://a.example/p?a=1&lt=cTOKENtoken9#sec")),
+            ("https://a.example/p?#sec", Placement::Auto, Some("https://a.example/p?lt=cTOKENtoken9#sec")),
+            ("https://a.example/#/route/1", Placement::Auto, Some("https://a.example/?lt=cTOKENtoken9#/route/1")),
+            ("https://a.example/p#:~:text=hello", Placement::Auto, Some("https://a.example/p?lt=cTOKENtoken9#:~:text=hello")),
+            ("https://a.example/p", Placement::Query, Some("https://a.example/p?lt=cTOKENtoken9")),
+            ("https://a.example/p?a=1", Placement::Query, Some("https://a.example/p?a=1&lt=cTOKENtoken9")),
+            ("https://a.example/p", Placement::Fragment, Some("https://a.example/p#lt=cTOKENtoken9")),
+            ("https://a.example/p#sec", Placement::Fragment, None),
+            ("https://a.example/p#lt=other", Placement::Auto, None),
+            ("https://a.example/p?lt=x#sec", Placement::Auto, None),
+        ];
+        for (url, placement, expected) in cases {
+            assert_eq!(with_token(url, &t(), "lt", placement).as_deref(), expected, "{url} {placement:?}");
+        }
+        // A parameter that merely ends in "lt" is not the slot.
+        assert_eq!(with_token("https://a.example/p?salt=1", &t(), "lt", Placement::Query).as_deref(),
+                   Some("https://a.example/p?salt=1&lt=cTOKENtoken9"));
+        assert_eq!(with_token("https://a.example/p", &t(), "ref", Placement::Auto).as_deref(),
+                   Some("https://a.example/p#ref=cTOKENtoken9"));
+    }
+
+    #[test]
+    fn removal_restores_the_original() {
+        for url in ["https://a.example/p", "https://a.example/p?a=1", "https://a.example/p#sec",
+            "https://a.example/p?a=1#sec", "https://a.example/p?a=1&b=2#x"] {
+            for placement in [Placement::Auto, Placement::Query, Placement::Fragment] {
+                if let Some(with) = with_token(url, &t(), "lt", placement) {
+                    assert_eq!(without_token(&with, "lt"), (url.to_owned(), Some("cTOKENtoken9".into())), "{with}");
+                }
+            }
+        }
+        assert_eq!(without_token("https://a.example/p?lt=1&a=2", "lt").0, "https://a.example/p?a=2");
+        assert_eq!(without_token("https://a.example/p#a=1&lt=2", "lt").0, "https://a.example/p#a=1");
+    }
+
+    #[test]
+    fn params_and_hosts() {
+        assert!(is_valid_param("lt") && is_valid_param("share_id") && !is_valid_param("") && !is_valid_param("a=b"));
+        assert!(is_plausible_host("a.example") && is_plausible_host("[::1]") && is_plausible_host("127.0.0.1"));
+        assert!(!is_plausible_host("a..example") && !is_plausible_host("a example") && !is_plausible_host(""));
+    }
+}
