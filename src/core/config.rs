@@ -123,7 +123,12 @@ impl Config {
         field.push_str(key);
         if !OPTIONS.iter().any(|o| o.0 == key) {
             let mut problem = String::from("is not a lanterne option (known: ");
-            problem.push_str(&Config::keys().collect::<Vec<_>>().join(", "));
+            for (i, key) in Config::keys().enumerate() {
+                if i > 0 {
+                    problem.push_str(", ");
+                }
+                problem.push_str(key);
+            }
             problem.push(')');
             return Err(ConfigError { field, problem });
         }
@@ -137,14 +142,14 @@ impl Config {
         let Some(&(key, attr, kind)) = OPTIONS.iter().find(|o| o.1 == attribute) else { return Ok(false) };
         let value = match kind {
             Kind::Text => ConfigValue::Text(raw.to_owned()),
-            Kind::Bool => match raw.trim() {
+            Kind::Bool => match raw.trim_matches(crate::core::chars::is_space) {
                 "" | "true" => ConfigValue::Bool(true),
                 "false" => ConfigValue::Bool(false),
                 _ => ConfigValue::Text(raw.to_owned()),
             },
-            Kind::Count => match raw.trim().parse::<f64>() {
-                Ok(n) => ConfigValue::Number(n),
-                Err(_) => ConfigValue::Text(raw.to_owned()),
+            Kind::Count => match parse_count(raw.trim_matches(crate::core::chars::is_space)) {
+                Some(n) => ConfigValue::Number(n as f64),
+                None => ConfigValue::Text(raw.to_owned()),
             },
             Kind::List => ConfigValue::List(raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()),
         };
@@ -182,7 +187,7 @@ impl Config {
         }
         match (key, value) {
             ("endpoint", ConfigValue::Text(s)) => {
-                if s.trim().is_empty() || s.chars().any(char::is_whitespace) {
+                if s.trim_matches(crate::core::chars::is_space).is_empty() || s.chars().any(super::chars::is_space) {
                     return fail("a URL such as \"/collect\" or \"https://stats.example/collect\"", &ConfigValue::Text(s));
                 }
                 self.endpoint = s;
@@ -219,13 +224,13 @@ impl Config {
             ("attribution", ConfigValue::Bool(b)) => self.attribution = b,
             ("attributionMinWords", ConfigValue::Number(n)) => self.attribution_min_words = n as u32,
             ("attributionText", ConfigValue::Text(s)) => {
-                if s.trim().is_empty() || s.chars().count() > 200 {
+                if s.trim_matches(crate::core::chars::is_space).is_empty() || s.chars().count() > 200 {
                     return fail("a non-empty label of at most 200 characters, such as \"Read more:\"", &ConfigValue::Text(s));
                 }
                 self.attribution_text = Some(s);
             }
             ("ignoreSelector", ConfigValue::Text(s)) => {
-                if s.trim().is_empty() {
+                if s.trim_matches(crate::core::chars::is_space).is_empty() {
                     return fail("a CSS selector such as \".no-track\"", &ConfigValue::Text(s));
                 }
                 self.ignore_selector = Some(s);
@@ -237,6 +242,14 @@ impl Config {
     }
 }
 
+/// A whole number written in decimal digits only (no sign, no exponent), up to 10^15.
+fn parse_count(raw: &str) -> Option<u64> {
+    if raw.is_empty() || raw.len() > 15 || !raw.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    Some(raw.bytes().fold(0u64, |n, b| n * 10 + u64::from(b - b'0')))
+}
+
 fn describe(value: &ConfigValue) -> String {
     let mut out = String::new();
     match value {
@@ -245,10 +258,18 @@ fn describe(value: &ConfigValue) -> String {
             super::json::push_str(&mut out, &short);
         }
         ConfigValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
-        ConfigValue::Number(n) => out.push_str(&n.to_string()),
+        // Integers are written exactly; other numbers only described, which keeps float
+        // formatting (kilobytes of wasm) out of the build.
+        ConfigValue::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+            if *n < 0.0 {
+                out.push('-');
+            }
+            super::json::push_u64(&mut out, n.abs() as u64);
+        }
+        ConfigValue::Number(_) => out.push_str("a fractional or non-finite number"),
         ConfigValue::List(l) => {
             out.push_str("an array of ");
-            out.push_str(&l.len().to_string());
+            super::json::push_u64(&mut out, l.len() as u64);
         }
         ConfigValue::Other(what) => out.push_str(what),
     }
@@ -272,6 +293,10 @@ mod tests {
         assert!(err("param", ConfigValue::Text("a&b".into())).contains("config.param must be 1 to 32"));
         assert!(err("addressBar", ConfigValue::Text("no".into())).contains("config.addressBar must be true or false (got \"no\")"));
         assert!(err("maxChars", ConfigValue::Number(0.5)).contains("config.maxChars must be a whole number"));
+        assert!(err("maxChars", ConfigValue::Number(-3.0)).ends_with("(got -3)"));
+        assert!(err("maxChars", ConfigValue::Number(0.5)).ends_with("(got a fractional or non-finite number)"));
+        assert_eq!(parse_count("120"), Some(120));
+        assert_eq!(parse_count("1e3"), None);
         assert!(err("trackedHosts", ConfigValue::List(vec!["ok.example".into(), "bad host".into()])).contains("(got \"bad host\")"));
         assert!(err("trackedHosts", ConfigValue::Text("a.example".into())).contains("must be an array of strings"));
         assert!(err("excludePaths", ConfigValue::List(vec!["admin".into()])).contains("config.excludePaths must be paths"));

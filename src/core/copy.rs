@@ -79,7 +79,7 @@ impl CopyPolicy {
         if chars > self.max_chars {
             return CopyDecision::Skip(SkipReason::TooLarge);
         }
-        if plain.trim().is_empty() {
+        if plain.trim_matches(crate::core::chars::is_space).is_empty() {
             return CopyDecision::Skip(SkipReason::Empty);
         }
         if looks_like_email(plain) || looks_like_phone(plain) {

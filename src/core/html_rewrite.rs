@@ -24,7 +24,7 @@ impl CopyRewriter {
         let mut urls = 0;
         for (start, end) in link_hrefs(html) {
             let (url, map) = decode_attribute(&html[start..end]);
-            if !self.is_tracked_url(url.trim()) || url.trim().len() != url.len() {
+            if !self.is_tracked_url(url.trim_matches(crate::core::chars::is_space)) || url.trim_matches(crate::core::chars::is_space).len() != url.len() {
                 continue;
             }
             if let Some((at, insert)) = token_insertion(&url, &self.param, self.placement) {

@@ -4,6 +4,7 @@
 
 pub mod attribution;
 pub mod channel;
+pub mod chars;
 pub mod config;
 pub mod copy;
 pub mod event;

@@ -1,8 +1,9 @@
 //! RFC 3492 punycode encoding, just enough to compare an internationalised host written in
 //! Unicode (`café.example`, as people type and paste it) with its ASCII form
 //! (`xn--caf-dma.example`, as `location.hostname` reports it). No Unicode normalisation
-//! tables: hosts are lower-cased, which covers what people type; anything exotic simply
-//! does not match, and a URL that does not match is left untouched.
+//! tables: hosts are lower-cased for the scripts in [`to_lower`](super::chars::to_lower),
+//! which covers what people type; anything exotic simply does not match, and a URL that
+//! does not match is left untouched.
 
 const BASE: u32 = 36;
 const T_MIN: u32 = 1;
@@ -94,7 +95,8 @@ pub fn host_to_ascii(host: &str) -> Option<String> {
             out.push_str(&label.to_ascii_lowercase());
         } else {
             out.push_str("xn--");
-            out.push_str(&encode_label(&label.to_lowercase())?);
+            let lower: String = label.chars().map(super::chars::to_lower).collect();
+            out.push_str(&encode_label(&lower)?);
         }
     }
     Some(out)

@@ -10,14 +10,14 @@
 /// assert!(!looks_like_email("write to ana@blog.example today"));
 /// ```
 pub fn looks_like_email(selection: &str) -> bool {
-    let s = selection.trim();
+    let s = selection.trim_matches(crate::core::chars::is_space);
     let s = s.strip_prefix("mailto:").unwrap_or(s);
     let Some((local, domain)) = s.split_once('@') else { return false };
     !local.is_empty()
         && domain.contains('.')
         && !domain.starts_with('.')
         && !domain.ends_with('.')
-        && !s.chars().any(|c| c.is_whitespace() || matches!(c, '<' | '>' | '/'))
+        && !s.chars().any(|c| super::chars::is_space(c) || matches!(c, '<' | '>' | '/'))
         && !domain.contains('@')
 }
 
@@ -30,7 +30,7 @@ pub fn looks_like_email(selection: &str) -> bool {
 /// assert!(!looks_like_phone("2026"));
 /// ```
 pub fn looks_like_phone(selection: &str) -> bool {
-    let s = selection.trim();
+    let s = selection.trim_matches(crate::core::chars::is_space);
     let s = s.strip_prefix("tel:").unwrap_or(s);
     let digits = s.bytes().filter(u8::is_ascii_digit).count();
     (6..=20).contains(&digits)
@@ -50,7 +50,7 @@ pub fn count_words(selection: &str, limit: usize) -> usize {
     let mut words = 0;
     let mut in_word = false;
     for c in selection.chars() {
-        let word_char = c.is_alphanumeric();
+        let word_char = super::chars::is_word(c);
         if word_char && !in_word {
             words += 1;
             if words >= limit {

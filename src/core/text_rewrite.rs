@@ -138,7 +138,7 @@ fn is_boundary_before(text: &str, at: usize) -> bool {
     }
     match text[..at].chars().next_back() {
         None => true,
-        Some(c) => !(c.is_alphanumeric() || matches!(c, '@' | '.' | '/' | '-' | '_' | ':' | '%' | '+' | '=' | '&' | '#' | '?')),
+        Some(c) => !(super::chars::is_word(c) || matches!(c, '@' | '.' | '/' | '-' | '_' | ':' | '%' | '+' | '=' | '&' | '#' | '?')),
     }
 }
 
@@ -148,7 +148,7 @@ fn is_boundary_before(text: &str, at: usize) -> bool {
 fn url_end(text: &str, start: usize, from: usize) -> usize {
     let mut end = from;
     for (offset, c) in text[from..].char_indices() {
-        if c.is_whitespace() || c.is_control() || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' | '«' | '»' | '“' | '”' | '‘' | '’') {
+        if super::chars::is_space(c) || c.is_control() || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' | '«' | '»' | '“' | '”' | '‘' | '’') {
             break;
         }
         end = from + offset + c.len_utf8();

@@ -1,0 +1,35 @@
+#!/usr/bin/env bash
+# Builds the npm package into pkg/: the wasm (size-optimised, wasm-opt -Oz) and its
+# wasm-bindgen glue as lanterne_core*, plus the hand-written entry points from js/.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+
+wasm-pack --quiet build --release --target web --out-dir pkg --out-name lanterne_core --no-pack . >/dev/null
+rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
+# The generated glue is readable but heavy with comments: ship it minified (4 KB less).
+node_modules/.bin/esbuild pkg/lanterne_core.js --minify --format=esm --log-level=warning --outfile=pkg/lanterne_core.min.js
+mv pkg/lanterne_core.min.js pkg/lanterne_core.js
+cp js/lanterne.js js/lanterne.classic.js js/lanterne.d.ts pkg/
+cp README.md pkg/ 2>/dev/null || true
+node - <<'JS'
+const fs = require("fs");
+const cargo = fs.readFileSync("Cargo.toml", "utf8");
+const version = /\nversion = "([^"]+)"/.exec(cargo)[1];
+const pkg = {
+  name: "lanterne",
+  version,
+  description: "Dark-social share tracking: copy tracking, share tokens, click-backs and reporting, in a few KB of WebAssembly.",
+  license: "MIT OR Apache-2.0",
+  type: "module",
+  main: "lanterne.js",
+  module: "lanterne.js",
+  types: "lanterne.d.ts",
+  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js" },
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core.js", "lanterne_core_bg.wasm", "README.md"],
+  sideEffects: ["./lanterne.js", "./lanterne.classic.js"],
+  keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
+};
+fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");
+JS
+echo "pkg/ built: $(ls pkg | tr '\n' ' ')"
