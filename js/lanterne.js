@@ -39,7 +39,9 @@ if (script) {
   // A rejected auto-start is reported on the console with the field that is wrong; the
   // page itself is never affected.
   startFromElement(script).then(
-    (tracker) => script.dispatchEvent(new CustomEvent("lanterne:ready", { detail: tracker })),
+    // Bubbles to the document, so a page can reach the auto-started tracker:
+    // document.addEventListener("lanterne:ready", (e) => e.detail.flush())
+    (tracker) => script.dispatchEvent(new CustomEvent("lanterne:ready", { detail: tracker, bubbles: true })),
     (error) => console.error(error),
   );
 }

@@ -5,7 +5,10 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-wasm-pack --quiet build --release --target web --out-dir pkg --out-name lanterne_core --no-pack . >/dev/null
+# wasm-pack runs the first wasm-opt on PATH. Debian's binaryen 108 mis-optimises
+# wasm-bindgen's externref table (it exports the funcref table in its place, and the
+# module fails to start), so use binaryen from npm (version pinned in package.json).
+PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target web --out-dir pkg --out-name lanterne_core --no-pack . >/dev/null
 rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
 # The generated glue is readable but heavy with comments: ship it minified (4 KB less).
 node_modules/.bin/esbuild pkg/lanterne_core.js --minify --format=esm --log-level=warning --outfile=pkg/lanterne_core.min.js

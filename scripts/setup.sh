@@ -15,7 +15,6 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
-command -v wasm-opt >/dev/null || need_apt+=(binaryen)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -39,8 +38,9 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install -q wasm-pack
 fi
 
-if [ -f tests/e2e/package.json ] && { [ ! -d tests/e2e/node_modules ] || [ tests/e2e/package-lock.json -nt tests/e2e/node_modules/.package-lock.json ]; }; then
-  say "npm ci (tests/e2e)"
-  (cd tests/e2e && npm ci --no-audit --no-fund --loglevel=error)
+# npm packages: esbuild (minifies the glue), binaryen (wasm-opt), playwright-core, ajv.
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  say "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
 fi
-say "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), $(wasm-opt --version | head -1), $(chromium --version)"
+say "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(node_modules/.bin/wasm-opt --version | head -1), $(chromium --version 2>/dev/null)"

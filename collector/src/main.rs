@@ -1,1 +1,94 @@
-fn main() {}
+//! `lanterne-collector`: receives lanterne events, validates, dedupes and stores them.
+
+use clap::Parser;
+use lanterne_collector::http::{router, Origins, Settings};
+use lanterne_collector::store::Store;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The embedded default endpoint for lanterne: POST /collect, GET /api/events, and static
+/// folders for a site (the demo) and the built package.
+#[derive(Parser, Debug)]
+#[command(name = "lanterne-collector", version)]
+struct Args {
+    /// Address to listen on (port 0 picks a free port; the chosen address is printed).
+    #[arg(long, default_value = "127.0.0.1:8080")]
+    addr: String,
+    /// SQLite database file (created if missing).
+    #[arg(long, default_value = "lanterne.db")]
+    db: PathBuf,
+    /// A cross-origin page allowed to send events, e.g. https://blog.example; repeatable;
+    /// '*' allows any. Same-origin pages are always allowed.
+    #[arg(long = "origin")]
+    origins: Vec<String>,
+    /// Serve a folder: DIR at /, or PREFIX=DIR (e.g. /pkg=pkg); repeatable.
+    #[arg(long = "static")]
+    statics: Vec<String>,
+    /// Content-Security-Policy header for static files.
+    #[arg(long)]
+    csp: Option<String>,
+    /// Largest request body in bytes (413 above).
+    #[arg(long, default_value_t = 1 << 20)]
+    body_limit: usize,
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    if let Err(message) = run(args).await {
+        eprintln!("lanterne-collector: {message}");
+        std::process::exit(1);
+    }
+}
+
+async fn run(args: Args) -> Result<(), String> {
+    let origins = if args.origins.iter().any(|o| o == "*") {
+        Origins::Any
+    } else {
+        for origin in &args.origins {
+            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+                return Err(format!("--origin {origin}: expected an origin such as https://blog.example (scheme, host, optional port, no path)"));
+            }
+        }
+        Origins::List(args.origins.clone())
+    };
+    let mut statics = Vec::new();
+    for spec in &args.statics {
+        let (prefix, dir) = match spec.split_once('=') {
+            Some((prefix, dir)) => (prefix.trim_end_matches('/').to_owned(), dir),
+            None => ("/".to_owned(), spec.as_str()),
+        };
+        let prefix = if prefix.is_empty() { "/".to_owned() } else { prefix };
+        if !prefix.starts_with('/') {
+            return Err(format!("--static {spec}: the prefix must start with /"));
+        }
+        if !std::path::Path::new(dir).is_dir() {
+            return Err(format!("--static {spec}: {dir} is not a folder"));
+        }
+        statics.push((prefix, PathBuf::from(dir)));
+    }
+    let store = Store::open(&args.db).map_err(|e| format!("cannot open database {}: {e}", args.db.display()))?;
+    let app = router(Arc::new(store), Settings { origins, body_limit: args.body_limit, statics, csp: args.csp });
+    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    println!("lanterne-collector listening on http://{addr} (database {})", args.db.display());
+    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
+    println!("lanterne-collector stopped");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
+async fn shutdown() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let term = async {
+        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            signal.recv().await;
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}

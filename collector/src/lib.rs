@@ -1,0 +1,9 @@
+//! `lanterne-collector`: the embedded default endpoint for lanterne (SPEC §8).
+//!
+//! It validates events against the project's JSON Schema (`schema/event.schema.json`),
+//! dedupes them on `id`, and answers `2xx` only once they are committed to SQLite, so a
+//! client may forget an event as soon as it sees the answer.
+
+pub mod http;
+pub mod store;
+pub mod validate;

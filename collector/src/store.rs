@@ -1,0 +1,165 @@
+//! Durable storage of events in SQLite (WAL, `synchronous=FULL`): a batch is one
+//! transaction, and `insert_batch` returns only after it is committed.
+
+use rusqlite::{params, Connection, OptionalExtension};
+use serde_json::Value;
+use std::path::Path;
+use std::sync::Mutex;
+use std::time::{SystemTime, UNIX_EPOCH};
+
+/// The event store.
+///
+/// ```
+/// let store = lanterne_collector::store::Store::open_in_memory().unwrap();
+/// assert_eq!(store.count().unwrap(), 0);
+/// ```
+pub struct Store {
+    db: Mutex<Connection>,
+}
+
+/// What happened to a batch.
+#[derive(Debug, PartialEq, Eq, serde::Serialize)]
+pub struct Stored {
+    /// Events newly stored.
+    pub stored: usize,
+    /// Events whose `id` was already stored (ignored: delivery is at-least-once).
+    pub duplicates: usize,
+}
+
+const SCHEMA: &str = "
+CREATE TABLE IF NOT EXISTS events (
+    seq         INTEGER PRIMARY KEY AUTOINCREMENT,
+    id          TEXT    NOT NULL UNIQUE,
+    type        TEXT    NOT NULL,
+    channel     TEXT    NOT NULL,
+    token       TEXT    NOT NULL,
+    parent      TEXT,
+    url         TEXT    NOT NULL,
+    title       TEXT    NOT NULL,
+    ts          INTEGER NOT NULL,
+    referrer    TEXT,
+    chars       INTEGER,
+    received_at INTEGER NOT NULL,
+    body        TEXT    NOT NULL
+);
+CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
+CREATE INDEX IF NOT EXISTS events_token ON events(token);
+CREATE INDEX IF NOT EXISTS events_parent ON events(parent);
+";
+
+impl Store {
+    /// Opens (creating if needed) the database file.
+    pub fn open(path: &Path) -> rusqlite::Result<Store> {
+        let db = Connection::open(path)?;
+        db.pragma_update(None, "journal_mode", "WAL")?;
+        // FULL: a commit is on disk before we acknowledge, even across a power cut.
+        db.pragma_update(None, "synchronous", "FULL")?;
+        db.busy_timeout(std::time::Duration::from_secs(5))?;
+        Store::init(db)
+    }
+
+    /// A throw-away in-memory store, for tests.
+    pub fn open_in_memory() -> rusqlite::Result<Store> {
+        Store::init(Connection::open_in_memory()?)
+    }
+
+    fn init(db: Connection) -> rusqlite::Result<Store> {
+        db.execute_batch(SCHEMA)?;
+        Ok(Store { db: Mutex::new(db) })
+    }
+
+    fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
+        // A panic while holding the lock cannot leave SQLite inconsistent: keep going.
+        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+
+    /// Stores validated events in one transaction, ignoring ids already stored.
+    pub fn insert_batch(&self, events: &[Value]) -> rusqlite::Result<Stored> {
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let mut db = self.lock();
+        let tx = db.transaction()?;
+        let mut stored = 0;
+        {
+            let mut insert = tx.prepare_cached(
+                "INSERT OR IGNORE INTO events (id, type, channel, token, parent, url, title, ts, referrer, chars, received_at, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+            )?;
+            for event in events {
+                let text = |key: &str| event.get(key).and_then(Value::as_str);
+                stored += insert.execute(params![
+                    text("id"),
+                    text("type"),
+                    text("channel"),
+                    text("token"),
+                    text("parent"),
+                    text("url"),
+                    text("title"),
+                    event.get("ts").and_then(Value::as_i64),
+                    text("referrer"),
+                    event.get("chars").and_then(Value::as_i64),
+                    now,
+                    event.to_string(),
+                ])?;
+            }
+        }
+        tx.commit()?;
+        Ok(Stored { stored, duplicates: events.len() - stored })
+    }
+
+    /// The newest `limit` events, newest first, as they were received.
+    pub fn recent(&self, limit: usize) -> rusqlite::Result<Vec<Value>> {
+        let db = self.lock();
+        let mut query = db.prepare_cached("SELECT body FROM events ORDER BY seq DESC LIMIT ?1")?;
+        let rows = query.query_map([limit as i64], |row| row.get::<_, String>(0))?;
+        rows.map(|body| body.map(|b| serde_json::from_str(&b).unwrap_or(Value::Null))).collect()
+    }
+
+    /// How many events are stored.
+    pub fn count(&self) -> rusqlite::Result<u64> {
+        self.lock().query_row("SELECT COUNT(*) FROM events", [], |row| row.get::<_, i64>(0)).map(|n| n as u64)
+    }
+
+    /// The stored event with this id, if any.
+    pub fn get(&self, id: &str) -> rusqlite::Result<Option<Value>> {
+        let db = self.lock();
+        db.query_row("SELECT body FROM events WHERE id = ?1", [id], |row| row.get::<_, String>(0))
+            .optional()
+            .map(|body| body.and_then(|b| serde_json::from_str(&b).ok()))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn event(id: &str) -> Value {
+        json!({"v":1,"id":id,"type":"share","channel":"whatsapp","token":"wAbCdEfGhIj9","parent":null,
+               "url":"https://blog.example/a","title":"A","ts":1_763_700_000_000u64})
+    }
+
+    #[test]
+    fn dedupes_on_id_and_keeps_order() {
+        let store = Store::open_in_memory().unwrap();
+        let a = "0f8fad5b-d9cb-469f-a165-70867728950a";
+        let b = "0f8fad5b-d9cb-469f-a165-70867728950b";
+        assert_eq!(store.insert_batch(&[event(a), event(b)]).unwrap(), Stored { stored: 2, duplicates: 0 });
+        assert_eq!(store.insert_batch(&[event(a), event(b)]).unwrap(), Stored { stored: 0, duplicates: 2 });
+        assert_eq!(store.count().unwrap(), 2);
+        let recent = store.recent(10).unwrap();
+        assert_eq!(recent[0]["id"], b);
+        assert_eq!(store.get(a).unwrap().unwrap()["channel"], "whatsapp");
+        assert!(store.get("nope").unwrap().is_none());
+    }
+
+    #[test]
+    fn survives_reopen() {
+        let dir = std::env::temp_dir().join(format!("lanterne-store-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("events.db");
+        let _ = std::fs::remove_file(&path);
+        Store::open(&path).unwrap().insert_batch(&[event("0f8fad5b-d9cb-469f-a165-70867728950c")]).unwrap();
+        assert_eq!(Store::open(&path).unwrap().count().unwrap(), 1);
+        std::fs::remove_dir_all(&dir).unwrap();
+    }
+}

@@ -1,0 +1,136 @@
+//! Validation of incoming events against the project's event JSON Schema.
+
+use serde_json::Value;
+
+/// The schema every event must satisfy; the same file the browser tests check against.
+pub const EVENT_SCHEMA: &str = include_str!("../../schema/event.schema.json");
+
+/// Most events accepted in one request.
+pub const MAX_BATCH: usize = 1000;
+
+/// Checks events against [`EVENT_SCHEMA`].
+///
+/// ```
+/// let validator = lanterne_collector::validate::EventValidator::new();
+/// let errors = validator.check(&serde_json::json!({"v": 1})).unwrap_err();
+/// assert!(errors.contains("required"), "{errors}");
+/// ```
+pub struct EventValidator {
+    schema: jsonschema::Validator,
+}
+
+impl Default for EventValidator {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl EventValidator {
+    /// Compiles the embedded schema (a bug in it is a build-time mistake: tests catch it).
+    pub fn new() -> EventValidator {
+        let schema: Value = serde_json::from_str(EVENT_SCHEMA).expect("schema/event.schema.json is valid JSON");
+        let schema = jsonschema::validator_for(&schema).expect("schema/event.schema.json is a valid JSON Schema");
+        EventValidator { schema }
+    }
+
+    /// `Ok` for a valid event, else the problems, as `path: message` joined by `; ` (at
+    /// most five, so a huge bad event gets a readable answer).
+    pub fn check(&self, event: &Value) -> Result<(), String> {
+        let mut problems = Vec::new();
+        for error in self.schema.iter_errors(event).take(5) {
+            let path = error.instance_path().to_string();
+            let path = if path.is_empty() { "(event)".to_owned() } else { path };
+            let mut message = error.to_string();
+            if message.len() > 200 {
+                let mut cut = 200;
+                while !message.is_char_boundary(cut) {
+                    cut -= 1;
+                }
+                message.truncate(cut);
+                message.push('…');
+            }
+            problems.push(format!("{path}: {message}"));
+        }
+        if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+    }
+
+    /// Parses a request body: one event or an array of them, each valid. The error names
+    /// the first bad event by index.
+    pub fn parse_batch(&self, body: &[u8]) -> Result<Vec<Value>, String> {
+        let value: Value = serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))?;
+        let events = match value {
+            Value::Array(events) => events,
+            event @ Value::Object(_) => vec![event],
+            other => return Err(format!("body must be an event object or an array of events, not {}", kind(&other))),
+        };
+        if events.is_empty() {
+            return Err("body is an empty array: send at least one event".into());
+        }
+        if events.len() > MAX_BATCH {
+            return Err(format!("{} events in one request; at most {MAX_BATCH}", events.len()));
+        }
+        for (i, event) in events.iter().enumerate() {
+            self.check(event).map_err(|problems| format!("event {i}: {problems}"))?;
+        }
+        Ok(events)
+    }
+}
+
+fn kind(value: &Value) -> &'static str {
+    match value {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    pub fn valid() -> Value {
+        json!({"v":1,"id":"0f8fad5b-d9cb-469f-a165-70867728950e","type":"copy","channel":"copy",
+               "token":"cAbCdEfGhIj9","parent":null,"url":"https://blog.example/a","title":"A","ts":1_763_700_000_000u64,"chars":12})
+    }
+
+    #[test]
+    fn accepts_valid_and_names_problems() {
+        let v = EventValidator::new();
+        assert!(v.check(&valid()).is_ok());
+        let mut unknown_field = valid();
+        unknown_field["future"] = json!("ok");
+        assert!(v.check(&unknown_field).is_ok(), "fields may be added");
+        for (field, bad, expect) in [
+            ("token", json!("short"), "/token"),
+            ("token", json!("zAbCdEfGhIj9"), "/token"),
+            ("type", json!("like"), "/type"),
+            ("ts", json!(12), "/ts"),
+            ("id", json!("not-a-uuid"), "/id"),
+            ("url", json!("javascript:alert(1)"), "/url"),
+            ("parent", json!(3), "/parent"),
+        ] {
+            let mut event = valid();
+            event[field] = bad;
+            let err = v.check(&event).unwrap_err();
+            assert!(err.contains(expect), "{field}: {err}");
+        }
+        let mut no_chars = valid();
+        no_chars.as_object_mut().unwrap().remove("chars");
+        assert!(v.check(&no_chars).unwrap_err().contains("chars"));
+    }
+
+    #[test]
+    fn batches() {
+        let v = EventValidator::new();
+        assert_eq!(v.parse_batch(valid().to_string().as_bytes()).unwrap().len(), 1);
+        assert!(v.parse_batch(b"[]").unwrap_err().contains("empty"));
+        assert!(v.parse_batch(b"{").unwrap_err().starts_with("body is not valid JSON"));
+        assert!(v.parse_batch(b"42").unwrap_err().contains("not a number"));
+        let two = format!("[{},{{\"v\":2}}]", valid());
+        assert!(v.parse_batch(two.as_bytes()).unwrap_err().starts_with("event 1: "));
+    }
+}

@@ -1,0 +1,136 @@
+// The JS API and config errors (SPEC §7), the classic script, and a cross-origin endpoint.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { startCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+
+let browser;
+before(async () => { browser = await launchBrowser(); });
+after(async () => { await browser?.close(); });
+
+async function apiPage(collector) {
+  const opened = await newPage(browser, collector.url);
+  await opened.page.goto(collector.url + "/t/api.html");
+  await opened.page.waitForFunction(() => window.__lanterneModuleLoaded === true);
+  return opened;
+}
+
+test("a bad config is an Error naming the field, and nothing is started", async () => {
+  const collector = await startCollector();
+  try {
+    const { page } = await apiPage(collector);
+    const results = await page.evaluate(async () => {
+      const attempt = async (config) => {
+        try {
+          await window.lanterne.start(config);
+          return "started";
+        } catch (error) {
+          return `${error instanceof Error ? "Error" : typeof error}: ${error.message}`;
+        }
+      };
+      return {
+        missing: await attempt({}),
+        notObject: await attempt("/collect"),
+        badPlacement: await attempt({ endpoint: "/collect", placement: "middle" }),
+        typo: await attempt({ endpoint: "/collect", adressBar: false }),
+        badType: await attempt({ endpoint: "/collect", addressBar: "no" }),
+        badEndpoint: await attempt({ endpoint: "javascript:alert(1)" }),
+        badSelector: await attempt({ endpoint: "/collect", ignoreSelector: "[[" }),
+        badHosts: await attempt({ endpoint: "/collect", trackedHosts: ["ok.example", 3] }),
+        address: location.href,
+      };
+    });
+    assert.match(results.missing, /^Error: lanterne: config\.endpoint is required/);
+    assert.match(results.notObject, /^Error: lanterne: config must be an object/);
+    assert.equal(results.badPlacement, 'Error: lanterne: config.placement must be "auto", "fragment" or "query" (got "middle")');
+    assert.match(results.typo, /^Error: lanterne: config\.adressBar is not a lanterne option \(known: endpoint, trackedHosts/);
+    assert.equal(results.badType, 'Error: lanterne: config.addressBar must be true or false (got "no")');
+    assert.match(results.badEndpoint, /^Error: lanterne: config\.endpoint must be an http\(s\) URL/);
+    assert.match(results.badSelector, /^Error: lanterne: config\.ignoreSelector must be a valid CSS selector \(got "\[\["\)/);
+    assert.match(results.badHosts, /^Error: lanterne: config\.trackedHosts must be an array of strings/);
+    assert.equal(results.address, collector.url + "/t/api.html", "nothing half-started: the address bar is untouched");
+    const clip = await copyElement(page, "#para");
+    assert.equal(clip.text, clip.selected, "and no copy listener");
+  } finally {
+    collector.stop();
+  }
+});
+
+test("start() from the module works and honours options (query placement, no address bar)", async () => {
+  const collector = await startCollector();
+  try {
+    const { page, problems } = await apiPage(collector);
+    await page.evaluate(async () => {
+      window.__tracker = await window.lanterne.start({ endpoint: "/collect", placement: "query", addressBar: false, trackedHosts: ["127.0.0.1"] });
+    });
+    assert.equal(await page.evaluate(() => location.href), collector.url + "/t/api.html");
+    const clip = await copyElement(page, "#para");
+    assert.match(clip.html, /href="http:\/\/127\.0\.0\.1:\d+\/en\/lighthouse-keepers\.html\?lt=c[A-Za-z0-9_-]{11}"/);
+    await page.evaluate(() => window.__tracker.flush());
+    const events = await collector.waitFor((e) => e.length === 1, "the copy");
+    assertSchemaValid(events);
+    assert.deepEqual(problems, []);
+  } finally {
+    collector.stop();
+  }
+});
+
+test("a bad data-* attribute is reported on the console naming the attribute", async () => {
+  const collector = await startCollector();
+  try {
+    const { page, problems } = await newPage(browser, collector.url);
+    await page.goto(collector.url + "/t/bad-attr.html");
+    await page.waitForFunction(() => true);
+    await page.waitForTimeout(500);
+    assert.ok(problems.some((p) => p.includes('lanterne: data-placement must be "auto", "fragment" or "query" (got "middle")')), JSON.stringify(problems));
+    const clip = await copyElement(page, "#para");
+    assert.equal(clip.text, clip.selected);
+  } finally {
+    collector.stop();
+  }
+});
+
+test("the classic <script defer> variant starts from its attributes (French attribution line)", async () => {
+  const collector = await startCollector();
+  try {
+    const { page, problems } = await newPage(browser, collector.url);
+    await page.goto(collector.url + "/t/classic.html");
+    await waitForLanterne(page);
+    assert.equal(typeof (await page.evaluate(() => typeof window.Lanterne?.start)), "string");
+    const clip = await copyElement(page, "#long");
+    assert.match(clip.text, /\n\nLire la suite\u00a0: http:\/\/127\.0\.0\.1:\d+\/t\/classic\.html#lt=c[A-Za-z0-9_-]{11}$/);
+    assert.ok(clip.text.startsWith(clip.selected));
+    const [event] = await collector.waitFor((e) => e.length === 1, "the copy");
+    assert.equal(event.chars, clip.selected.length);
+    assert.deepEqual(problems, []);
+  } finally {
+    collector.stop();
+  }
+});
+
+test("a cross-origin endpoint on another port receives events with no preflight and no console error", async () => {
+  const site = await startCollector();
+  const endpoint = await startCollector({ statics: false, origins: [] });
+  try {
+    // Allow the site's origin on the endpoint: restart it with --origin.
+    endpoint.stop();
+    const allowed = await startCollector({ statics: false, origins: [site.url] });
+    try {
+      const { page, problems } = await apiPage(site);
+      const requests = [];
+      page.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
+      await page.evaluate(async (url) => {
+        window.__tracker = await window.lanterne.start({ endpoint: url + "/collect" });
+      }, allowed.url);
+      await copyElement(page, "#para");
+      const events = await allowed.waitFor((e) => e.length === 1, "the copy at the cross-origin endpoint");
+      assertSchemaValid(events);
+      assert.equal((await site.events()).length, 0);
+      assert.ok(!requests.some((r) => r.startsWith("OPTIONS")), `no preflight: ${requests}`);
+      assert.deepEqual(problems, []);
+    } finally {
+      allowed.stop();
+    }
+  } finally {
+    site.stop();
+  }
+});

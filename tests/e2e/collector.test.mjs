@@ -1,0 +1,83 @@
+// The collector's HTTP contract (SPEC §8), against the real binary.
+import { test } from "node:test";
+import assert from "node:assert/strict";
+import { randomUUID } from "node:crypto";
+import { startCollector, assertSchemaValid } from "./harness.mjs";
+
+const event = (overrides = {}) => ({
+  v: 1, id: randomUUID(), type: "share", channel: "whatsapp", token: "wAbCdEfGh-_9", parent: null,
+  url: "https://blog.example/a", title: "A", ts: Date.now(), ...overrides,
+});
+
+async function post(url, body, contentType = "text/plain;charset=UTF-8") {
+  const response = await fetch(url + "/collect", { method: "POST", headers: { "content-type": contentType }, body });
+  return { status: response.status, type: response.headers.get("content-type"), json: await response.json() };
+}
+
+test("invalid events get a 400 with a JSON error naming the problem", async () => {
+  const collector = await startCollector({ statics: false });
+  try {
+    const cases = [
+      ["{", /body is not valid JSON/],
+      ["[]", /empty array/],
+      ["42", /not a number/],
+      [JSON.stringify([event(), event({ token: "bad" })]), /^event 1: \/token: /],
+      [JSON.stringify(event({ type: "like" })), /^event 0: \/type: /],
+      [JSON.stringify(event({ type: "copy", channel: "copy" })), /^event 0: .*chars/],
+      [JSON.stringify(event({ ts: "yesterday" })), /\/ts: /],
+    ];
+    for (const [body, message] of cases) {
+      const response = await post(collector.url, body);
+      assert.equal(response.status, 400, body);
+      assert.match(response.type, /application\/json/);
+      assert.match(response.json.error, message);
+    }
+    assert.equal((await collector.events()).length, 0, "a batch with one bad event stores nothing");
+    const big = await post(collector.url, JSON.stringify([event({ title: "x".repeat(2_000_000) })]));
+    assert.equal(big.status, 413);
+    assert.match(big.json.error, /over the limit/);
+  } finally {
+    collector.stop();
+  }
+});
+
+test("the same batch sent twice stores each id once; JSON as text/plain or application/json", async () => {
+  const collector = await startCollector({ statics: false });
+  try {
+    const batch = JSON.stringify([event(), event({ type: "arrival", referrer: null }), event({ type: "copy", channel: "copy", token: "cAbCdEfGh-_9", chars: 40 })]);
+    const first = await post(collector.url, batch);
+    assert.deepEqual([first.status, first.json], [200, { stored: 3, duplicates: 0 }]);
+    const second = await post(collector.url, batch, "application/json");
+    assert.deepEqual([second.status, second.json], [200, { stored: 0, duplicates: 3 }]);
+    const one = await post(collector.url, JSON.stringify(event()));
+    assert.deepEqual(one.json, { stored: 1, duplicates: 0 });
+    const stored = await collector.events();
+    assert.equal(stored.length, 4);
+    assertSchemaValid(stored);
+    assert.equal(new Set(stored.map((e) => e.id)).size, 4);
+    const limited = await (await fetch(collector.url + "/api/events?limit=2")).json();
+    assert.equal(limited.length, 2);
+    assert.equal(limited[0].id, stored[0].id, "newest first");
+    assert.equal((await fetch(collector.url + "/api/events?limit=0")).status, 400);
+  } finally {
+    collector.stop();
+  }
+});
+
+test("cross-origin: only configured origins, CORS headers, preflight answered", async () => {
+  const collector = await startCollector({ statics: false, origins: ["http://site.example"] });
+  try {
+    const send = (origin) => fetch(collector.url + "/collect", { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(event()) });
+    const ok = await send("http://site.example");
+    assert.equal(ok.status, 200);
+    assert.equal(ok.headers.get("access-control-allow-origin"), "http://site.example");
+    const refused = await send("http://other.example");
+    assert.equal(refused.status, 403);
+    assert.match((await refused.json()).error, /origin http:\/\/other\.example is not allowed/);
+    const preflight = await fetch(collector.url + "/collect", { method: "OPTIONS", headers: { origin: "http://site.example", "access-control-request-method": "POST" } });
+    assert.equal(preflight.status, 204);
+    assert.equal(preflight.headers.get("access-control-allow-origin"), "http://site.example");
+  } finally {
+    collector.stop();
+  }
+});
