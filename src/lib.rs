@@ -13,4 +13,4 @@
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod browser;
+pub mod browser;

@@ -1,6 +1,7 @@
 //! Property tests of the copy rewriters: whatever the input, a rewrite only inserts the
 //! token (never removes or reorders a character of what the visitor selected), and
 //! rewriting twice is the same as rewriting once.
+#![cfg(not(target_arch = "wasm32"))]
 
 use lanterne::core::{hosts::TrackedHosts, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
 use proptest::prelude::*;

@@ -8,6 +8,7 @@ use web_sys::{Event, EventTarget};
 ///
 /// ```no_run
 /// # use wasm_bindgen::JsCast;
+/// use lanterne::browser::listener::EventListener;
 /// let document: web_sys::EventTarget = web_sys::window().unwrap().document().unwrap().unchecked_into();
 /// let listener = EventListener::new(&document, "copy", |_event| { /* … */ });
 /// drop(listener); // the copy listener is gone

@@ -3,8 +3,8 @@
 
 mod address_bar;
 mod config;
-mod copy;
-mod listener;
+pub mod copy;
+pub mod listener;
 mod memory;
 mod random;
 mod reporter;
@@ -32,6 +32,7 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// Everything one running tracker needs, shared by its listeners.
+#[doc(hidden)]
 pub struct Session {
     policy: CopyPolicy,
     param: String,

@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every test lanterne has, installing what is missing first (scripts/setup.sh):
+#   1. native: the pure core (unit, property and doc tests) and the collector;
+#   2. browser: the browser layer under wasm-bindgen-test in headless Chromium;
+#   3. size: the package a page downloads, brotli, against the 40 KB limit;
+#   4. end to end: Chromium + the real collector + the real clipboard.
+set -uo pipefail
+cd "$(dirname "$0")/.."
+export PATH="$HOME/.cargo/bin:$PATH"
+bash scripts/setup.sh || { echo "setup failed"; exit 1; }
+
+passed=0; failed=0; failures=()
+step() {
+  local name=$1; shift
+  printf '\n\033[1m== %s ==\033[0m\n' "$name"
+  if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
+}
+
+step "native tests (core + collector)" cargo test --workspace
+step "browser tests (wasm-bindgen-test, Chromium)" wasm-pack test --release --headless --chrome
+step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
+step "size (brotli, limit 40 KB)" node scripts/size.mjs
+step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
+
+echo
+[ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
+echo "test suites: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
