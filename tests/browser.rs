@@ -59,20 +59,36 @@ fn dropping_a_listener_removes_it() {
     let seen = count.clone();
     let target: web_sys::EventTarget = document().unchecked_into();
     let listener = EventListener::new(&target, "lanterne-test", move |_| seen.set(seen.get() + 1));
-    target.dispatch_event(&web_sys::Event::new("lanterne-test").unwrap()).unwrap();
+    target
+        .dispatch_event(&web_sys::Event::new("lanterne-test").unwrap())
+        .unwrap();
     assert_eq!(count.get(), 1);
     drop(listener);
-    target.dispatch_event(&web_sys::Event::new("lanterne-test").unwrap()).unwrap();
+    target
+        .dispatch_event(&web_sys::Event::new("lanterne-test").unwrap())
+        .unwrap();
     assert_eq!(count.get(), 1, "no call after drop");
 }
 
 #[wasm_bindgen_test]
 fn bad_config_throws_an_error_naming_the_field() {
     let cases: [(JsValue, &str); 4] = [
-        (js_sys::Object::new().into(), "lanterne: config.endpoint is required"),
-        (JsValue::from_str("/collect"), "lanterne: config must be an object"),
-        (config(&[("placement", "middle".into())]), "lanterne: config.placement must be"),
-        (config(&[("maxChars", JsValue::from_f64(-1.0))]), "lanterne: config.maxChars must be a whole number"),
+        (
+            js_sys::Object::new().into(),
+            "lanterne: config.endpoint is required",
+        ),
+        (
+            JsValue::from_str("/collect"),
+            "lanterne: config must be an object",
+        ),
+        (
+            config(&[("placement", "middle".into())]),
+            "lanterne: config.placement must be",
+        ),
+        (
+            config(&[("maxChars", JsValue::from_f64(-1.0))]),
+            "lanterne: config.maxChars must be a whole number",
+        ),
     ];
     for (value, expected) in cases {
         let error = match start(value) {
@@ -96,13 +112,29 @@ fn copy_rewrites_only_tracked_links_and_stop_removes_the_listener() {
     assert!(event.default_prevented(), "the copy was taken over");
     let plain = data.get_data("text/plain").unwrap();
     let token = plain.split("#lt=").nth(1).unwrap()[..12].to_owned();
-    assert_eq!(plain, format!("Ours: http://{}/a#lt={token}, theirs: https://else.example/b.", host()));
+    assert_eq!(
+        plain,
+        format!(
+            "Ours: http://{}/a#lt={token}, theirs: https://else.example/b.",
+            host()
+        )
+    );
     assert!(token.starts_with('c'));
     let rich = data.get_data("text/html").unwrap();
-    assert!(rich.contains(&format!(r#"href="http://{}/a#lt={token}""#, host())), "{rich}");
+    assert!(
+        rich.contains(&format!(r#"href="http://{}/a#lt={token}""#, host())),
+        "{rich}"
+    );
     assert!(rich.contains(r#"href="https://else.example/b""#), "{rich}");
     // The token is remembered as minted by this browser (self-clicks are not arrivals).
-    let minted = web_sys::window().unwrap().local_storage().unwrap().unwrap().get_item("lanterne:minted").unwrap().unwrap();
+    let minted = web_sys::window()
+        .unwrap()
+        .local_storage()
+        .unwrap()
+        .unwrap()
+        .get_item("lanterne:minted")
+        .unwrap()
+        .unwrap();
     assert!(minted.contains(&token));
 
     tracker.stop();
@@ -114,13 +146,23 @@ fn copy_rewrites_only_tracked_links_and_stop_removes_the_listener() {
 
 #[wasm_bindgen_test]
 fn never_touched_places_are_left_to_the_browser() {
-    let tracker = start(config(&[("addressBar", false.into()), ("ignoreSelector", ".private".into())])).unwrap();
+    let tracker = start(config(&[
+        ("addressBar", false.into()),
+        ("ignoreSelector", ".private".into()),
+    ]))
+    .unwrap();
     let url = format!("http://{}/a", host());
     for (html, select) in [
         (format!("<pre id=x>{url}</pre>"), "#x"),
         (format!("<p>see <code id=x>{url}</code></p>"), "#x"),
-        (format!("<div contenteditable id=x><p>{url}</p></div>"), "#x"),
-        (format!("<div data-lanterne-ignore><p id=x>{url}</p></div>"), "#x"),
+        (
+            format!("<div contenteditable id=x><p>{url}</p></div>"),
+            "#x",
+        ),
+        (
+            format!("<div data-lanterne-ignore><p id=x>{url}</p></div>"),
+            "#x",
+        ),
         (format!("<div class=private><p id=x>{url}</p></div>"), "#x"),
         (format!("<p id=x>text <code>{url}</code> more</p>"), "#x"),
         ("<p id=x>ana@blog.example</p>".to_owned(), "#x"),
@@ -137,16 +179,27 @@ fn address_bar_gets_a_token_off_the_home_page_and_stop_restores_it() {
     let window = web_sys::window().unwrap();
     let history = window.history().unwrap();
     let original = window.location().href().unwrap();
-    history.replace_state_with_url(&JsValue::NULL, "", Some("/an/article?x=1")).unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some("/an/article?x=1"))
+        .unwrap();
     let mut tracker = start(config(&[])).unwrap();
     let href = window.location().href().unwrap();
     let token = href.rsplit("#lt=").next().unwrap().to_owned();
-    assert!(href.ends_with(&format!("/an/article?x=1#lt={token}")), "{href}");
+    assert!(
+        href.ends_with(&format!("/an/article?x=1#lt={token}")),
+        "{href}"
+    );
     assert_eq!(token.len(), 12);
     assert!(token.starts_with('a'), "an address-bar token: {token}");
     tracker.stop();
-    assert!(window.location().href().unwrap().ends_with("/an/article?x=1"));
-    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    assert!(window
+        .location()
+        .href()
+        .unwrap()
+        .ends_with("/an/article?x=1"));
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .unwrap();
 }
 
 #[wasm_bindgen_test]
@@ -156,10 +209,20 @@ fn arrival_sets_the_visit_parent() {
     let original = window.location().href().unwrap();
     let session = window.session_storage().unwrap().unwrap();
     session.remove_item("lanterne:parent").unwrap();
-    history.replace_state_with_url(&JsValue::NULL, "", Some("/post#lt=eAbCdEfGh-_9")).unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some("/post#lt=eAbCdEfGh-_9"))
+        .unwrap();
     let tracker = start(config(&[("addressBar", false.into())])).unwrap();
-    assert_eq!(session.get_item("lanterne:parent").unwrap().as_deref(), Some("eAbCdEfGh-_9"));
-    assert!(window.location().href().unwrap().ends_with("/post"), "incoming token removed");
+    assert_eq!(
+        session.get_item("lanterne:parent").unwrap().as_deref(),
+        Some("eAbCdEfGh-_9")
+    );
+    assert!(
+        window.location().href().unwrap().ends_with("/post"),
+        "incoming token removed"
+    );
     drop(tracker);
-    history.replace_state_with_url(&JsValue::NULL, "", Some(&original)).unwrap();
+    history
+        .replace_state_with_url(&JsValue::NULL, "", Some(&original))
+        .unwrap();
 }

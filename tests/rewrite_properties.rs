@@ -3,17 +3,27 @@
 //! rewriting twice is the same as rewriting once.
 #![cfg(not(target_arch = "wasm32"))]
 
-use lanterne::core::{hosts::TrackedHosts, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
+use lanterne::core::{
+    hosts::TrackedHosts, text_rewrite::CopyRewriter, token::ShareToken, url::Placement,
+};
 use proptest::prelude::*;
 
 const TOKEN: &str = "cPROPtest_x9";
 
 fn rewriter(placement: Placement) -> CopyRewriter {
-    CopyRewriter::new(TrackedHosts::parse(["blog.example", "café.example", "[::1]"]).unwrap(), "lt", placement)
+    CopyRewriter::new(
+        TrackedHosts::parse(["blog.example", "café.example", "[::1]"]).unwrap(),
+        "lt",
+        placement,
+    )
 }
 
 fn placement() -> impl Strategy<Value = Placement> {
-    prop_oneof![Just(Placement::Auto), Just(Placement::Fragment), Just(Placement::Query)]
+    prop_oneof![
+        Just(Placement::Auto),
+        Just(Placement::Fragment),
+        Just(Placement::Query)
+    ]
 }
 
 /// Pieces that exercise every branch: tracked and foreign URLs in all shapes, punctuation
@@ -30,16 +40,23 @@ fn text_piece() -> impl Strategy<Value = String> {
         Just("me@blog.example".to_owned()),
         Just("https://blog.example/wiki/A_(b)".to_owned()),
         Just("https://blog.example/p#lt=cAAAAAAAAAAA".to_owned()),
-        prop::sample::select(vec![" ", "\n", ".", ",", "!", "?", ")", "(", "«", "»", "\"", "'", "#", "&", "?", "=", "_", "…", "\u{a0}"])
-            .prop_map(str::to_owned),
+        prop::sample::select(vec![
+            " ", "\n", ".", ",", "!", "?", ")", "(", "«", "»", "\"", "'", "#", "&", "?", "=", "_",
+            "…", "\u{a0}"
+        ])
+        .prop_map(str::to_owned),
         "\\PC{0,8}",
     ]
 }
 
 fn html_piece() -> impl Strategy<Value = String> {
     prop_oneof![
-        text_piece().prop_map(|url| format!("<a href=\"{}\">link</a>", url.replace('&', "&amp;").replace('"', "&quot;"))),
-        text_piece().prop_map(|url| format!("<a class='c' href='{}'>x</a>", url.replace('\'', "&#39;"))),
+        text_piece().prop_map(|url| format!(
+            "<a href=\"{}\">link</a>",
+            url.replace('&', "&amp;").replace('"', "&quot;")
+        )),
+        text_piece()
+            .prop_map(|url| format!("<a class='c' href='{}'>x</a>", url.replace('\'', "&#39;"))),
         text_piece().prop_map(|url| format!("<a href={}>", url.replace([' ', '>'], ""))),
         Just("<!-- <a href=\"https://blog.example/c\"> -->".to_owned()),
         Just("<img src=\"https://blog.example/i.png\" alt=\"a > b\">".to_owned()),
@@ -66,7 +83,8 @@ fn is_pure_insertion(input: &str, output: &str) -> bool {
     let stripped = output.replace(&format!("lt={TOKEN}"), "");
     let extra = stripped.chars().count() - input.chars().count();
     extra <= 5 * output.matches(TOKEN).count()
-        && stripped.matches(|c| matches!(c, '#' | '?' | '&')).count() >= input.matches(|c| matches!(c, '#' | '?' | '&')).count()
+        && stripped.matches(|c| matches!(c, '#' | '?' | '&')).count()
+            >= input.matches(|c| matches!(c, '#' | '?' | '&')).count()
 }
 
 proptest! {

@@ -58,7 +58,11 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
     // Longest prefix first, so `/pkg` wins over `/`.
     statics.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
     let csp = settings.csp.clone();
-    let app = Arc::new(App { store, validator: EventValidator::new(), settings });
+    let app = Arc::new(App {
+        store,
+        validator: EventValidator::new(),
+        settings,
+    });
     let mut router = Router::new()
         .route("/collect", post(collect).options(preflight))
         .route("/api/events", get(events).options(preflight))
@@ -68,18 +72,26 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
     let mut static_router = Router::new();
     for (prefix, dir) in statics {
         let serve = ServeDir::new(dir);
-        static_router = if prefix == "/" { static_router.fallback_service(serve) } else { static_router.nest_service(&prefix, serve) };
+        static_router = if prefix == "/" {
+            static_router.fallback_service(serve)
+        } else {
+            static_router.nest_service(&prefix, serve)
+        };
     }
     if let Some(csp) = csp {
-        let value = HeaderValue::from_str(&csp).unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
-        static_router = static_router.layer(middleware::from_fn(move |req: Request, next: Next| {
-            let value = value.clone();
-            async move {
-                let mut response = next.run(req).await;
-                response.headers_mut().insert(header::CONTENT_SECURITY_POLICY, value);
-                response
-            }
-        }));
+        let value = HeaderValue::from_str(&csp)
+            .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"));
+        static_router =
+            static_router.layer(middleware::from_fn(move |req: Request, next: Next| {
+                let value = value.clone();
+                async move {
+                    let mut response = next.run(req).await;
+                    response
+                        .headers_mut()
+                        .insert(header::CONTENT_SECURITY_POLICY, value);
+                    response
+                }
+            }));
     }
     router = router.merge(static_router);
     router
@@ -92,9 +104,17 @@ fn error(status: StatusCode, message: impl Into<String>) -> Response {
 /// Whether a request's `Origin` (if any) may use the API: same origin as the collector,
 /// or a configured one.
 fn origin_allowed(app: &App, headers: &HeaderMap) -> Result<Option<String>, ()> {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else { return Ok(None) };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok()).unwrap_or("");
-    let same = origin.strip_prefix("http://").or_else(|| origin.strip_prefix("https://")) == Some(host);
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return Ok(None);
+    };
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    let same = origin
+        .strip_prefix("http://")
+        .or_else(|| origin.strip_prefix("https://"))
+        == Some(host);
     if same {
         Ok(None)
     } else if app.settings.origins.allows(origin) {
@@ -109,13 +129,25 @@ fn origin_allowed(app: &App, headers: &HeaderMap) -> Result<Option<String>, ()> 
 async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
     let allowed = origin_allowed(&app, request.headers());
     let Ok(cross_origin) = allowed else {
-        let origin = request.headers().get(header::ORIGIN).and_then(|o| o.to_str().ok()).unwrap_or("").to_owned();
-        return error(StatusCode::FORBIDDEN, format!("origin {origin} is not allowed: start the collector with --origin {origin}"));
+        let origin = request
+            .headers()
+            .get(header::ORIGIN)
+            .and_then(|o| o.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        return error(
+            StatusCode::FORBIDDEN,
+            format!("origin {origin} is not allowed: start the collector with --origin {origin}"),
+        );
     };
     let mut response = next.run(request).await;
     if let Some(origin) = cross_origin {
         let headers = response.headers_mut();
-        let value = if app.settings.origins == Origins::Any { HeaderValue::from_static("*") } else { HeaderValue::from_str(&origin).unwrap_or(HeaderValue::from_static("null")) };
+        let value = if app.settings.origins == Origins::Any {
+            HeaderValue::from_static("*")
+        } else {
+            HeaderValue::from_str(&origin).unwrap_or(HeaderValue::from_static("null"))
+        };
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
     }
@@ -125,9 +157,18 @@ async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
 async fn preflight() -> Response {
     let mut response = StatusCode::NO_CONTENT.into_response();
     let headers = response.headers_mut();
-    headers.insert(header::ACCESS_CONTROL_ALLOW_METHODS, HeaderValue::from_static("POST, GET, OPTIONS"));
-    headers.insert(header::ACCESS_CONTROL_ALLOW_HEADERS, HeaderValue::from_static("content-type"));
-    headers.insert(header::ACCESS_CONTROL_MAX_AGE, HeaderValue::from_static("86400"));
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_METHODS,
+        HeaderValue::from_static("POST, GET, OPTIONS"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_ALLOW_HEADERS,
+        HeaderValue::from_static("content-type"),
+    );
+    headers.insert(
+        header::ACCESS_CONTROL_MAX_AGE,
+        HeaderValue::from_static("86400"),
+    );
     response
 }
 
@@ -136,8 +177,17 @@ async fn preflight() -> Response {
 /// the first problem; 413 over the body limit; 503 if the database fails.
 async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
     let limit = app.settings.body_limit;
-    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok()).and_then(|v| v.parse::<usize>().ok());
-    let too_large = || error(StatusCode::PAYLOAD_TOO_LARGE, format!("body over the limit of {limit} bytes"));
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let too_large = || {
+        error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!("body over the limit of {limit} bytes"),
+        )
+    };
     if declared.is_some_and(|n| n > limit) {
         return too_large();
     }
@@ -152,22 +202,38 @@ async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.insert_batch(&events)).await {
         Ok(Ok(stored)) => Json(stored).into_response(),
-        Ok(Err(e)) => error(StatusCode::SERVICE_UNAVAILABLE, format!("storage failed, retry later: {e}")),
-        Err(_) => error(StatusCode::SERVICE_UNAVAILABLE, "storage failed, retry later"),
+        Ok(Err(e)) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            format!("storage failed, retry later: {e}"),
+        ),
+        Err(_) => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage failed, retry later",
+        ),
     }
 }
 
 /// `GET /api/events?limit=N`: stored events, newest first (default 50, at most 1000).
-async fn events(State(app): State<Arc<App>>, Query(query): Query<HashMap<String, String>>) -> Response {
+async fn events(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
     let limit = match query.get("limit").map(|l| l.parse::<usize>()) {
         None => 50,
         Some(Ok(n)) if (1..=1000).contains(&n) => n,
-        Some(_) => return error(StatusCode::BAD_REQUEST, "limit must be a whole number from 1 to 1000"),
+        Some(_) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "limit must be a whole number from 1 to 1000",
+            )
+        }
     };
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.recent(limit)).await {
         Ok(Ok(events)) => Json(events).into_response(),
-        _ => error(StatusCode::SERVICE_UNAVAILABLE, "storage failed, retry later"),
+        _ => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage failed, retry later",
+        ),
     }
 }
-

@@ -46,7 +46,9 @@ async fn run(args: Args) -> Result<(), String> {
         Origins::Any
     } else {
         for origin in &args.origins {
-            if !(origin.starts_with("http://") || origin.starts_with("https://")) || origin.ends_with('/') {
+            if !(origin.starts_with("http://") || origin.starts_with("https://"))
+                || origin.ends_with('/')
+            {
                 return Err(format!("--origin {origin}: expected an origin such as https://blog.example (scheme, host, optional port, no path)"));
             }
         }
@@ -58,7 +60,11 @@ async fn run(args: Args) -> Result<(), String> {
             Some((prefix, dir)) => (prefix.trim_end_matches('/').to_owned(), dir),
             None => ("/".to_owned(), spec.as_str()),
         };
-        let prefix = if prefix.is_empty() { "/".to_owned() } else { prefix };
+        let prefix = if prefix.is_empty() {
+            "/".to_owned()
+        } else {
+            prefix
+        };
         if !prefix.starts_with('/') {
             return Err(format!("--static {spec}: the prefix must start with /"));
         }
@@ -67,12 +73,29 @@ async fn run(args: Args) -> Result<(), String> {
         }
         statics.push((prefix, PathBuf::from(dir)));
     }
-    let store = Store::open(&args.db).map_err(|e| format!("cannot open database {}: {e}", args.db.display()))?;
-    let app = router(Arc::new(store), Settings { origins, body_limit: args.body_limit, statics, csp: args.csp });
-    let listener = tokio::net::TcpListener::bind(&args.addr).await.map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let store = Store::open(&args.db)
+        .map_err(|e| format!("cannot open database {}: {e}", args.db.display()))?;
+    let app = router(
+        Arc::new(store),
+        Settings {
+            origins,
+            body_limit: args.body_limit,
+            statics,
+            csp: args.csp,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
-    println!("lanterne-collector listening on http://{addr} (database {})", args.db.display());
-    axum::serve(listener, app).with_graceful_shutdown(shutdown()).await.map_err(|e| e.to_string())?;
+    println!(
+        "lanterne-collector listening on http://{addr} (database {})",
+        args.db.display()
+    );
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown())
+        .await
+        .map_err(|e| e.to_string())?;
     println!("lanterne-collector stopped");
     Ok(())
 }
@@ -84,7 +107,9 @@ async fn shutdown() {
     };
     #[cfg(unix)]
     let term = async {
-        if let Ok(mut signal) = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+        if let Ok(mut signal) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        {
             signal.recv().await;
         }
     };

@@ -70,12 +70,16 @@ impl Store {
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
         // A panic while holding the lock cannot leave SQLite inconsistent: keep going.
-        self.db.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+        self.db
+            .lock()
+            .unwrap_or_else(|poisoned| poisoned.into_inner())
     }
 
     /// Stores validated events in one transaction, ignoring ids already stored.
     pub fn insert_batch(&self, events: &[Value]) -> rusqlite::Result<Stored> {
-        let now = SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |d| d.as_millis() as i64);
+        let now = SystemTime::now()
+            .duration_since(UNIX_EPOCH)
+            .map_or(0, |d| d.as_millis() as i64);
         let mut db = self.lock();
         let tx = db.transaction()?;
         let mut stored = 0;
@@ -103,7 +107,10 @@ impl Store {
             }
         }
         tx.commit()?;
-        Ok(Stored { stored, duplicates: events.len() - stored })
+        Ok(Stored {
+            stored,
+            duplicates: events.len() - stored,
+        })
     }
 
     /// The newest `limit` events, newest first, as they were received.
@@ -111,20 +118,27 @@ impl Store {
         let db = self.lock();
         let mut query = db.prepare_cached("SELECT body FROM events ORDER BY seq DESC LIMIT ?1")?;
         let rows = query.query_map([limit as i64], |row| row.get::<_, String>(0))?;
-        rows.map(|body| body.map(|b| serde_json::from_str(&b).unwrap_or(Value::Null))).collect()
+        rows.map(|body| body.map(|b| serde_json::from_str(&b).unwrap_or(Value::Null)))
+            .collect()
     }
 
     /// How many events are stored.
     pub fn count(&self) -> rusqlite::Result<u64> {
-        self.lock().query_row("SELECT COUNT(*) FROM events", [], |row| row.get::<_, i64>(0)).map(|n| n as u64)
+        self.lock()
+            .query_row("SELECT COUNT(*) FROM events", [], |row| {
+                row.get::<_, i64>(0)
+            })
+            .map(|n| n as u64)
     }
 
     /// The stored event with this id, if any.
     pub fn get(&self, id: &str) -> rusqlite::Result<Option<Value>> {
         let db = self.lock();
-        db.query_row("SELECT body FROM events WHERE id = ?1", [id], |row| row.get::<_, String>(0))
-            .optional()
-            .map(|body| body.and_then(|b| serde_json::from_str(&b).ok()))
+        db.query_row("SELECT body FROM events WHERE id = ?1", [id], |row| {
+            row.get::<_, String>(0)
+        })
+        .optional()
+        .map(|body| body.and_then(|b| serde_json::from_str(&b).ok()))
     }
 }
 
@@ -143,8 +157,20 @@ mod tests {
         let store = Store::open_in_memory().unwrap();
         let a = "0f8fad5b-d9cb-469f-a165-70867728950a";
         let b = "0f8fad5b-d9cb-469f-a165-70867728950b";
-        assert_eq!(store.insert_batch(&[event(a), event(b)]).unwrap(), Stored { stored: 2, duplicates: 0 });
-        assert_eq!(store.insert_batch(&[event(a), event(b)]).unwrap(), Stored { stored: 0, duplicates: 2 });
+        assert_eq!(
+            store.insert_batch(&[event(a), event(b)]).unwrap(),
+            Stored {
+                stored: 2,
+                duplicates: 0
+            }
+        );
+        assert_eq!(
+            store.insert_batch(&[event(a), event(b)]).unwrap(),
+            Stored {
+                stored: 0,
+                duplicates: 2
+            }
+        );
         assert_eq!(store.count().unwrap(), 2);
         let recent = store.recent(10).unwrap();
         assert_eq!(recent[0]["id"], b);
@@ -158,7 +184,10 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("events.db");
         let _ = std::fs::remove_file(&path);
-        Store::open(&path).unwrap().insert_batch(&[event("0f8fad5b-d9cb-469f-a165-70867728950c")]).unwrap();
+        Store::open(&path)
+            .unwrap()
+            .insert_batch(&[event("0f8fad5b-d9cb-469f-a165-70867728950c")])
+            .unwrap();
         assert_eq!(Store::open(&path).unwrap().count().unwrap(), 1);
         std::fs::remove_dir_all(&dir).unwrap();
     }

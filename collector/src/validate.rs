@@ -28,8 +28,10 @@ impl Default for EventValidator {
 impl EventValidator {
     /// Compiles the embedded schema (a bug in it is a build-time mistake: tests catch it).
     pub fn new() -> EventValidator {
-        let schema: Value = serde_json::from_str(EVENT_SCHEMA).expect("schema/event.schema.json is valid JSON");
-        let schema = jsonschema::validator_for(&schema).expect("schema/event.schema.json is a valid JSON Schema");
+        let schema: Value =
+            serde_json::from_str(EVENT_SCHEMA).expect("schema/event.schema.json is valid JSON");
+        let schema = jsonschema::validator_for(&schema)
+            .expect("schema/event.schema.json is a valid JSON Schema");
         EventValidator { schema }
     }
 
@@ -39,7 +41,11 @@ impl EventValidator {
         let mut problems = Vec::new();
         for error in self.schema.iter_errors(event).take(5) {
             let path = error.instance_path().to_string();
-            let path = if path.is_empty() { "(event)".to_owned() } else { path };
+            let path = if path.is_empty() {
+                "(event)".to_owned()
+            } else {
+                path
+            };
             let mut message = error.to_string();
             if message.len() > 200 {
                 let mut cut = 200;
@@ -51,26 +57,40 @@ impl EventValidator {
             }
             problems.push(format!("{path}: {message}"));
         }
-        if problems.is_empty() { Ok(()) } else { Err(problems.join("; ")) }
+        if problems.is_empty() {
+            Ok(())
+        } else {
+            Err(problems.join("; "))
+        }
     }
 
     /// Parses a request body: one event or an array of them, each valid. The error names
     /// the first bad event by index.
     pub fn parse_batch(&self, body: &[u8]) -> Result<Vec<Value>, String> {
-        let value: Value = serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))?;
+        let value: Value =
+            serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))?;
         let events = match value {
             Value::Array(events) => events,
             event @ Value::Object(_) => vec![event],
-            other => return Err(format!("body must be an event object or an array of events, not {}", kind(&other))),
+            other => {
+                return Err(format!(
+                    "body must be an event object or an array of events, not {}",
+                    kind(&other)
+                ))
+            }
         };
         if events.is_empty() {
             return Err("body is an empty array: send at least one event".into());
         }
         if events.len() > MAX_BATCH {
-            return Err(format!("{} events in one request; at most {MAX_BATCH}", events.len()));
+            return Err(format!(
+                "{} events in one request; at most {MAX_BATCH}",
+                events.len()
+            ));
         }
         for (i, event) in events.iter().enumerate() {
-            self.check(event).map_err(|problems| format!("event {i}: {problems}"))?;
+            self.check(event)
+                .map_err(|problems| format!("event {i}: {problems}"))?;
         }
         Ok(events)
     }
@@ -126,11 +146,20 @@ mod tests {
     #[test]
     fn batches() {
         let v = EventValidator::new();
-        assert_eq!(v.parse_batch(valid().to_string().as_bytes()).unwrap().len(), 1);
+        assert_eq!(
+            v.parse_batch(valid().to_string().as_bytes()).unwrap().len(),
+            1
+        );
         assert!(v.parse_batch(b"[]").unwrap_err().contains("empty"));
-        assert!(v.parse_batch(b"{").unwrap_err().starts_with("body is not valid JSON"));
+        assert!(v
+            .parse_batch(b"{")
+            .unwrap_err()
+            .starts_with("body is not valid JSON"));
         assert!(v.parse_batch(b"42").unwrap_err().contains("not a number"));
         let two = format!("[{},{{\"v\":2}}]", valid());
-        assert!(v.parse_batch(two.as_bytes()).unwrap_err().starts_with("event 1: "));
+        assert!(v
+            .parse_batch(two.as_bytes())
+            .unwrap_err()
+            .starts_with("event 1: "));
     }
 }

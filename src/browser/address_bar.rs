@@ -20,14 +20,28 @@ pub fn on_start(session: &Session) -> Result<(), JsValue> {
         let already_counted = session.memory.parent() == Some(incoming);
         if !self_click && !already_counted {
             session.memory.set_parent(&incoming);
-            let referrer = window.document().map(|d| d.referrer()).filter(|r| !r.is_empty());
-            session.report(EventKind::Arrival { referrer }, incoming.channel(), incoming, Some(incoming));
+            let referrer = window
+                .document()
+                .map(|d| d.referrer())
+                .filter(|r| !r.is_empty());
+            session.report(
+                EventKind::Arrival { referrer },
+                incoming.channel(),
+                incoming,
+                Some(incoming),
+            );
         }
     }
     let mut target = None;
     if session.address_bar {
         let token = session.mint(Channel::AddressBar);
-        target = address_bar_url(&landing.clean_url, &token, &session.param, session.placement, &session.exclude_paths);
+        target = address_bar_url(
+            &landing.clean_url,
+            &token,
+            &session.param,
+            session.placement,
+            &session.exclude_paths,
+        );
         if target.is_some() {
             session.memory.remember_minted(&token);
         }

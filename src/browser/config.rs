@@ -57,7 +57,10 @@ pub fn from_script(script: &Element) -> Result<Config, ConfigError> {
             config.set_attribute(&name, &value)?;
         }
     }
-    config.check().map_err(|e| ConfigError { field: "data-endpoint".into(), ..e })?;
+    config.check().map_err(|e| ConfigError {
+        field: "data-endpoint".into(),
+        ..e
+    })?;
     Ok(config)
 }
 
@@ -71,7 +74,10 @@ fn to_config_value(value: &JsValue) -> ConfigValue {
     } else if Array::is_array(value) {
         let array: &Array = value.unchecked_ref();
         let items: Option<Vec<String>> = array.iter().map(|v| v.as_string()).collect();
-        items.map_or(ConfigValue::Other("an array with non-string items"), ConfigValue::List)
+        items.map_or(
+            ConfigValue::Other("an array with non-string items"),
+            ConfigValue::List,
+        )
     } else if value.is_null() {
         ConfigValue::Other("null")
     } else if value.is_function() {
@@ -83,32 +89,44 @@ fn to_config_value(value: &JsValue) -> ConfigValue {
 
 /// The endpoint resolved against the page: an absolute `http(s)` URL.
 pub fn resolve_endpoint(config: &Config, source: Source) -> Result<String, ConfigError> {
-    let base = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
-    let url = web_sys::Url::new_with_base(&config.endpoint, &base).ok().filter(|u| {
-        let protocol = u.protocol();
-        protocol == "https:" || protocol == "http:"
-    });
+    let base = web_sys::window()
+        .and_then(|w| w.location().href().ok())
+        .unwrap_or_default();
+    let url = web_sys::Url::new_with_base(&config.endpoint, &base)
+        .ok()
+        .filter(|u| {
+            let protocol = u.protocol();
+            protocol == "https:" || protocol == "http:"
+        });
     match url {
         Some(url) => Ok(url.href()),
         None => {
             let mut problem = String::from("must be an http(s) URL such as \"/collect\" (got ");
             crate::core::json::push_str(&mut problem, &config.endpoint);
             problem.push(')');
-            Err(ConfigError { field: source.field("endpoint", "data-endpoint"), problem })
+            Err(ConfigError {
+                field: source.field("endpoint", "data-endpoint"),
+                problem,
+            })
         }
     }
 }
 
 /// Checks that `ignoreSelector` is a CSS selector the browser accepts.
 pub fn check_selector(config: &Config, source: Source) -> Result<(), ConfigError> {
-    let Some(selector) = &config.ignore_selector else { return Ok(()) };
+    let Some(selector) = &config.ignore_selector else {
+        return Ok(());
+    };
     let document = web_sys::window().and_then(|w| w.document());
     match document.map(|d| d.query_selector(selector)) {
         Some(Err(_)) => {
             let mut problem = String::from("must be a valid CSS selector (got ");
             crate::core::json::push_str(&mut problem, selector);
             problem.push(')');
-            Err(ConfigError { field: source.field("ignoreSelector", "data-ignore-selector"), problem })
+            Err(ConfigError {
+                field: source.field("ignoreSelector", "data-ignore-selector"),
+                problem,
+            })
         }
         _ => Ok(()),
     }

@@ -16,11 +16,15 @@ pub const NEVER_TOUCHED: &str = "input,textarea,select,[contenteditable]:not([co
 /// Handles one `copy` event. Errors are swallowed by the caller: the browser then copies
 /// as it would have without lanterne.
 pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue> {
-    let Some(event) = event.dyn_ref::<ClipboardEvent>() else { return Ok(()) };
+    let Some(event) = event.dyn_ref::<ClipboardEvent>() else {
+        return Ok(());
+    };
     if event.default_prevented() {
         return Ok(()); // an editor or another script already took this copy
     }
-    let Some(clipboard) = event.clipboard_data() else { return Ok(()) };
+    let Some(clipboard) = event.clipboard_data() else {
+        return Ok(());
+    };
     let never = session.never_touched.as_str();
     if let Some(target) = event.target().and_then(|t| element_of(&t.unchecked_into())) {
         if target.closest(never)?.is_some() {
@@ -29,7 +33,9 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
     }
     let window = web_sys::window().ok_or(JsValue::NULL)?;
     let document = window.document().ok_or(JsValue::NULL)?;
-    let Some(selection) = document.get_selection()? else { return Ok(()) };
+    let Some(selection) = document.get_selection()? else {
+        return Ok(());
+    };
     if selection.is_collapsed() || selection.range_count() == 0 {
         return Ok(());
     }
@@ -44,13 +50,21 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
     for i in 0..selection.range_count() {
         let range = selection.get_range_at(i)?;
         for end in [range.start_container()?, range.end_container()?] {
-            if element_of(&end).map(|e| e.closest(never)).transpose()?.flatten().is_some() {
+            if element_of(&end)
+                .map(|e| e.closest(never))
+                .transpose()?
+                .flatten()
+                .is_some()
+            {
                 return Ok(());
             }
         }
         let fragment: Node = range.clone_contents()?.into();
         // Selecting inside a single link keeps the link, as browsers do natively.
-        let link = element_of(&range.common_ancestor_container()?).map(|e| e.closest("a[href]")).transpose()?.flatten();
+        let link = element_of(&range.common_ancestor_container()?)
+            .map(|e| e.closest("a[href]"))
+            .transpose()?
+            .flatten();
         match link {
             Some(link) => {
                 let wrapper = link.clone_node()?;
@@ -80,7 +94,10 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
     let plain = String::from(plain_js);
     let html = container.inner_html();
     let token = session.mint(Channel::Copy);
-    match session.policy.decide(&plain, &html, chars, &token, &session.clean_url()) {
+    match session
+        .policy
+        .decide(&plain, &html, chars, &token, &session.clean_url())
+    {
         CopyDecision::Skip(_) => Ok(()),
         CopyDecision::Rewrite { plain, html } => {
             clipboard.set_data("text/plain", &plain)?;
@@ -106,9 +123,13 @@ fn element_of(node: &Node) -> Option<Element> {
 fn absolutize_links(container: &Element, base: &str) -> Result<(), JsValue> {
     let nodes = container.query_selector_all("[href],[src]")?;
     for i in 0..nodes.length() {
-        let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else { continue };
+        let Some(element) = nodes.item(i).and_then(|n| n.dyn_into::<Element>().ok()) else {
+            continue;
+        };
         for name in ["href", "src"] {
-            let Some(value) = element.get_attribute(name) else { continue };
+            let Some(value) = element.get_attribute(name) else {
+                continue;
+            };
             if has_scheme(&value) {
                 continue;
             }
@@ -125,7 +146,10 @@ fn has_scheme(value: &str) -> bool {
     match value.find(':') {
         Some(i) if i > 0 => {
             let scheme = &value.as_bytes()[..i];
-            scheme[0].is_ascii_alphabetic() && scheme.iter().all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
+            scheme[0].is_ascii_alphabetic()
+                && scheme
+                    .iter()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'-' | b'.'))
         }
         _ => false,
     }

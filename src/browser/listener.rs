@@ -22,16 +22,26 @@ pub struct EventListener {
 impl EventListener {
     /// Listens for `kind` events on `target` (bubbling phase, passive unless the handler
     /// needs `preventDefault`, which `copy` does: so never passive here).
-    pub fn new(target: &EventTarget, kind: &'static str, handler: impl FnMut(Event) + 'static) -> EventListener {
+    pub fn new(
+        target: &EventTarget,
+        kind: &'static str,
+        handler: impl FnMut(Event) + 'static,
+    ) -> EventListener {
         let callback = Closure::<dyn FnMut(Event)>::new(handler);
         // Only fails for a non-callable callback, which a Closure never is.
         let _ = target.add_event_listener_with_callback(kind, callback.as_ref().unchecked_ref());
-        EventListener { target: target.clone(), kind, callback }
+        EventListener {
+            target: target.clone(),
+            kind,
+            callback,
+        }
     }
 }
 
 impl Drop for EventListener {
     fn drop(&mut self) {
-        let _ = self.target.remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
+        let _ = self
+            .target
+            .remove_event_listener_with_callback(self.kind, self.callback.as_ref().unchecked_ref());
     }
 }

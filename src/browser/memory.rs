@@ -28,8 +28,12 @@ impl Memory {
     pub fn open() -> Memory {
         let window = web_sys::window();
         Memory {
-            local: window.as_ref().and_then(|w| w.local_storage().ok().flatten()),
-            session: window.as_ref().and_then(|w| w.session_storage().ok().flatten()),
+            local: window
+                .as_ref()
+                .and_then(|w| w.local_storage().ok().flatten()),
+            session: window
+                .as_ref()
+                .and_then(|w| w.session_storage().ok().flatten()),
             fallback_minted: RefCell::new(String::new()),
             fallback_parent: RefCell::new(None),
         }
@@ -54,7 +58,10 @@ impl Memory {
             // Tokens are fixed-width, so this cut lands right after a separator.
             list.drain(..list.len() - max_len + 1);
         }
-        let stored = self.local.as_ref().is_some_and(|s| s.set_item(MINTED_KEY, &list).is_ok());
+        let stored = self
+            .local
+            .as_ref()
+            .is_some_and(|s| s.set_item(MINTED_KEY, &list).is_ok());
         if !stored {
             *self.fallback_minted.borrow_mut() = list;
         }
@@ -76,7 +83,10 @@ impl Memory {
 
     /// Records the token this visit arrived with.
     pub fn set_parent(&self, token: &ShareToken) {
-        let stored = self.session.as_ref().is_some_and(|s| s.set_item(PARENT_KEY, token.as_str()).is_ok());
+        let stored = self
+            .session
+            .as_ref()
+            .is_some_and(|s| s.set_item(PARENT_KEY, token.as_str()).is_ok());
         if !stored {
             *self.fallback_parent.borrow_mut() = Some(*token);
         }

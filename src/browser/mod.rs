@@ -47,14 +47,24 @@ pub struct Session {
 
 impl Session {
     fn from_config(config: Config, endpoint: String) -> Result<Session, JsValue> {
-        let window = web_sys::window().ok_or_else(|| js_error("lanterne: needs a browser window"))?;
-        let document = window.document().ok_or_else(|| js_error("lanterne: needs a document"))?;
+        let window =
+            web_sys::window().ok_or_else(|| js_error("lanterne: needs a browser window"))?;
+        let document = window
+            .document()
+            .ok_or_else(|| js_error("lanterne: needs a document"))?;
         let hostname = window.location().hostname()?;
-        let lang = document.document_element().map(|e| e.get_attribute("lang").unwrap_or_default()).unwrap_or_default();
-        let hosts = config.tracked_hosts.unwrap_or_else(|| TrackedHosts::for_page(&hostname));
+        let lang = document
+            .document_element()
+            .map(|e| e.get_attribute("lang").unwrap_or_default())
+            .unwrap_or_default();
+        let hosts = config
+            .tracked_hosts
+            .unwrap_or_else(|| TrackedHosts::for_page(&hostname));
         let attribution = config.attribution.then(|| Attribution {
             min_words: config.attribution_min_words,
-            label: config.attribution_text.unwrap_or_else(|| default_label(&lang).to_owned()),
+            label: config
+                .attribution_text
+                .unwrap_or_else(|| default_label(&lang).to_owned()),
         });
         Ok(Session {
             policy: CopyPolicy {
@@ -80,13 +90,24 @@ impl Session {
 
     /// The page URL without any lanterne token.
     fn clean_url(&self) -> String {
-        let href = web_sys::window().and_then(|w| w.location().href().ok()).unwrap_or_default();
+        let href = web_sys::window()
+            .and_then(|w| w.location().href().ok())
+            .unwrap_or_default();
         without_token(&href, &self.param).0
     }
 
     /// Reports an event about this page.
-    fn report(&self, kind: EventKind, channel: Channel, token: ShareToken, parent: Option<ShareToken>) {
-        let title = web_sys::window().and_then(|w| w.document()).map(|d| d.title()).unwrap_or_default();
+    fn report(
+        &self,
+        kind: EventKind,
+        channel: Channel,
+        token: ShareToken,
+        parent: Option<ShareToken>,
+    ) {
+        let title = web_sys::window()
+            .and_then(|w| w.document())
+            .map(|d| d.title())
+            .unwrap_or_default();
         self.reporter.report(&Event {
             id: uuid_v4(random_bytes()),
             kind,
@@ -158,7 +179,7 @@ fn js_error(message: &str) -> JsValue {
 }
 
 fn config_error(error: ConfigError) -> JsValue {
-    js_error(&error.to_string())
+    js_error(&error.message())
 }
 
 /// Starts lanterne, from a config object or from the `data-*` attributes of the script
@@ -183,9 +204,13 @@ fn run(config: Config, source: Source) -> Result<Tracker, JsValue> {
     config::check_selector(&config, source).map_err(config_error)?;
     let window = web_sys::window().ok_or_else(|| js_error("lanterne: needs a browser window"))?;
     if window.crypto().is_err() {
-        return Err(js_error("lanterne: needs Web Crypto (crypto.getRandomValues)"));
+        return Err(js_error(
+            "lanterne: needs Web Crypto (crypto.getRandomValues)",
+        ));
     }
-    let document = window.document().ok_or_else(|| js_error("lanterne: needs a document"))?;
+    let document = window
+        .document()
+        .ok_or_else(|| js_error("lanterne: needs a document"))?;
     let session = Rc::new(Session::from_config(config, endpoint)?);
 
     // Everything that can fail has been checked: from here on, start completely.
@@ -196,12 +221,24 @@ fn run(config: Config, source: Source) -> Result<Tracker, JsValue> {
         let _ = copy::on_copy(&on_copy, &event);
     }));
     let on_hide = session.clone();
-    listeners.push(EventListener::new(&document, "visibilitychange", move |_| {
-        if web_sys::window().and_then(|w| w.document()).is_some_and(|d| d.hidden()) {
-            on_hide.reporter.flush_beacon();
-        }
-    }));
+    listeners.push(EventListener::new(
+        &document,
+        "visibilitychange",
+        move |_| {
+            if web_sys::window()
+                .and_then(|w| w.document())
+                .is_some_and(|d| d.hidden())
+            {
+                on_hide.reporter.flush_beacon();
+            }
+        },
+    ));
     let on_pagehide = session.clone();
-    listeners.push(EventListener::new(&window, "pagehide", move |_| on_pagehide.reporter.flush_beacon()));
-    Ok(Tracker { session: Some(session), listeners })
+    listeners.push(EventListener::new(&window, "pagehide", move |_| {
+        on_pagehide.reporter.flush_beacon()
+    }));
+    Ok(Tracker {
+        session: Some(session),
+        listeners,
+    })
 }

@@ -71,7 +71,9 @@ impl Reporter {
         if self.timer.get().is_some() {
             return;
         }
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let me = self.me.clone();
         let callback = Closure::<dyn FnMut()>::new(move || {
             if let Some(reporter) = me.upgrade() {
@@ -79,7 +81,10 @@ impl Reporter {
                 reporter.flush();
             }
         });
-        let id = window.set_timeout_with_callback_and_timeout_and_arguments_0(callback.as_ref().unchecked_ref(), delay_ms);
+        let id = window.set_timeout_with_callback_and_timeout_and_arguments_0(
+            callback.as_ref().unchecked_ref(),
+            delay_ms,
+        );
         self.timer.set(id.ok());
         *self.timer_callback.borrow_mut() = Some(callback);
     }
@@ -90,7 +95,9 @@ impl Reporter {
         if !self.in_flight.borrow().is_empty() || self.pending.borrow().is_empty() {
             return;
         }
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let batch: Vec<String> = self.pending.borrow_mut().drain(..).collect();
         let body = join_batch(&batch);
         *self.in_flight.borrow_mut() = batch;
@@ -129,8 +136,9 @@ impl Reporter {
             self.schedule(delay);
             return;
         } else if !self.warned.replace(true) {
-            let mut message = String::from("lanterne: the endpoint refused a batch of events with HTTP ");
-            message.push_str(&status.to_string());
+            let mut message =
+                String::from("lanterne: the endpoint refused a batch of events with HTTP ");
+            crate::core::json::push_u64(&mut message, u64::from(status));
             message.push_str("; they are dropped, not retried");
             web_sys::console::warn_1(&message.into());
         }
@@ -143,19 +151,25 @@ impl Reporter {
     /// may never run a timer again). Anything the browser refuses goes by `fetch` with
     /// `keepalive`.
     pub fn flush_beacon(&self) {
-        let Some(window) = web_sys::window() else { return };
+        let Some(window) = web_sys::window() else {
+            return;
+        };
         let batch: Vec<String> = self.pending.borrow_mut().drain(..).collect();
         let navigator = window.navigator();
         let mut start = 0;
         while start < batch.len() {
             let mut end = start;
             let mut size = 2;
-            while end < batch.len() && (end == start || size + batch[end].len() + 1 <= BEACON_CHUNK) {
+            while end < batch.len() && (end == start || size + batch[end].len() + 1 <= BEACON_CHUNK)
+            {
                 size += batch[end].len() + 1;
                 end += 1;
             }
             let body = join_batch(&batch[start..end]);
-            if !navigator.send_beacon_with_opt_str(&self.endpoint, Some(&body)).unwrap_or(false) {
+            if !navigator
+                .send_beacon_with_opt_str(&self.endpoint, Some(&body))
+                .unwrap_or(false)
+            {
                 let _ = window.fetch_with_str_and_init(&self.endpoint, &post_init(&body, true));
             }
             start = end;

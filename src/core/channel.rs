@@ -140,7 +140,11 @@ mod tests {
     #[test]
     fn ids_and_codes_are_unique_and_round_trip() {
         for (i, a) in TABLE.iter().enumerate() {
-            assert!(a.2.is_ascii_alphanumeric(), "code of {} must be alphanumeric", a.1);
+            assert!(
+                a.2.is_ascii_alphanumeric(),
+                "code of {} must be alphanumeric",
+                a.1
+            );
             for b in &TABLE[i + 1..] {
                 assert_ne!(a.0, b.0);
                 assert_ne!(a.1, b.1);

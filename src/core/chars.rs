@@ -44,11 +44,42 @@ pub fn is_word(c: char) -> bool {
 pub fn to_lower(c: char) -> char {
     let code = c as u32;
     let lower = match code {
-        0x41..=0x5a | 0xc0..=0xd6 | 0xd8..=0xde | 0x391..=0x3a1 | 0x3a3..=0x3ab | 0x410..=0x42f => code + 32,
+        0x41..=0x5a | 0xc0..=0xd6 | 0xd8..=0xde | 0x391..=0x3a1 | 0x3a3..=0x3ab | 0x410..=0x42f => {
+            code + 32
+        }
         0x400..=0x40f => code + 80,
         0x100..=0x137 | 0x14a..=0x177 if code % 2 == 0 => code + 1,
         0x139..=0x148 | 0x179..=0x17e if code % 2 == 1 => code + 1,
         _ => code,
     };
     char::from_u32(lower).unwrap_or(c)
+}
+
+/// `s[start..end]`, or `""` when that is not a range of `s` on character boundaries. The
+/// core only cuts strings at positions it found itself, so the fallback never happens in
+/// practice; what this buys is that no `&s[a..b]` remains, whose panic message (formatting
+/// a `char` with `Debug`) drags Unicode tables and formatting code into the wasm.
+///
+/// ```
+/// use lanterne::core::chars::sub;
+/// assert_eq!(sub("héllo", 0, 3), "hé");
+/// assert_eq!(sub("héllo", 0, 2), "");
+/// ```
+#[inline]
+pub fn sub(s: &str, start: usize, end: usize) -> &str {
+    s.get(start..end).unwrap_or("")
+}
+
+/// Byte offset of the first `needle` in `hay` (a plain search: the needles here are a few
+/// bytes long, and `str::find(&str)` brings 2 KB of two-way search into the wasm).
+///
+/// ```
+/// assert_eq!(lanterne::core::chars::find_str("http://x", "://"), Some(4));
+/// ```
+pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
+    let (hay, needle) = (hay.as_bytes(), needle.as_bytes());
+    if needle.is_empty() {
+        return Some(0);
+    }
+    hay.windows(needle.len()).position(|w| w == needle)
 }

@@ -81,9 +81,21 @@ pub struct ConfigError {
     pub problem: String,
 }
 
+impl ConfigError {
+    /// The whole message, e.g. `lanterne: config.param must be … (got …)`.
+    pub fn message(&self) -> String {
+        let mut out = String::with_capacity(11 + self.field.len() + self.problem.len());
+        out.push_str("lanterne: ");
+        out.push_str(&self.field);
+        out.push(' ');
+        out.push_str(&self.problem);
+        out
+    }
+}
+
 impl core::fmt::Display for ConfigError {
     fn fmt(&self, f: &mut core::fmt::Formatter<'_>) -> core::fmt::Result {
-        write!(f, "lanterne: {} {}", self.field, self.problem)
+        f.write_str(&self.message())
     }
 }
 
@@ -104,7 +116,11 @@ const OPTIONS: [(&str, &str, Kind); 11] = [
     ("addressBar", "data-address-bar", Kind::Bool),
     ("excludePaths", "data-exclude-paths", Kind::List),
     ("attribution", "data-attribution", Kind::Bool),
-    ("attributionMinWords", "data-attribution-min-words", Kind::Count),
+    (
+        "attributionMinWords",
+        "data-attribution-min-words",
+        Kind::Count,
+    ),
     ("attributionText", "data-attribution-text", Kind::Text),
     ("ignoreSelector", "data-ignore-selector", Kind::Text),
     ("maxChars", "data-max-chars", Kind::Count),
@@ -139,7 +155,9 @@ impl Config {
     /// Attributes lanterne does not know are ignored (other tools put theirs on script
     /// tags too) and return `Ok(false)`.
     pub fn set_attribute(&mut self, attribute: &str, raw: &str) -> Result<bool, ConfigError> {
-        let Some(&(key, attr, kind)) = OPTIONS.iter().find(|o| o.1 == attribute) else { return Ok(false) };
+        let Some(&(key, attr, kind)) = OPTIONS.iter().find(|o| o.1 == attribute) else {
+            return Ok(false);
+        };
         let value = match kind {
             Kind::Text => ConfigValue::Text(raw.to_owned()),
             Kind::Bool => match raw.trim_matches(crate::core::chars::is_space) {
@@ -151,7 +169,13 @@ impl Config {
                 Some(n) => ConfigValue::Number(n as f64),
                 None => ConfigValue::Text(raw.to_owned()),
             },
-            Kind::List => ConfigValue::List(raw.split(',').map(str::trim).filter(|s| !s.is_empty()).map(str::to_owned).collect()),
+            Kind::List => ConfigValue::List(
+                raw.split(',')
+                    .map(str::trim)
+                    .filter(|s| !s.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
+            ),
         };
         self.apply(key, value, attr.to_owned()).map(|()| true)
     }
@@ -174,12 +198,21 @@ impl Config {
             problem.push_str(" (got ");
             problem.push_str(&describe(value));
             problem.push(')');
-            Err(ConfigError { field: field.clone(), problem })
+            Err(ConfigError {
+                field: field.clone(),
+                problem,
+            })
         };
-        let kind = OPTIONS.iter().find(|o| o.0 == key).map_or(Kind::Text, |o| o.2);
+        let kind = OPTIONS
+            .iter()
+            .find(|o| o.0 == key)
+            .map_or(Kind::Text, |o| o.2);
         match (kind, &value) {
-            (Kind::Text, ConfigValue::Text(_)) | (Kind::Bool, ConfigValue::Bool(_)) | (Kind::List, ConfigValue::List(_)) => {}
-            (Kind::Count, ConfigValue::Number(n)) if n.fract() == 0.0 && *n >= 1.0 && *n <= 100_000_000.0 => {}
+            (Kind::Text, ConfigValue::Text(_))
+            | (Kind::Bool, ConfigValue::Bool(_))
+            | (Kind::List, ConfigValue::List(_)) => {}
+            (Kind::Count, ConfigValue::Number(n))
+                if n.fract() == 0.0 && *n >= 1.0 && *n <= 100_000_000.0 => {}
             (Kind::Text, _) => return fail("a string", &value),
             (Kind::Bool, _) => return fail("true or false", &value),
             (Kind::Count, _) => return fail("a whole number from 1 to 100000000", &value),
@@ -187,8 +220,13 @@ impl Config {
         }
         match (key, value) {
             ("endpoint", ConfigValue::Text(s)) => {
-                if s.trim_matches(crate::core::chars::is_space).is_empty() || s.chars().any(super::chars::is_space) {
-                    return fail("a URL such as \"/collect\" or \"https://stats.example/collect\"", &ConfigValue::Text(s));
+                if s.trim_matches(crate::core::chars::is_space).is_empty()
+                    || s.chars().any(super::chars::is_space)
+                {
+                    return fail(
+                        "a URL such as \"/collect\" or \"https://stats.example/collect\"",
+                        &ConfigValue::Text(s),
+                    );
                 }
                 self.endpoint = s;
             }
@@ -200,13 +238,19 @@ impl Config {
                     Ok(hosts) => self.tracked_hosts = Some(hosts),
                     Err(bad) => {
                         let bad = ConfigValue::Text(bad.to_owned());
-                        return fail("host names such as \"example.com\" or \"*.example.com\"", &bad);
+                        return fail(
+                            "host names such as \"example.com\" or \"*.example.com\"",
+                            &bad,
+                        );
                     }
                 }
             }
             ("param", ConfigValue::Text(s)) => {
                 if !is_valid_param(&s) {
-                    return fail("1 to 32 of the characters A-Z a-z 0-9 _ -", &ConfigValue::Text(s));
+                    return fail(
+                        "1 to 32 of the characters A-Z a-z 0-9 _ -",
+                        &ConfigValue::Text(s),
+                    );
                 }
                 self.param = s;
             }
@@ -216,22 +260,38 @@ impl Config {
             },
             ("addressBar", ConfigValue::Bool(b)) => self.address_bar = b,
             ("excludePaths", ConfigValue::List(list)) => {
-                if let Some(bad) = list.iter().find(|p| !p.starts_with('/') && !p.starts_with('*')) {
-                    return fail("paths starting with \"/\", such as \"/search\" or \"/admin/*\"", &ConfigValue::Text(bad.clone()));
+                if let Some(bad) = list
+                    .iter()
+                    .find(|p| !p.starts_with('/') && !p.starts_with('*'))
+                {
+                    return fail(
+                        "paths starting with \"/\", such as \"/search\" or \"/admin/*\"",
+                        &ConfigValue::Text(bad.clone()),
+                    );
                 }
                 self.exclude_paths = list;
             }
             ("attribution", ConfigValue::Bool(b)) => self.attribution = b,
-            ("attributionMinWords", ConfigValue::Number(n)) => self.attribution_min_words = n as u32,
+            ("attributionMinWords", ConfigValue::Number(n)) => {
+                self.attribution_min_words = n as u32
+            }
             ("attributionText", ConfigValue::Text(s)) => {
-                if s.trim_matches(crate::core::chars::is_space).is_empty() || s.chars().count() > 200 {
-                    return fail("a non-empty label of at most 200 characters, such as \"Read more:\"", &ConfigValue::Text(s));
+                if s.trim_matches(crate::core::chars::is_space).is_empty()
+                    || s.chars().count() > 200
+                {
+                    return fail(
+                        "a non-empty label of at most 200 characters, such as \"Read more:\"",
+                        &ConfigValue::Text(s),
+                    );
                 }
                 self.attribution_text = Some(s);
             }
             ("ignoreSelector", ConfigValue::Text(s)) => {
                 if s.trim_matches(crate::core::chars::is_space).is_empty() {
-                    return fail("a CSS selector such as \".no-track\"", &ConfigValue::Text(s));
+                    return fail(
+                        "a CSS selector such as \".no-track\"",
+                        &ConfigValue::Text(s),
+                    );
                 }
                 self.ignore_selector = Some(s);
             }
@@ -286,20 +346,37 @@ mod tests {
 
     #[test]
     fn errors_name_the_field_and_the_expectation() {
-        assert_eq!(Config::default().check().unwrap_err().field, "config.endpoint");
-        assert!(err("endpoint", ConfigValue::Number(3.0)).starts_with("lanterne: config.endpoint must be a string (got 3)"));
-        assert!(err("endpoint", ConfigValue::Text("a b".into())).contains("config.endpoint must be a URL"));
-        assert!(err("endpont", ConfigValue::Text("/c".into())).starts_with("lanterne: config.endpont is not a lanterne option (known: endpoint,"));
-        assert!(err("param", ConfigValue::Text("a&b".into())).contains("config.param must be 1 to 32"));
-        assert!(err("addressBar", ConfigValue::Text("no".into())).contains("config.addressBar must be true or false (got \"no\")"));
-        assert!(err("maxChars", ConfigValue::Number(0.5)).contains("config.maxChars must be a whole number"));
+        assert_eq!(
+            Config::default().check().unwrap_err().field,
+            "config.endpoint"
+        );
+        assert!(err("endpoint", ConfigValue::Number(3.0))
+            .starts_with("lanterne: config.endpoint must be a string (got 3)"));
+        assert!(err("endpoint", ConfigValue::Text("a b".into()))
+            .contains("config.endpoint must be a URL"));
+        assert!(err("endpont", ConfigValue::Text("/c".into()))
+            .starts_with("lanterne: config.endpont is not a lanterne option (known: endpoint,"));
+        assert!(
+            err("param", ConfigValue::Text("a&b".into())).contains("config.param must be 1 to 32")
+        );
+        assert!(err("addressBar", ConfigValue::Text("no".into()))
+            .contains("config.addressBar must be true or false (got \"no\")"));
+        assert!(err("maxChars", ConfigValue::Number(0.5))
+            .contains("config.maxChars must be a whole number"));
         assert!(err("maxChars", ConfigValue::Number(-3.0)).ends_with("(got -3)"));
-        assert!(err("maxChars", ConfigValue::Number(0.5)).ends_with("(got a fractional or non-finite number)"));
+        assert!(err("maxChars", ConfigValue::Number(0.5))
+            .ends_with("(got a fractional or non-finite number)"));
         assert_eq!(parse_count("120"), Some(120));
         assert_eq!(parse_count("1e3"), None);
-        assert!(err("trackedHosts", ConfigValue::List(vec!["ok.example".into(), "bad host".into()])).contains("(got \"bad host\")"));
-        assert!(err("trackedHosts", ConfigValue::Text("a.example".into())).contains("must be an array of strings"));
-        assert!(err("excludePaths", ConfigValue::List(vec!["admin".into()])).contains("config.excludePaths must be paths"));
+        assert!(err(
+            "trackedHosts",
+            ConfigValue::List(vec!["ok.example".into(), "bad host".into()])
+        )
+        .contains("(got \"bad host\")"));
+        assert!(err("trackedHosts", ConfigValue::Text("a.example".into()))
+            .contains("must be an array of strings"));
+        assert!(err("excludePaths", ConfigValue::List(vec!["admin".into()]))
+            .contains("config.excludePaths must be paths"));
         assert!(err("ignoreSelector", ConfigValue::Other("null")).contains("(got null)"));
     }
 
@@ -311,13 +388,25 @@ mod tests {
         c.set_attribute("data-address-bar", "false").unwrap();
         c.set_attribute("data-attribution", "").unwrap();
         c.set_attribute("data-attribution-min-words", "12").unwrap();
-        c.set_attribute("data-tracked-hosts", " a.example, *.b.example ,").unwrap();
-        c.set_attribute("data-exclude-paths", "/search,/admin/*").unwrap();
+        c.set_attribute("data-tracked-hosts", " a.example, *.b.example ,")
+            .unwrap();
+        c.set_attribute("data-exclude-paths", "/search,/admin/*")
+            .unwrap();
         assert!(!c.address_bar && c.attribution && c.attribution_min_words == 12);
         assert_eq!(c.exclude_paths, ["/search", "/admin/*"]);
         assert!(c.tracked_hosts.as_ref().unwrap().matches("x.b.example"));
-        let e = c.set_attribute("data-address-bar", "nope").unwrap_err().to_string();
-        assert_eq!(e, "lanterne: data-address-bar must be true or false (got \"nope\")");
-        assert!(c.set_attribute("data-max-chars", "lots").unwrap_err().to_string().contains("data-max-chars must be a whole number"));
+        let e = c
+            .set_attribute("data-address-bar", "nope")
+            .unwrap_err()
+            .to_string();
+        assert_eq!(
+            e,
+            "lanterne: data-address-bar must be true or false (got \"nope\")"
+        );
+        assert!(c
+            .set_attribute("data-max-chars", "lots")
+            .unwrap_err()
+            .to_string()
+            .contains("data-max-chars must be a whole number"));
     }
 }

@@ -75,7 +75,14 @@ pub enum SkipReason {
 impl CopyPolicy {
     /// Decides what a copy becomes. `chars` is the selection's length as the browser
     /// counts it; `page_url` is the page's URL without token (for the attribution line).
-    pub fn decide(&self, plain: &str, html: &str, chars: u32, token: &ShareToken, page_url: &str) -> CopyDecision {
+    pub fn decide(
+        &self,
+        plain: &str,
+        html: &str,
+        chars: u32,
+        token: &ShareToken,
+        page_url: &str,
+    ) -> CopyDecision {
         if chars > self.max_chars {
             return CopyDecision::Skip(SkipReason::TooLarge);
         }
@@ -88,7 +95,10 @@ impl CopyPolicy {
         let new_plain = self.rewriter.rewrite_text(plain, token);
         let new_html = self.rewriter.rewrite_html(html, token);
         if new_plain.urls + new_html.urls > 0 {
-            return CopyDecision::Rewrite { plain: new_plain.text, html: new_html.text };
+            return CopyDecision::Rewrite {
+                plain: new_plain.text,
+                html: new_html.text,
+            };
         }
         if let Some(attribution) = &self.attribution {
             let min = attribution.min_words as usize;
@@ -113,9 +123,16 @@ mod tests {
 
     fn policy(attribution: bool) -> CopyPolicy {
         CopyPolicy {
-            rewriter: CopyRewriter::new(TrackedHosts::for_page("blog.example"), "lt", Placement::Auto),
+            rewriter: CopyRewriter::new(
+                TrackedHosts::for_page("blog.example"),
+                "lt",
+                Placement::Auto,
+            ),
             max_chars: 50,
-            attribution: attribution.then(|| Attribution { min_words: 7, label: "Read more:".into() }),
+            attribution: attribution.then(|| Attribution {
+                min_words: 7,
+                label: "Read more:".into(),
+            }),
         }
     }
     const PAGE: &str = "https://blog.example/post";
@@ -124,22 +141,45 @@ mod tests {
     fn skip_rules() {
         let t = ShareToken::parse("cAAAAAAAAAA1").unwrap();
         let p = policy(true);
-        assert_eq!(p.decide("  ", "", 2, &t, PAGE), CopyDecision::Skip(SkipReason::Empty));
-        assert_eq!(p.decide("x", "", 51, &t, PAGE), CopyDecision::Skip(SkipReason::TooLarge));
-        assert_eq!(p.decide("me@blog.example", "", 15, &t, PAGE), CopyDecision::Skip(SkipReason::ContactDetail));
-        assert_eq!(p.decide("+33 1 23 45 67 89", "", 17, &t, PAGE), CopyDecision::Skip(SkipReason::ContactDetail));
-        assert_eq!(p.decide("six words are not quite enough", "", 30, &t, PAGE), CopyDecision::Skip(SkipReason::NothingToTrack));
+        assert_eq!(
+            p.decide("  ", "", 2, &t, PAGE),
+            CopyDecision::Skip(SkipReason::Empty)
+        );
+        assert_eq!(
+            p.decide("x", "", 51, &t, PAGE),
+            CopyDecision::Skip(SkipReason::TooLarge)
+        );
+        assert_eq!(
+            p.decide("me@blog.example", "", 15, &t, PAGE),
+            CopyDecision::Skip(SkipReason::ContactDetail)
+        );
+        assert_eq!(
+            p.decide("+33 1 23 45 67 89", "", 17, &t, PAGE),
+            CopyDecision::Skip(SkipReason::ContactDetail)
+        );
+        assert_eq!(
+            p.decide("six words are not quite enough", "", 30, &t, PAGE),
+            CopyDecision::Skip(SkipReason::NothingToTrack)
+        );
     }
 
     #[test]
     fn attribution_only_when_on_and_long_enough() {
         let t = ShareToken::parse("cAAAAAAAAAA1").unwrap();
         let text = "seven words are just about enough here";
-        assert_eq!(policy(false).decide(text, "", 38, &t, PAGE), CopyDecision::Skip(SkipReason::NothingToTrack));
+        assert_eq!(
+            policy(false).decide(text, "", 38, &t, PAGE),
+            CopyDecision::Skip(SkipReason::NothingToTrack)
+        );
         match policy(true).decide(text, "<b>x</b>", 38, &t, PAGE) {
             CopyDecision::Rewrite { plain, html } => {
-                assert_eq!(plain, format!("{text}\n\nRead more: {PAGE}#lt=cAAAAAAAAAA1"));
-                assert!(html.starts_with("<b>x</b><p>Read more: <a href=\"https://blog.example/post#lt=cAAAAAAAAAA1\">"));
+                assert_eq!(
+                    plain,
+                    format!("{text}\n\nRead more: {PAGE}#lt=cAAAAAAAAAA1")
+                );
+                assert!(html.starts_with(
+                    "<b>x</b><p>Read more: <a href=\"https://blog.example/post#lt=cAAAAAAAAAA1\">"
+                ));
             }
             other => panic!("{other:?}"),
         }

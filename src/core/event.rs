@@ -154,5 +154,9 @@ pub fn batch_json(events: &[Event]) -> String {
 /// ```
 pub fn uuid_v4(random: [u8; 16]) -> String {
     let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    uuid::Builder::from_random_bytes(random).into_uuid().hyphenated().encode_lower(&mut buf).to_owned()
+    uuid::Builder::from_random_bytes(random)
+        .into_uuid()
+        .hyphenated()
+        .encode_lower(&mut buf)
+        .to_owned()
 }

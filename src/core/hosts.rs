@@ -35,7 +35,9 @@ impl TrackedHosts {
         let host = host_to_ascii(hostname).unwrap_or_default();
         let twin = match host.strip_prefix("www.") {
             Some(bare) => bare.to_owned(),
-            None if host.contains('.') && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') => {
+            None if host.contains('.')
+                && !host.bytes().all(|b| b.is_ascii_digit() || b == b'.') =>
+            {
                 let mut www = String::from("www.");
                 www.push_str(&host);
                 www
@@ -46,7 +48,10 @@ impl TrackedHosts {
         if !twin.is_empty() {
             exact.push(twin);
         }
-        TrackedHosts { exact, domains: Vec::new() }
+        TrackedHosts {
+            exact,
+            domains: Vec::new(),
+        }
     }
 
     /// Parses configured patterns; the error is the first pattern that is not a host.
@@ -62,8 +67,14 @@ impl TrackedHosts {
                 Some(rest) => (true, rest),
                 None => (false, pattern),
             };
-            let ascii = host_to_ascii(host).filter(|h| is_plausible_host(h)).ok_or(pattern)?;
-            if wildcard { hosts.domains.push(ascii) } else { hosts.exact.push(ascii) }
+            let ascii = host_to_ascii(host)
+                .filter(|h| is_plausible_host(h))
+                .ok_or(pattern)?;
+            if wildcard {
+                hosts.domains.push(ascii)
+            } else {
+                hosts.exact.push(ascii)
+            }
         }
         Ok(hosts)
     }
@@ -71,10 +82,15 @@ impl TrackedHosts {
     /// Whether `host` (as written in a URL, any case, Unicode or punycode, IPv6 in
     /// brackets, no port) is one of the tracked hosts.
     pub fn matches(&self, host: &str) -> bool {
-        let Some(ascii) = host_to_ascii(host) else { return false };
+        let Some(ascii) = host_to_ascii(host) else {
+            return false;
+        };
         self.exact.iter().any(|h| *h == ascii)
             || self.domains.iter().any(|d| {
-                ascii == *d || (ascii.len() > d.len() && ascii.ends_with(d.as_str()) && ascii.as_bytes()[ascii.len() - d.len() - 1] == b'.')
+                ascii == *d
+                    || (ascii.len() > d.len()
+                        && ascii.ends_with(d.as_str())
+                        && ascii.as_bytes()[ascii.len() - d.len() - 1] == b'.')
             })
     }
 
@@ -90,11 +106,28 @@ mod tests {
 
     #[test]
     fn matching() {
-        let hosts = TrackedHosts::parse(["café.example", "*.example.org", "[::1]", "127.0.0.1"]).unwrap();
-        for yes in ["café.example", "CAFÉ.example", "xn--caf-dma.example", "example.org", "a.b.example.org", "[::1]", "127.0.0.1", "café.example."] {
+        let hosts =
+            TrackedHosts::parse(["café.example", "*.example.org", "[::1]", "127.0.0.1"]).unwrap();
+        for yes in [
+            "café.example",
+            "CAFÉ.example",
+            "xn--caf-dma.example",
+            "example.org",
+            "a.b.example.org",
+            "[::1]",
+            "127.0.0.1",
+            "café.example.",
+        ] {
             assert!(hosts.matches(yes), "{yes}");
         }
-        for no in ["cafe.example", "badexample.org", "example.org.evil", "[::2]", "127.0.0.2", ""] {
+        for no in [
+            "cafe.example",
+            "badexample.org",
+            "example.org.evil",
+            "[::2]",
+            "127.0.0.2",
+            "",
+        ] {
             assert!(!hosts.matches(no), "{no}");
         }
         assert!(TrackedHosts::parse(["*."]).is_err());

@@ -1,5 +1,6 @@
 //! Giving the copy's token to the `href`s of tracked links in copied HTML, leaving every
 //! other byte (tags, attributes, entities, text) exactly as it was.
+use super::chars::sub;
 
 use super::text_rewrite::{CopyRewriter, Rewritten};
 use super::token::ShareToken;
@@ -23,22 +24,28 @@ impl CopyRewriter {
         let mut copied = 0;
         let mut urls = 0;
         for (start, end) in link_hrefs(html) {
-            let (url, map) = decode_attribute(&html[start..end]);
-            if !self.is_tracked_url(url.trim_matches(crate::core::chars::is_space)) || url.trim_matches(crate::core::chars::is_space).len() != url.len() {
+            let (url, map) = decode_attribute(sub(html, start, end));
+            if !self.is_tracked_url(url.trim_matches(crate::core::chars::is_space))
+                || url.trim_matches(crate::core::chars::is_space).len() != url.len()
+            {
                 continue;
             }
             if let Some((at, insert)) = token_insertion(&url, &self.param, self.placement) {
                 let raw_at = start + map[at];
-                out.push_str(&html[copied..raw_at]);
+                out.push_str(sub(html, copied, raw_at));
                 for c in insert.chars() {
-                    if c == '&' { out.push_str("&amp;") } else { out.push(c) }
+                    if c == '&' {
+                        out.push_str("&amp;")
+                    } else {
+                        out.push(c)
+                    }
                 }
                 out.push_str(token.as_str());
                 copied = raw_at;
                 urls += 1;
             }
         }
-        out.push_str(&html[copied..]);
+        out.push_str(sub(html, copied, html.len()));
         Rewritten { text: out, urls }
     }
 }
@@ -51,7 +58,10 @@ fn link_hrefs(html: &str) -> Vec<(usize, usize)> {
     let b = html.as_bytes();
     let mut found = Vec::new();
     let mut i = 0;
-    while let Some(off) = b.get(i..).and_then(|rest| rest.iter().position(|&c| c == b'<')) {
+    while let Some(off) = b
+        .get(i..)
+        .and_then(|rest| rest.iter().position(|&c| c == b'<'))
+    {
         i += off + 1;
         if b[i..].starts_with(b"!--") {
             i = find(b, i + 3, b"-->").map_or(b.len(), |e| e + 3);
@@ -92,7 +102,10 @@ fn link_hrefs(html: &str) -> Vec<(usize, usize)> {
             }
             let (value_start, value_end) = match b.get(i) {
                 Some(&q) if q == b'"' || q == b'\'' => {
-                    let end = b[i + 1..].iter().position(|&c| c == q).map_or(b.len(), |e| i + 1 + e);
+                    let end = b[i + 1..]
+                        .iter()
+                        .position(|&c| c == q)
+                        .map_or(b.len(), |e| i + 1 + e);
                     let range = (i + 1, end);
                     i = (end + 1).min(b.len());
                     range
@@ -109,7 +122,14 @@ fn link_hrefs(html: &str) -> Vec<(usize, usize)> {
                 found.push((value_start, value_end));
             }
         }
-        for raw in [&b"script"[..], b"style", b"textarea", b"title", b"xmp", b"noscript"] {
+        for raw in [
+            &b"script"[..],
+            b"style",
+            b"textarea",
+            b"title",
+            b"xmp",
+            b"noscript",
+        ] {
             if name.eq_ignore_ascii_case(raw) {
                 i = find_ci_close(b, i, raw).unwrap_or(b.len());
             }
@@ -123,13 +143,19 @@ fn is_space(c: u8) -> bool {
 }
 
 fn find(hay: &[u8], from: usize, needle: &[u8]) -> Option<usize> {
-    hay.get(from..)?.windows(needle.len()).position(|w| w == needle).map(|p| from + p)
+    hay.get(from..)?
+        .windows(needle.len())
+        .position(|w| w == needle)
+        .map(|p| from + p)
 }
 
 fn find_ci_close(hay: &[u8], from: usize, name: &[u8]) -> Option<usize> {
     let mut i = from;
     while let Some(p) = find(hay, i, b"</") {
-        if hay.get(p + 2..p + 2 + name.len()).is_some_and(|n| n.eq_ignore_ascii_case(name)) {
+        if hay
+            .get(p + 2..p + 2 + name.len())
+            .is_some_and(|n| n.eq_ignore_ascii_case(name))
+        {
             return Some(p);
         }
         i = p + 2;
@@ -145,11 +171,15 @@ fn decode_attribute(raw: &str) -> (String, Vec<usize>) {
     let mut map = Vec::with_capacity(raw.len() + 1);
     let mut i = 0;
     while i < raw.len() {
-        let (c, len) = if raw.as_bytes()[i] == b'&' { decode_reference(&raw[i..]) } else { (None, 0) };
+        let (c, len) = if raw.as_bytes()[i] == b'&' {
+            decode_reference(sub(raw, i, raw.len()))
+        } else {
+            (None, 0)
+        };
         let (c, len) = match c {
             Some(c) => (c, len),
             None => {
-                let c = raw[i..].chars().next().unwrap_or('\u{fffd}');
+                let c = sub(raw, i, raw.len()).chars().next().unwrap_or('\u{fffd}');
                 (c, c.len_utf8())
             }
         };
@@ -165,8 +195,10 @@ fn decode_attribute(raw: &str) -> (String, Vec<usize>) {
 
 /// The character a reference at the start of `s` stands for, and its length in bytes.
 fn decode_reference(s: &str) -> (Option<char>, usize) {
-    let Some(semi) = s.bytes().take(12).position(|b| b == b';') else { return (None, 0) };
-    let body = &s[1..semi];
+    let Some(semi) = s.bytes().take(12).position(|b| b == b';') else {
+        return (None, 0);
+    };
+    let body = sub(s, 1, semi);
     let c = match body {
         "amp" => Some('&'),
         "lt" => Some('<'),
@@ -177,7 +209,9 @@ fn decode_reference(s: &str) -> (Option<char>, usize) {
         _ => {
             let num = body.strip_prefix('#');
             let code = match num {
-                Some(hex) if hex.starts_with(['x', 'X']) => u32::from_str_radix(&hex[1..], 16).ok(),
+                Some(hex) if hex.starts_with(['x', 'X']) => {
+                    u32::from_str_radix(sub(hex, 1, hex.len()), 16).ok()
+                }
                 Some(dec) => dec.parse().ok(),
                 None => None,
             };
@@ -195,36 +229,92 @@ mod tests {
     const T: &str = "cTOKENtoken9";
 
     fn rewrite(html: &str) -> String {
-        let r = CopyRewriter::new(TrackedHosts::parse(["blog.example"]).unwrap(), "lt", Placement::Auto);
+        let r = CopyRewriter::new(
+            TrackedHosts::parse(["blog.example"]).unwrap(),
+            "lt",
+            Placement::Auto,
+        );
         r.rewrite_html(html, &ShareToken::parse(T).unwrap()).text
     }
 
     #[test]
     fn only_tracked_hrefs_change() {
         let cases: &[(&str, &str)] = &[
-            (r#"<a href="https://blog.example/a">x</a>"#, r#"<a href="https://blog.example/a#lt=T">x</a>"#),
-            (r#"<A HREF='https://blog.example/a'>x</A>"#, r#"<A HREF='https://blog.example/a#lt=T'>x</A>"#),
-            (r#"<a href=https://blog.example/a>x</a>"#, r#"<a href=https://blog.example/a#lt=T>x</a>"#),
-            (r#"<a title="a > b" href="https://blog.example/a#s">x</a>"#, r#"<a title="a > b" href="https://blog.example/a?lt=T#s">x</a>"#),
-            (r#"<a href="https://blog.example/a?x=1&amp;y=2#s">"#, r#"<a href="https://blog.example/a?x=1&amp;y=2&amp;lt=T#s">"#),
-            (r#"<a href="https://blog.example/a&#x23;s">"#, r#"<a href="https://blog.example/a?lt=T&#x23;s">"#),
-            (r#"<area shape="rect" href="https://blog.example/m">"#, r#"<area shape="rect" href="https://blog.example/m#lt=T">"#),
-            (r#"<a href="//blog.example/a">"#, r#"<a href="//blog.example/a#lt=T">"#),
+            (
+                r#"<a href="https://blog.example/a">x</a>"#,
+                r#"<a href="https://blog.example/a#lt=T">x</a>"#,
+            ),
+            (
+                r#"<A HREF='https://blog.example/a'>x</A>"#,
+                r#"<A HREF='https://blog.example/a#lt=T'>x</A>"#,
+            ),
+            (
+                r#"<a href=https://blog.example/a>x</a>"#,
+                r#"<a href=https://blog.example/a#lt=T>x</a>"#,
+            ),
+            (
+                r#"<a title="a > b" href="https://blog.example/a#s">x</a>"#,
+                r#"<a title="a > b" href="https://blog.example/a?lt=T#s">x</a>"#,
+            ),
+            (
+                r#"<a href="https://blog.example/a?x=1&amp;y=2#s">"#,
+                r#"<a href="https://blog.example/a?x=1&amp;y=2&amp;lt=T#s">"#,
+            ),
+            (
+                r#"<a href="https://blog.example/a&#x23;s">"#,
+                r#"<a href="https://blog.example/a?lt=T&#x23;s">"#,
+            ),
+            (
+                r#"<area shape="rect" href="https://blog.example/m">"#,
+                r#"<area shape="rect" href="https://blog.example/m#lt=T">"#,
+            ),
+            (
+                r#"<a href="//blog.example/a">"#,
+                r#"<a href="//blog.example/a#lt=T">"#,
+            ),
             // Untouched.
-            (r#"<a href="https://other.example/a">https://blog.example/a</a>"#, r#"<a href="https://other.example/a">https://blog.example/a</a>"#),
-            (r#"<img src="https://blog.example/i.png"><link href="https://blog.example/s.css">"#, r#"<img src="https://blog.example/i.png"><link href="https://blog.example/s.css">"#),
-            (r#"<a data-href="https://blog.example/a">"#, r#"<a data-href="https://blog.example/a">"#),
-            (r#"<!-- <a href="https://blog.example/a"> -->"#, r#"<!-- <a href="https://blog.example/a"> -->"#),
-            (r#"<script>"<a href='https://blog.example/a'>"</script>"#, r#"<script>"<a href='https://blog.example/a'>"</script>"#),
-            (r#"<a href="mailto:me@blog.example">"#, r#"<a href="mailto:me@blog.example">"#),
+            (
+                r#"<a href="https://other.example/a">https://blog.example/a</a>"#,
+                r#"<a href="https://other.example/a">https://blog.example/a</a>"#,
+            ),
+            (
+                r#"<img src="https://blog.example/i.png"><link href="https://blog.example/s.css">"#,
+                r#"<img src="https://blog.example/i.png"><link href="https://blog.example/s.css">"#,
+            ),
+            (
+                r#"<a data-href="https://blog.example/a">"#,
+                r#"<a data-href="https://blog.example/a">"#,
+            ),
+            (
+                r#"<!-- <a href="https://blog.example/a"> -->"#,
+                r#"<!-- <a href="https://blog.example/a"> -->"#,
+            ),
+            (
+                r#"<script>"<a href='https://blog.example/a'>"</script>"#,
+                r#"<script>"<a href='https://blog.example/a'>"</script>"#,
+            ),
+            (
+                r#"<a href="mailto:me@blog.example">"#,
+                r#"<a href="mailto:me@blog.example">"#,
+            ),
             (r#"<a href="/relative">"#, r#"<a href="/relative">"#),
-            (r#"<a href="https://blog.example/a#lt=old">"#, r#"<a href="https://blog.example/a#lt=old">"#),
-            (r#"<a href="https://blog.example/a"#, r#"<a href="https://blog.example/a#lt=T"#),
+            (
+                r#"<a href="https://blog.example/a#lt=old">"#,
+                r#"<a href="https://blog.example/a#lt=old">"#,
+            ),
+            (
+                r#"<a href="https://blog.example/a"#,
+                r#"<a href="https://blog.example/a#lt=T"#,
+            ),
             ("<a <<< href", "<a <<< href"),
             ("", ""),
         ];
         for (input, expected) in cases {
-            assert_eq!(rewrite(input), expected.replace("=T", &format!("={T}")), "input {input}");
+            assert_eq!(
+                rewrite(input),
+                expected.replace("=T", &format!("={T}")),
+                "input {input}"
+            );
         }
     }
 

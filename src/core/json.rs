@@ -22,7 +22,9 @@ pub fn push_str(out: &mut String, s: &str) {
                 out.push_str("\\u");
                 let code = c as u32;
                 for shift in [12, 8, 4, 0] {
-                    out.push(char::from(b"0123456789abcdef"[((code >> shift) & 15) as usize]));
+                    out.push(char::from(
+                        b"0123456789abcdef"[((code >> shift) & 15) as usize],
+                    ));
                 }
             }
             c => out.push(c),

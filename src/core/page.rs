@@ -50,7 +50,13 @@ impl Landing {
 /// assert_eq!(address_bar_url("https://blog.example/", &t, "lt", Placement::Auto, &[]), None);
 /// assert_eq!(address_bar_url("https://blog.example/a#intro", &t, "lt", Placement::Auto, &[]), None);
 /// ```
-pub fn address_bar_url(clean_url: &str, token: &ShareToken, param: &str, placement: Placement, exclude: &[String]) -> Option<String> {
+pub fn address_bar_url(
+    clean_url: &str,
+    token: &ShareToken,
+    param: &str,
+    placement: Placement,
+    exclude: &[String],
+) -> Option<String> {
     let parts = UrlParts::split(clean_url);
     let path = parts.path(clean_url);
     if path.is_empty() || path == "/" || parts.fragment(clean_url).is_some_and(|f| !f.is_empty()) {
@@ -71,22 +77,38 @@ mod tests {
         let t = ShareToken::parse("aAAAAAAAAAA1").unwrap();
         let ex = vec!["/search".to_owned(), "/admin/*".to_owned()];
         let f = |u: &str| address_bar_url(u, &t, "lt", Placement::Auto, &ex);
-        assert_eq!(f("https://b.example/post?x=1").as_deref(), Some("https://b.example/post?x=1#lt=aAAAAAAAAAA1"));
-        assert_eq!(f("https://b.example/post#").as_deref(), Some("https://b.example/post#lt=aAAAAAAAAAA1"));
+        assert_eq!(
+            f("https://b.example/post?x=1").as_deref(),
+            Some("https://b.example/post?x=1#lt=aAAAAAAAAAA1")
+        );
+        assert_eq!(
+            f("https://b.example/post#").as_deref(),
+            Some("https://b.example/post#lt=aAAAAAAAAAA1")
+        );
         assert_eq!(f("https://b.example"), None);
         assert_eq!(f("https://b.example/?utm_source=x"), None);
         assert_eq!(f("https://b.example/search"), None);
         assert_eq!(f("https://b.example/admin/users"), None);
         assert!(f("https://b.example/searching").is_some());
-        assert_eq!(address_bar_url("https://b.example/a", &t, "lt", Placement::Query, &[]).as_deref(), Some("https://b.example/a?lt=aAAAAAAAAAA1"));
+        assert_eq!(
+            address_bar_url("https://b.example/a", &t, "lt", Placement::Query, &[]).as_deref(),
+            Some("https://b.example/a?lt=aAAAAAAAAAA1")
+        );
     }
 
     #[test]
     fn landing_forms() {
         let l = Landing::read("https://b.example/a?lt=wAbCdEfGh-_9#sec", "lt");
-        assert_eq!((l.clean_url.as_str(), l.incoming.is_some()), ("https://b.example/a#sec", true));
+        assert_eq!(
+            (l.clean_url.as_str(), l.incoming.is_some()),
+            ("https://b.example/a#sec", true)
+        );
         let none = Landing::read("https://b.example/a#sec", "lt");
-        assert!(!none.had_slot && none.incoming.is_none() && none.clean_url == "https://b.example/a#sec");
+        assert!(
+            !none.had_slot
+                && none.incoming.is_none()
+                && none.clean_url == "https://b.example/a#sec"
+        );
         let other_param = Landing::read("https://b.example/a#ref=wAbCdEfGh-_9", "ref");
         assert!(other_param.incoming.is_some());
     }

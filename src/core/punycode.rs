@@ -25,7 +25,11 @@ fn adapt(mut delta: u32, num_points: u32, first_time: bool) -> u32 {
 }
 
 fn digit(d: u32) -> char {
-    (if d < 26 { b'a' + d as u8 } else { b'0' + (d - 26) as u8 }) as char
+    (if d < 26 {
+        b'a' + d as u8
+    } else {
+        b'0' + (d - 26) as u8
+    }) as char
 }
 
 /// Encodes one label (no dots) to its punycode form without the `xn--` prefix.
@@ -56,7 +60,13 @@ pub fn encode_label(label: &str) -> Option<String> {
                 let mut q = delta;
                 let mut k = BASE;
                 loop {
-                    let t = if k <= bias { T_MIN } else if k >= bias + T_MAX { T_MAX } else { k - bias };
+                    let t = if k <= bias {
+                        T_MIN
+                    } else if k >= bias + T_MAX {
+                        T_MAX
+                    } else {
+                        k - bias
+                    };
                     if q < t {
                         break;
                     }
@@ -119,6 +129,9 @@ mod tests {
         ] {
             assert_eq!(encode_label(unicode).as_deref(), Some(ascii), "{unicode}");
         }
-        assert_eq!(host_to_ascii("пример.испытание").as_deref(), Some("xn--e1afmkfd.xn--80akhbyknj4f"));
+        assert_eq!(
+            host_to_ascii("пример.испытание").as_deref(),
+            Some("xn--e1afmkfd.xn--80akhbyknj4f")
+        );
     }
 }

@@ -1,4 +1,5 @@
 //! Finding the site's URLs in copied plain text and giving each one the copy's token.
+use super::chars::sub;
 
 use super::hosts::TrackedHosts;
 use super::token::ShareToken;
@@ -36,7 +37,11 @@ pub struct Rewritten {
 impl CopyRewriter {
     /// A rewriter for these hosts, token parameter name and placement.
     pub fn new(hosts: TrackedHosts, param: &str, placement: Placement) -> CopyRewriter {
-        CopyRewriter { hosts, param: param.to_owned(), placement }
+        CopyRewriter {
+            hosts,
+            param: param.to_owned(),
+            placement,
+        }
     }
 
     /// Adds `token` to every tracked URL in `text`: `http(s)://` URLs, and bare
@@ -46,33 +51,44 @@ impl CopyRewriter {
         let mut copied = 0;
         let mut urls = 0;
         for (start, end, bare) in find_urls(text, &self.hosts) {
-            let url = &text[start..end];
-            let parts = if bare { UrlParts::split_bare(url) } else { UrlParts::split(url) };
+            let url = sub(text, start, end);
+            let parts = if bare {
+                UrlParts::split_bare(url)
+            } else {
+                UrlParts::split(url)
+            };
             if !parts.host(url).is_some_and(|h| self.hosts.matches(h)) {
                 continue;
             }
             if let Some((at, insert)) = token_insertion(url, &self.param, self.placement) {
-                out.push_str(&text[copied..start + at]);
+                out.push_str(sub(text, copied, start + at));
                 out.push_str(&insert);
                 out.push_str(token.as_str());
                 copied = start + at;
                 urls += 1;
             }
         }
-        out.push_str(&text[copied..]);
+        out.push_str(sub(text, copied, text.len()));
         Rewritten { text: out, urls }
     }
 
     /// Whether an absolute `http(s)://` or scheme-relative URL points at a tracked host.
     pub fn is_tracked_url(&self, url: &str) -> bool {
-        let lower_starts = |p: &str| url.len() >= p.len() && url.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes());
+        let lower_starts = |p: &str| {
+            url.len() >= p.len() && url.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
+        };
         (lower_starts("https://") || lower_starts("http://") || url.starts_with("//"))
-            && UrlParts::split(url).host(url).is_some_and(|h| self.hosts.matches(h))
+            && UrlParts::split(url)
+                .host(url)
+                .is_some_and(|h| self.hosts.matches(h))
     }
 }
 
 /// Byte ranges `(start, end, bare)` of the URLs in `text`, left to right, not overlapping.
-fn find_urls<'a>(text: &'a str, hosts: &'a TrackedHosts) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
+fn find_urls<'a>(
+    text: &'a str,
+    hosts: &'a TrackedHosts,
+) -> impl Iterator<Item = (usize, usize, bool)> + 'a {
     let bytes = text.as_bytes();
     let mut i = 0;
     core::iter::from_fn(move || {
@@ -136,9 +152,15 @@ fn is_boundary_before(text: &str, at: usize) -> bool {
     if !text.is_char_boundary(at) {
         return false;
     }
-    match text[..at].chars().next_back() {
+    match sub(text, 0, at).chars().next_back() {
         None => true,
-        Some(c) => !(super::chars::is_word(c) || matches!(c, '@' | '.' | '/' | '-' | '_' | ':' | '%' | '+' | '=' | '&' | '#' | '?')),
+        Some(c) => {
+            !(super::chars::is_word(c)
+                || matches!(
+                    c,
+                    '@' | '.' | '/' | '-' | '_' | ':' | '%' | '+' | '=' | '&' | '#' | '?'
+                ))
+        }
     }
 }
 
@@ -147,15 +169,36 @@ fn is_boundary_before(text: &str, at: usize) -> bool {
 /// punctuation that belongs to the sentence (GFM autolink rules, plus typographic quotes).
 fn url_end(text: &str, start: usize, from: usize) -> usize {
     let mut end = from;
-    for (offset, c) in text[from..].char_indices() {
-        if super::chars::is_space(c) || c.is_control() || matches!(c, '<' | '>' | '"' | '`' | '{' | '}' | '|' | '\\' | '^' | '«' | '»' | '“' | '”' | '‘' | '’') {
+    for (offset, c) in sub(text, from, text.len()).char_indices() {
+        if super::chars::is_space(c)
+            || c.is_control()
+            || matches!(
+                c,
+                '<' | '>'
+                    | '"'
+                    | '`'
+                    | '{'
+                    | '}'
+                    | '|'
+                    | '\\'
+                    | '^'
+                    | '«'
+                    | '»'
+                    | '“'
+                    | '”'
+                    | '‘'
+                    | '’'
+            )
+        {
             break;
         }
         end = from + offset + c.len_utf8();
     }
     loop {
-        let url = &text[start..end];
-        let Some(last) = url.chars().next_back() else { break };
+        let url = sub(text, start, end);
+        let Some(last) = url.chars().next_back() else {
+            break;
+        };
         let trim = match last {
             '.' | ',' | ':' | ';' | '!' | '?' | '*' | '_' | '~' | '\'' | '…' => true,
             ')' => url.matches('(').count() < url.matches(')').count(),
@@ -175,7 +218,11 @@ mod tests {
     use super::*;
 
     fn rewriter(hosts: &[&str], placement: Placement) -> CopyRewriter {
-        CopyRewriter::new(TrackedHosts::parse(hosts.iter().copied()).unwrap(), "lt", placement)
+        CopyRewriter::new(
+            TrackedHosts::parse(hosts.iter().copied()).unwrap(),
+            "lt",
+            placement,
+        )
     }
     const T: &str = "cTOKENtoken9";
     fn tok() -> ShareToken {
@@ -187,23 +234,62 @@ mod tests {
         let r = rewriter(&["blog.example", "café.example"], Placement::Auto);
         let cases: &[(&str, &str)] = &[
             ("https://blog.example/a", "https://blog.example/a#lt=T"),
-            ("See https://blog.example/a.", "See https://blog.example/a#lt=T."),
-            ("(see https://blog.example/a)", "(see https://blog.example/a#lt=T)"),
-            ("https://blog.example/wiki/Foo_(bar)", "https://blog.example/wiki/Foo_(bar)#lt=T"),
-            ("Really? https://blog.example/a?!", "Really? https://blog.example/a#lt=T?!"),
+            (
+                "See https://blog.example/a.",
+                "See https://blog.example/a#lt=T.",
+            ),
+            (
+                "(see https://blog.example/a)",
+                "(see https://blog.example/a#lt=T)",
+            ),
+            (
+                "https://blog.example/wiki/Foo_(bar)",
+                "https://blog.example/wiki/Foo_(bar)#lt=T",
+            ),
+            (
+                "Really? https://blog.example/a?!",
+                "Really? https://blog.example/a#lt=T?!",
+            ),
             ("«https://blog.example/a»", "«https://blog.example/a#lt=T»"),
-            ("\"https://blog.example/a\",", "\"https://blog.example/a#lt=T\","),
-            ("https://blog.example/a#intro", "https://blog.example/a?lt=T#intro"),
-            ("https://blog.example/a?x=1&y=2", "https://blog.example/a?x=1&y=2#lt=T"),
-            ("https://blog.example:8443/a", "https://blog.example:8443/a#lt=T"),
-            ("https://user:pw@blog.example/a", "https://user:pw@blog.example/a#lt=T"),
+            (
+                "\"https://blog.example/a\",",
+                "\"https://blog.example/a#lt=T\",",
+            ),
+            (
+                "https://blog.example/a#intro",
+                "https://blog.example/a?lt=T#intro",
+            ),
+            (
+                "https://blog.example/a?x=1&y=2",
+                "https://blog.example/a?x=1&y=2#lt=T",
+            ),
+            (
+                "https://blog.example:8443/a",
+                "https://blog.example:8443/a#lt=T",
+            ),
+            (
+                "https://user:pw@blog.example/a",
+                "https://user:pw@blog.example/a#lt=T",
+            ),
             ("HTTPS://BLOG.EXAMPLE/A", "HTTPS://BLOG.EXAMPLE/A#lt=T"),
             ("https://blog.example", "https://blog.example#lt=T"),
             ("https://café.example/thé", "https://café.example/thé#lt=T"),
-            ("https://xn--caf-dma.example/x", "https://xn--caf-dma.example/x#lt=T"),
-            ("https://blog.example/100%25/%E2%82%AC/%zz/%", "https://blog.example/100%25/%E2%82%AC/%zz/%#lt=T"),
-            ("https://blog.example/a\nhttps://blog.example/b", "https://blog.example/a#lt=T\nhttps://blog.example/b#lt=T"),
-            ("blog.example/a and www.blog.example/b", "blog.example/a#lt=T and www.blog.example/b"),
+            (
+                "https://xn--caf-dma.example/x",
+                "https://xn--caf-dma.example/x#lt=T",
+            ),
+            (
+                "https://blog.example/100%25/%E2%82%AC/%zz/%",
+                "https://blog.example/100%25/%E2%82%AC/%zz/%#lt=T",
+            ),
+            (
+                "https://blog.example/a\nhttps://blog.example/b",
+                "https://blog.example/a#lt=T\nhttps://blog.example/b#lt=T",
+            ),
+            (
+                "blog.example/a and www.blog.example/b",
+                "blog.example/a#lt=T and www.blog.example/b",
+            ),
             ("blog.example:8080/a", "blog.example:8080/a#lt=T"),
             // Untouched: other hosts, mentions, e-mail addresses, look-alikes, existing tokens.
             ("https://other.example/a", "https://other.example/a"),
@@ -211,7 +297,10 @@ mod tests {
             ("https://evilblog.example/a", "https://evilblog.example/a"),
             ("I love blog.example.", "I love blog.example."),
             ("mail me@blog.example/x", "mail me@blog.example/x"),
-            ("https://blog.example/a#lt=xyz", "https://blog.example/a#lt=xyz"),
+            (
+                "https://blog.example/a#lt=xyz",
+                "https://blog.example/a#lt=xyz",
+            ),
             ("xhttps://blog.example/a", "xhttps://blog.example/a"),
             ("https:// blog.example/a", "https:// blog.example/a#lt=T"),
             ("https://", "https://"),
@@ -219,7 +308,11 @@ mod tests {
         ];
         for (input, expected) in cases {
             let expected = expected.replace("=T", &format!("={T}"));
-            assert_eq!(r.rewrite_text(input, &tok()).text, expected, "input {input:?}");
+            assert_eq!(
+                r.rewrite_text(input, &tok()).text,
+                expected,
+                "input {input:?}"
+            );
         }
     }
 
@@ -227,8 +320,15 @@ mod tests {
     fn query_placement_and_counts() {
         let r = rewriter(&["blog.example"], Placement::Query);
         let out = r.rewrite_text("https://blog.example/a https://blog.example/b?x#y", &tok());
-        assert_eq!(out.text, format!("https://blog.example/a?lt={T} https://blog.example/b?x&lt={T}#y"));
+        assert_eq!(
+            out.text,
+            format!("https://blog.example/a?lt={T} https://blog.example/b?x&lt={T}#y")
+        );
         assert_eq!(out.urls, 2);
-        assert!(r.is_tracked_url("//blog.example/x") && !r.is_tracked_url("/x") && !r.is_tracked_url("mailto:a@blog.example"));
+        assert!(
+            r.is_tracked_url("//blog.example/x")
+                && !r.is_tracked_url("/x")
+                && !r.is_tracked_url("mailto:a@blog.example")
+        );
     }
 }

@@ -135,8 +135,19 @@ mod tests {
 
     #[test]
     fn rejects_malformed_values() {
-        for bad in ["", "c", "cAAAAAAAAAA", "cAAAAAAAAAAAA", "cAAAAAAAAAA_", "cAAAAAAAAAA-", "cAAAA AAAAAA",
-            "cAAAAAAAAAAé", "!AAAAAAAAAAA", "cAAAA%AAAAAA", "zAAAAAAAAAAA"] {
+        for bad in [
+            "",
+            "c",
+            "cAAAAAAAAAA",
+            "cAAAAAAAAAAAA",
+            "cAAAAAAAAAA_",
+            "cAAAAAAAAAA-",
+            "cAAAA AAAAAA",
+            "cAAAAAAAAAAé",
+            "!AAAAAAAAAAA",
+            "cAAAA%AAAAAA",
+            "zAAAAAAAAAAA",
+        ] {
             assert_eq!(ShareToken::parse(bad), None, "{bad:?} must be rejected");
         }
     }

@@ -2,6 +2,7 @@
 //! normalising anything (every original byte is kept), tell its host, and add or remove
 //! the token parameter. Deliberately not a full WHATWG parser: lanterne only ever inserts
 //! text at one place, and leaves any URL it does not understand untouched.
+use super::chars::{find_str, sub};
 
 use super::token::{is_token_char, ShareToken};
 
@@ -59,18 +60,20 @@ impl UrlParts {
     pub fn split(url: &str) -> UrlParts {
         let frag_at = url.find('#');
         let before_frag = frag_at.unwrap_or(url.len());
-        let query_at = url[..before_frag].find('?');
+        let query_at = sub(url, 0, before_frag).find('?');
         let before_query = query_at.unwrap_or(before_frag);
-        let head = &url[..before_query];
+        let head = sub(url, 0, before_query);
         // Authority starts after "scheme://" or a leading "//".
-        let authority_start = match head.find("://") {
-            Some(i) if i > 0 && is_scheme(&head[..i]) => Some(i + 3),
+        let authority_start = match find_str(head, "://") {
+            Some(i) if i > 0 && is_scheme(sub(head, 0, i)) => Some(i + 3),
             _ if head.starts_with("//") => Some(2),
             _ => None,
         };
         let (host, path_start) = match authority_start {
             Some(start) => {
-                let end = head[start..].find('/').map_or(head.len(), |i| start + i);
+                let end = sub(head, start, head.len())
+                    .find('/')
+                    .map_or(head.len(), |i| start + i);
                 (host_range(url, start, end), end)
             }
             None => (None, 0),
@@ -87,7 +90,7 @@ impl UrlParts {
     pub fn split_bare(url: &str) -> UrlParts {
         let mut parts = UrlParts::split(url);
         if parts.host.is_none() {
-            let end = url[..parts.path.1].find('/').unwrap_or(parts.path.1);
+            let end = sub(url, 0, parts.path.1).find('/').unwrap_or(parts.path.1);
             parts.host = host_range(url, 0, end);
             parts.path.0 = end;
         }
@@ -96,19 +99,19 @@ impl UrlParts {
 
     /// The host as written (no userinfo, no port, IPv6 keeps its brackets).
     pub fn host<'a>(&self, url: &'a str) -> Option<&'a str> {
-        self.host.map(|(a, b)| &url[a..b])
+        self.host.map(|(a, b)| sub(url, a, b))
     }
     /// The path as written (may be empty).
     pub fn path<'a>(&self, url: &'a str) -> &'a str {
-        &url[self.path.0..self.path.1]
+        sub(url, self.path.0, self.path.1)
     }
     /// The query without its `?`.
     pub fn query<'a>(&self, url: &'a str) -> Option<&'a str> {
-        self.query.map(|(a, b)| &url[a..b])
+        self.query.map(|(a, b)| sub(url, a, b))
     }
     /// The fragment without its `#`.
     pub fn fragment<'a>(&self, url: &'a str) -> Option<&'a str> {
-        self.fragment.map(|(a, b)| &url[a..b])
+        self.fragment.map(|(a, b)| sub(url, a, b))
     }
 }
 
@@ -116,15 +119,16 @@ fn is_scheme(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b[0].is_ascii_alphabetic()
-        && b.iter().all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
+        && b.iter()
+            .all(|c| c.is_ascii_alphanumeric() || matches!(c, b'+' | b'-' | b'.'))
 }
 
 /// The host's range inside `url[start..end]` (an authority): after any `userinfo@`, before
 /// any `:port`.
 fn host_range(url: &str, start: usize, end: usize) -> Option<(usize, usize)> {
-    let authority = &url[start..end];
+    let authority = sub(url, start, end);
     let host_start = authority.rfind('@').map_or(0, |i| i + 1);
-    let rest = &authority[host_start..];
+    let rest = sub(authority, host_start, authority.len());
     let host_len = if rest.starts_with('[') {
         rest.find(']').map_or(rest.len(), |i| i + 1)
     } else {
@@ -159,16 +163,28 @@ pub fn find_token_slot<'a>(url: &'a str, param: &str) -> Option<TokenSlot<'a>> {
         .into_iter()
         .find_map(|(range, in_fragment)| {
             let (start, end) = range?;
-            find_pair(url, start, end, param).map(|(value, range)| TokenSlot { value, range, in_fragment })
+            find_pair(url, start, end, param).map(|(value, range)| TokenSlot {
+                value,
+                range,
+                in_fragment,
+            })
         })
 }
 
-fn find_pair<'a>(url: &'a str, start: usize, end: usize, param: &str) -> Option<(&'a str, (usize, usize))> {
+fn find_pair<'a>(
+    url: &'a str,
+    start: usize,
+    end: usize,
+    param: &str,
+) -> Option<(&'a str, (usize, usize))> {
     let mut pos = start;
     while pos <= end {
-        let pair_end = url[pos..end].find('&').map_or(end, |i| pos + i);
-        let pair = &url[pos..pair_end];
-        if let Some(value) = pair.strip_prefix(param).and_then(|rest| rest.strip_prefix('=')) {
+        let pair_end = sub(url, pos, end).find('&').map_or(end, |i| pos + i);
+        let pair = sub(url, pos, pair_end);
+        if let Some(value) = pair
+            .strip_prefix(param)
+            .and_then(|rest| rest.strip_prefix('='))
+        {
             // Take the `&` after the pair, or else the one before it.
             let range = if pair_end < end {
                 (pos, pair_end + 1)
@@ -196,13 +212,18 @@ fn find_pair<'a>(url: &'a str, start: usize, end: usize, param: &str) -> Option<
 /// assert_eq!(with_token("https://a.example/p?x=1#top", &t, "lt", Placement::Auto).unwrap(),
 ///            "https://a.example/p?x=1&lt=cAAAAAAAAAAA#top");
 /// ```
-pub fn with_token(url: &str, token: &ShareToken, param: &str, placement: Placement) -> Option<String> {
+pub fn with_token(
+    url: &str,
+    token: &ShareToken,
+    param: &str,
+    placement: Placement,
+) -> Option<String> {
     let (at, insert) = token_insertion(url, param, placement)?;
     let mut out = String::with_capacity(url.len() + insert.len() + TOKEN_INSERT_EXTRA);
-    out.push_str(&url[..at]);
+    out.push_str(sub(url, 0, at));
     out.push_str(&insert);
     out.push_str(token.as_str());
-    out.push_str(&url[at..]);
+    out.push_str(sub(url, at, url.len()));
     Some(out)
 }
 
@@ -227,7 +248,7 @@ pub fn token_insertion(url: &str, param: &str, placement: Placement) -> Option<(
     let at = if use_query {
         match parts.query {
             Some((start, end)) => {
-                if end > start && !url[..end].ends_with('&') {
+                if end > start && !sub(url, 0, end).ends_with('&') {
                     insert.push('&');
                 }
                 end
@@ -274,8 +295,8 @@ pub fn without_token(url: &str, param: &str) -> (String, Option<String>) {
         start -= 1;
     }
     let mut out = String::with_capacity(url.len());
-    out.push_str(&url[..start]);
-    out.push_str(&url[end..]);
+    out.push_str(sub(url, 0, start));
+    out.push_str(sub(url, end, url.len()));
     (out, Some(value))
 }
 
@@ -295,11 +316,18 @@ pub fn is_valid_param(param: &str) -> bool {
 /// is a plausible host name or IP literal: letters, digits, `-`, `.`, or a bracketed IPv6.
 pub fn is_plausible_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {
-        return !inner.is_empty() && inner.bytes().all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
+        return !inner.is_empty()
+            && inner
+                .bytes()
+                .all(|b| b.is_ascii_hexdigit() || b == b':' || b == b'.');
     }
     !host.is_empty()
         && host.len() <= 253
-        && host.split('.').all(|l| !l.is_empty() && l.len() <= 63 && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'))
+        && host.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+        })
 }
 
 #[cfg(test)]
@@ -315,71 +343,198 @@ mod tests {
         for (url, host, path, query, fragment) in [
             ("https://a.example", Some("a.example"), "", None, None),
             ("https://a.example/", Some("a.example"), "/", None, None),
-            ("HTTPS://A.example:443/x?", Some("A.example"), "/x", Some(""), None),
-            ("https://u:p@a.example:8080/x?y#z", Some("a.example"), "/x", Some("y"), Some("z")),
+            (
+                "HTTPS://A.example:443/x?",
+                Some("A.example"),
+                "/x",
+                Some(""),
+                None,
+            ),
+            (
+                "https://u:p@a.example:8080/x?y#z",
+                Some("a.example"),
+                "/x",
+                Some("y"),
+                Some("z"),
+            ),
             ("http://[::1]:8080/x", Some("[::1]"), "/x", None, None),
             ("//cdn.example/x", Some("cdn.example"), "/x", None, None),
-            ("https://a.example?q=1", Some("a.example"), "", Some("q=1"), None),
-            ("https://a.example#f?g", Some("a.example"), "", None, Some("f?g")),
-            ("https://a.example/p%23q", Some("a.example"), "/p%23q", None, None),
+            (
+                "https://a.example?q=1",
+                Some("a.example"),
+                "",
+                Some("q=1"),
+                None,
+            ),
+            (
+                "https://a.example#f?g",
+                Some("a.example"),
+                "",
+                None,
+                Some("f?g"),
+            ),
+            (
+                "https://a.example/p%23q",
+                Some("a.example"),
+                "/p%23q",
+                None,
+                None,
+            ),
             ("/relative/path?x", None, "/relative/path", Some("x"), None),
-            ("mailto:me@a.example", None, "mailto:me@a.example", None, None),
+            (
+                "mailto:me@a.example",
+                None,
+                "mailto:me@a.example",
+                None,
+                None,
+            ),
         ] {
             let p = UrlParts::split(url);
-            assert_eq!((p.host(url), p.path(url), p.query(url), p.fragment(url)), (host, path, query, fragment), "{url}");
+            assert_eq!(
+                (p.host(url), p.path(url), p.query(url), p.fragment(url)),
+                (host, path, query, fragment),
+                "{url}"
+            );
         }
         let bare = "a.example:8080/x?y";
         let p = UrlParts::split_bare(bare);
-        assert_eq!((p.host(bare), p.path(bare), p.query(bare)), (Some("a.example"), "/x", Some("y")));
+        assert_eq!(
+            (p.host(bare), p.path(bare), p.query(bare)),
+            (Some("a.example"), "/x", Some("y"))
+        );
     }
 
     #[test]
     fn placement_rules() {
         let cases = [
-            ("https://a.example/p", Placement::Auto, Some("https://a.example/p#lt=cTOKENtoken9")),
-            ("https://a.example", Placement::Auto, Some("https://a.example#lt=cTOKENtoken9")),
-            ("https://a.example/p#", Placement::Auto, Some("https://a.example/p#lt=cTOKENtoken9")),
-            ("https://a.example/p#sec", Placement::Auto, Some("https://a.example/p?lt=cTOKENtoken9#sec")),
-            ("https://a.example/p?a=1#sec", Placement::Auto, Some("https://a.example/p?a=1&lt=cTOKENtoken9#sec")),
-            ("https://a.example/p?a=1&#sec", Placement::Auto, Some("https://a.example/p?a=1&lt=cTOKENtoken9#sec")),
-            ("https://a.example/p?#sec", Placement::Auto, Some("https://a.example/p?lt=cTOKENtoken9#sec")),
-            ("https://a.example/#/route/1", Placement::Auto, Some("https://a.example/?lt=cTOKENtoken9#/route/1")),
-            ("https://a.example/p#:~:text=hello", Placement::Auto, Some("https://a.example/p?lt=cTOKENtoken9#:~:text=hello")),
-            ("https://a.example/p", Placement::Query, Some("https://a.example/p?lt=cTOKENtoken9")),
-            ("https://a.example/p?a=1", Placement::Query, Some("https://a.example/p?a=1&lt=cTOKENtoken9")),
-            ("https://a.example/p", Placement::Fragment, Some("https://a.example/p#lt=cTOKENtoken9")),
+            (
+                "https://a.example/p",
+                Placement::Auto,
+                Some("https://a.example/p#lt=cTOKENtoken9"),
+            ),
+            (
+                "https://a.example",
+                Placement::Auto,
+                Some("https://a.example#lt=cTOKENtoken9"),
+            ),
+            (
+                "https://a.example/p#",
+                Placement::Auto,
+                Some("https://a.example/p#lt=cTOKENtoken9"),
+            ),
+            (
+                "https://a.example/p#sec",
+                Placement::Auto,
+                Some("https://a.example/p?lt=cTOKENtoken9#sec"),
+            ),
+            (
+                "https://a.example/p?a=1#sec",
+                Placement::Auto,
+                Some("https://a.example/p?a=1&lt=cTOKENtoken9#sec"),
+            ),
+            (
+                "https://a.example/p?a=1&#sec",
+                Placement::Auto,
+                Some("https://a.example/p?a=1&lt=cTOKENtoken9#sec"),
+            ),
+            (
+                "https://a.example/p?#sec",
+                Placement::Auto,
+                Some("https://a.example/p?lt=cTOKENtoken9#sec"),
+            ),
+            (
+                "https://a.example/#/route/1",
+                Placement::Auto,
+                Some("https://a.example/?lt=cTOKENtoken9#/route/1"),
+            ),
+            (
+                "https://a.example/p#:~:text=hello",
+                Placement::Auto,
+                Some("https://a.example/p?lt=cTOKENtoken9#:~:text=hello"),
+            ),
+            (
+                "https://a.example/p",
+                Placement::Query,
+                Some("https://a.example/p?lt=cTOKENtoken9"),
+            ),
+            (
+                "https://a.example/p?a=1",
+                Placement::Query,
+                Some("https://a.example/p?a=1&lt=cTOKENtoken9"),
+            ),
+            (
+                "https://a.example/p",
+                Placement::Fragment,
+                Some("https://a.example/p#lt=cTOKENtoken9"),
+            ),
             ("https://a.example/p#sec", Placement::Fragment, None),
             ("https://a.example/p#lt=other", Placement::Auto, None),
             ("https://a.example/p?lt=x#sec", Placement::Auto, None),
         ];
         for (url, placement, expected) in cases {
-            assert_eq!(with_token(url, &t(), "lt", placement).as_deref(), expected, "{url} {placement:?}");
+            assert_eq!(
+                with_token(url, &t(), "lt", placement).as_deref(),
+                expected,
+                "{url} {placement:?}"
+            );
         }
         // A parameter that merely ends in "lt" is not the slot.
-        assert_eq!(with_token("https://a.example/p?salt=1", &t(), "lt", Placement::Query).as_deref(),
-                   Some("https://a.example/p?salt=1&lt=cTOKENtoken9"));
-        assert_eq!(with_token("https://a.example/p", &t(), "ref", Placement::Auto).as_deref(),
-                   Some("https://a.example/p#ref=cTOKENtoken9"));
+        assert_eq!(
+            with_token("https://a.example/p?salt=1", &t(), "lt", Placement::Query).as_deref(),
+            Some("https://a.example/p?salt=1&lt=cTOKENtoken9")
+        );
+        assert_eq!(
+            with_token("https://a.example/p", &t(), "ref", Placement::Auto).as_deref(),
+            Some("https://a.example/p#ref=cTOKENtoken9")
+        );
     }
 
     #[test]
     fn removal_restores_the_original() {
-        for url in ["https://a.example/p", "https://a.example/p?a=1", "https://a.example/p#sec",
-            "https://a.example/p?a=1#sec", "https://a.example/p?a=1&b=2#x"] {
+        for url in [
+            "https://a.example/p",
+            "https://a.example/p?a=1",
+            "https://a.example/p#sec",
+            "https://a.example/p?a=1#sec",
+            "https://a.example/p?a=1&b=2#x",
+        ] {
             for placement in [Placement::Auto, Placement::Query, Placement::Fragment] {
                 if let Some(with) = with_token(url, &t(), "lt", placement) {
-                    assert_eq!(without_token(&with, "lt"), (url.to_owned(), Some("cTOKENtoken9".into())), "{with}");
+                    assert_eq!(
+                        without_token(&with, "lt"),
+                        (url.to_owned(), Some("cTOKENtoken9".into())),
+                        "{with}"
+                    );
                 }
             }
         }
-        assert_eq!(without_token("https://a.example/p?lt=1&a=2", "lt").0, "https://a.example/p?a=2");
-        assert_eq!(without_token("https://a.example/p#a=1&lt=2", "lt").0, "https://a.example/p#a=1");
+        assert_eq!(
+            without_token("https://a.example/p?lt=1&a=2", "lt").0,
+            "https://a.example/p?a=2"
+        );
+        assert_eq!(
+            without_token("https://a.example/p#a=1&lt=2", "lt").0,
+            "https://a.example/p#a=1"
+        );
     }
 
     #[test]
     fn params_and_hosts() {
-        assert!(is_valid_param("lt") && is_valid_param("share_id") && !is_valid_param("") && !is_valid_param("a=b"));
-        assert!(is_plausible_host("a.example") && is_plausible_host("[::1]") && is_plausible_host("127.0.0.1"));
-        assert!(!is_plausible_host("a..example") && !is_plausible_host("a example") && !is_plausible_host(""));
+        assert!(
+            is_valid_param("lt")
+                && is_valid_param("share_id")
+                && !is_valid_param("")
+                && !is_valid_param("a=b")
+        );
+        assert!(
+            is_plausible_host("a.example")
+                && is_plausible_host("[::1]")
+                && is_plausible_host("127.0.0.1")
+        );
+        assert!(
+            !is_plausible_host("a..example")
+                && !is_plausible_host("a example")
+                && !is_plausible_host("")
+        );
     }
 }
