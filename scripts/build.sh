@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the wasm (size-optimised, wasm-opt -Oz) and its
-# wasm-bindgen glue as lanterne_core*, plus the hand-written entry points from js/.
+# Builds the npm package into pkg/: the wasm (size-optimised, wasm-opt -Oz) as
+# lanterne_core_bg.wasm, the entry point js/lanterne.js bundled with its wasm-bindgen glue
+# as lanterne.js, the classic-script loader and the TypeScript types.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -10,10 +11,12 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # module fails to start), so use binaryen from npm (version pinned in package.json).
 PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target web --out-dir pkg --out-name lanterne_core --no-pack . >/dev/null
 rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
-# The generated glue is readable but heavy with comments: ship it minified (4 KB less).
-node_modules/.bin/esbuild pkg/lanterne_core.js --minify --format=esm --log-level=warning --outfile=pkg/lanterne_core.min.js
-mv pkg/lanterne_core.min.js pkg/lanterne_core.js
-cp js/lanterne.js js/lanterne.classic.js js/lanterne.d.ts pkg/
+# One minified module: the entry point and the wasm-bindgen glue bundled together, so a
+# page makes two requests (lanterne.js, then the wasm) instead of three in a row.
+cp js/lanterne.js pkg/lanterne.entry.js
+node_modules/.bin/esbuild pkg/lanterne.entry.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne.js
+rm pkg/lanterne.entry.js pkg/lanterne_core.js
+cp js/lanterne.classic.js js/lanterne.d.ts pkg/
 cp README.md pkg/ 2>/dev/null || true
 node - <<'JS'
 const fs = require("fs");
@@ -29,7 +32,7 @@ const pkg = {
   module: "lanterne.js",
   types: "lanterne.d.ts",
   exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core.js", "lanterne_core_bg.wasm", "README.md"],
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

@@ -1,5 +1,6 @@
 // Prints raw / gzip / brotli bytes of everything a page downloads from pkg/ to run
-// lanterne (the entry module, the glue, the wasm), and exits 1 over the limit.
+// lanterne (the module, with its wasm-bindgen glue, and the wasm), and exits 1 over the
+// limit.
 //   node scripts/size.mjs [--limit-brotli BYTES] [--json]
 import { readFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -7,7 +8,7 @@ import { fileURLToPath } from "node:url";
 import { dirname, join } from "node:path";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
-const files = ["lanterne.js", "lanterne_core.js", "lanterne_core_bg.wasm"];
+const files = ["lanterne.js", "lanterne_core_bg.wasm"];
 const args = process.argv.slice(2);
 const limitIndex = args.indexOf("--limit-brotli");
 const limit = limitIndex >= 0 ? Number(args[limitIndex + 1]) : 40 * 1024;
