@@ -12,18 +12,34 @@ import init, { start as startCore } from "./lanterne_core.js";
 let loading;
 const load = () => (loading ??= init());
 
+// A tracker is a Rust object that wasm-bindgen frees when its JS wrapper is garbage
+// collected, and freeing it stops it. A page that starts lanterne and keeps no reference
+// (the script tag, or `await start(...)` in a function) must go on being tracked, so every
+// running tracker is held here until its stop().
+const running = new Set();
+
+function keep(tracker) {
+  running.add(tracker);
+  const stop = tracker.stop.bind(tracker);
+  tracker.stop = () => {
+    stop();
+    running.delete(tracker);
+  };
+  return tracker;
+}
+
 /** Starts lanterne. See lanterne.d.ts and the README for the options. */
 export async function start(config) {
   if (config instanceof Element) throw new TypeError("lanterne: start() takes a config object; use startFromElement for a script tag");
   await load();
-  return startCore(config);
+  return keep(startCore(config));
 }
 
 /** Starts lanterne from a script element's data-* attributes. */
 export async function startFromElement(script) {
   if (!(script instanceof Element)) throw new TypeError("lanterne: startFromElement needs a script element");
   await load();
-  return startCore(script);
+  return keep(startCore(script));
 }
 
 function ownScriptTag() {

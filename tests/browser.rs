@@ -226,3 +226,36 @@ fn arrival_sets_the_visit_parent() {
         .replace_state_with_url(&JsValue::NULL, "", Some(&original))
         .unwrap();
 }
+
+#[wasm_bindgen_test]
+fn rich_copies_keep_their_table_list_and_link_context() {
+    let tracker = start(config(&[("addressBar", false.into())])).unwrap();
+    let table = r#"<table id=t><tbody><tr id=r><td>Name</td><td><a href="/x">x</a></td></tr></tbody></table>"#;
+    let (event, data) = copy(table, "#r");
+    assert!(event.default_prevented());
+    let rich = data.get_data("text/html").unwrap();
+    assert!(
+        rich.starts_with("<table id=\"t\"><tbody><tr id=\"r\"><td>Name</td><td><a href=\"http://"),
+        "{rich}"
+    );
+    assert!(rich.contains("/x#lt=c"), "{rich}");
+
+    let list = r#"<ol id=l><li>one <a href="/y">y</a></li><li>two</li></ol>"#;
+    let (_, data) = copy(list, "#l");
+    let rich = data.get_data("text/html").unwrap();
+    assert!(rich.starts_with("<ol id=\"l\"><li>one <a href="), "{rich}");
+
+    let inline = r#"<p><strong id=s><a href="/z">read this</a></strong></p>"#;
+    let (_, data) = copy(inline, "#s a");
+    let rich = data.get_data("text/html").unwrap();
+    assert!(
+        rich.starts_with("<strong id=\"s\"><a href=\"http://"),
+        "{rich}"
+    );
+    assert_eq!(
+        data.get_data("text/plain").unwrap(),
+        "read this",
+        "no URL in the text: text unchanged"
+    );
+    drop(tracker);
+}

@@ -47,6 +47,18 @@ CREATE INDEX IF NOT EXISTS events_token ON events(token);
 CREATE INDEX IF NOT EXISTS events_parent ON events(parent);
 ";
 
+/// A JSON number that is a whole number, however it was written (`1732000000000`,
+/// `1732000000000.0`, `1.732e12`: JSON Schema counts all three as integers).
+fn whole_number(value: Option<&Value>) -> Option<i64> {
+    let value = value?;
+    value.as_i64().or_else(|| {
+        value
+            .as_f64()
+            .filter(|f| f.fract() == 0.0 && f.abs() < 9.0e15)
+            .map(|f| f as i64)
+    })
+}
+
 impl Store {
     /// Opens (creating if needed) the database file.
     pub fn open(path: &Path) -> rusqlite::Result<Store> {
@@ -85,8 +97,9 @@ impl Store {
         let mut stored = 0;
         {
             let mut insert = tx.prepare_cached(
-                "INSERT OR IGNORE INTO events (id, type, channel, token, parent, url, title, ts, referrer, chars, received_at, body)
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+                "INSERT INTO events (id, type, channel, token, parent, url, title, ts, referrer, chars, received_at, body)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)
+                 ON CONFLICT(id) DO NOTHING",
             )?;
             for event in events {
                 let text = |key: &str| event.get(key).and_then(Value::as_str);
@@ -98,9 +111,9 @@ impl Store {
                     text("parent"),
                     text("url"),
                     text("title"),
-                    event.get("ts").and_then(Value::as_i64),
+                    whole_number(event.get("ts")),
                     text("referrer"),
-                    event.get("chars").and_then(Value::as_i64),
+                    whole_number(event.get("chars")),
                     now,
                     event.to_string(),
                 ])?;
@@ -176,6 +189,27 @@ mod tests {
         assert_eq!(recent[0]["id"], b);
         assert_eq!(store.get(a).unwrap().unwrap()["channel"], "whatsapp");
         assert!(store.get("nope").unwrap().is_none());
+    }
+
+    #[test]
+    fn whole_numbers_written_as_floats_are_stored() {
+        // Not a duplicate: with INSERT OR IGNORE, a NULL ts was silently "ignored".
+        let store = Store::open_in_memory().unwrap();
+        let mut e = event("0f8fad5b-d9cb-469f-a165-70867728950d");
+        e["ts"] = json!(1.7e12);
+        assert_eq!(
+            store.insert_batch(&[e]).unwrap(),
+            Stored {
+                stored: 1,
+                duplicates: 0
+            }
+        );
+        let mut f = event("0f8fad5b-d9cb-469f-a165-70867728950f");
+        f["ts"] = json!(1.5);
+        assert!(
+            store.insert_batch(&[f]).is_err(),
+            "a constraint violation is an error, never a silent skip"
+        );
     }
 
     #[test]

@@ -60,21 +60,8 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
             }
         }
         let fragment: Node = range.clone_contents()?.into();
-        // Selecting inside a single link keeps the link, as browsers do natively.
-        let link = element_of(&range.common_ancestor_container()?)
-            .map(|e| e.closest("a[href]"))
-            .transpose()?
-            .flatten();
-        match link {
-            Some(link) => {
-                let wrapper = link.clone_node()?;
-                wrapper.append_child(&fragment)?;
-                container.append_child(&wrapper)?;
-            }
-            None => {
-                container.append_child(&fragment)?;
-            }
-        }
+        let common = element_of(&range.common_ancestor_container()?);
+        container.append_child(&wrap_in_context(fragment, common)?)?;
     }
     if container.query_selector(never)?.is_some() {
         return Ok(());
@@ -89,7 +76,12 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
             }
         }
     }
-    absolutize_links(&container, &document.base_uri()?.unwrap_or_default())?;
+    // Against the address without lanterne's token: a link to "#intro" must not carry the
+    // address-bar token (with `placement: "query"` it would, and the copy's own token
+    // would then be refused as a second slot).
+    let base = document.base_uri()?.unwrap_or_default();
+    let base = crate::core::url::without_token(&base, &session.param).0;
+    absolutize_links(&container, &base)?;
 
     let plain = String::from(plain_js);
     let html = container.inner_html();
@@ -107,6 +99,52 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
             Ok(())
         }
     }
+}
+
+/// Inline elements whose meaning a selection inside them keeps (a link stays a link).
+const INLINE: [&str; 20] = [
+    "A", "ABBR", "B", "BDI", "BDO", "CITE", "DEL", "DFN", "EM", "I", "INS", "MARK", "Q", "S",
+    "SMALL", "SPAN", "STRONG", "SUB", "SUP", "U",
+];
+
+/// Wraps a cloned selection in shallow copies of the ancestors it needs to paste as it
+/// looks, as the browser's own copy does: the links and inline formatting a selection is
+/// inside of, and the table or list around a selection that spans cells, rows or items
+/// (without which a rich paste runs cells together and loses numbering).
+fn wrap_in_context(content: Node, common: Option<Element>) -> Result<Node, JsValue> {
+    let wrap = |element: &Element, content: Node| -> Result<Node, JsValue> {
+        let wrapper = element.clone_node()?;
+        wrapper.append_child(&content)?;
+        Ok(wrapper)
+    };
+    let mut content = content;
+    let mut current = common;
+    while let Some(element) = current.take() {
+        if !INLINE.contains(&element.tag_name().as_str()) {
+            current = Some(element);
+            break;
+        }
+        content = wrap(&element, content)?;
+        current = element.parent_element();
+    }
+    if let Some(element) = current {
+        match element.tag_name().as_str() {
+            "TR" | "THEAD" | "TBODY" | "TFOOT" | "TABLE" => {
+                let mut next = Some(element);
+                while let Some(part) = next {
+                    content = wrap(&part, content)?;
+                    next = if part.tag_name() == "TABLE" {
+                        None
+                    } else {
+                        part.parent_element()
+                    };
+                }
+            }
+            "UL" | "OL" | "DL" => content = wrap(&element, content)?,
+            _ => {}
+        }
+    }
+    Ok(content)
 }
 
 /// The element a node is or is in (text nodes give their parent).

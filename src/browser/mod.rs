@@ -108,7 +108,7 @@ impl Session {
             .and_then(|w| w.document())
             .map(|d| d.title())
             .unwrap_or_default();
-        self.reporter.report(&Event {
+        let mut event = Event {
             id: uuid_v4(random_bytes()),
             kind,
             channel,
@@ -117,7 +117,9 @@ impl Session {
             url: self.clean_url(),
             title,
             ts: js_sys::Date::now() as u64,
-        });
+        };
+        event.clamp_lengths();
+        self.reporter.report(&event);
     }
 
     /// Remembers a token this visitor just shared and reports the share, with the visit's
@@ -207,6 +209,22 @@ fn run(config: Config, source: Source) -> Result<Tracker, JsValue> {
         return Err(js_error(
             "lanterne: needs Web Crypto (crypto.getRandomValues)",
         ));
+    }
+    let protocol = window.location().protocol()?;
+    if protocol != "https:" && protocol != "http:" {
+        return Err(js_error(
+            "lanterne: needs a page served over http(s); event URLs must be web addresses",
+        ));
+    }
+    // Global Privacy Control (SPEC §6): the visitor asked not to be tracked, so nothing is
+    // started; the tracker returned is inert (`running` is false).
+    let navigator = window.navigator();
+    if js_sys::Reflect::get(&navigator, &"globalPrivacyControl".into()).is_ok_and(|v| v.is_truthy())
+    {
+        return Ok(Tracker {
+            session: None,
+            listeners: Vec::new(),
+        });
     }
     let document = window
         .document()

@@ -3,8 +3,13 @@
 //! hidden, and retried with backoff while the endpoint is unreachable or answers 5xx, 408
 //! or 429. The durable `localStorage` queue comes later behind this same interface.
 //!
-//! The body is sent as `text/plain` and without credentials: a "simple" CORS request, so a
-//! cross-origin endpoint never needs a preflight, and no cookie ever leaves with an event.
+//! Requests are sent as `text/plain` and without credentials: a "simple" CORS request, so a
+//! cross-origin endpoint never needs a preflight. (`sendBeacon` cannot omit credentials: the
+//! browser sends the endpoint's own cookies with beacons, if it has any; lanterne sets none.)
+//!
+//! Every callback the browser may call later (a request settling, a timer firing) is a
+//! one-shot JS function holding only a weak reference: it may outlive the reporter
+//! (`stop()` during a request) without ever calling into freed memory.
 
 use crate::core::event::Event;
 use std::cell::{Cell, RefCell};
@@ -17,23 +22,33 @@ const BATCH_DELAY_MS: i32 = 200;
 /// First retry delay; doubles up to [`MAX_RETRY_MS`].
 const FIRST_RETRY_MS: i32 = 1_000;
 const MAX_RETRY_MS: i32 = 60_000;
+/// A request that has not settled after this long counts as failed.
+const REQUEST_TIMEOUT_MS: i32 = 30_000;
 /// Events kept in memory at most; the oldest go first.
 const MAX_PENDING: usize = 1_000;
-/// `sendBeacon` refuses bodies past 64 KiB in all; stay well under it per call.
-const BEACON_CHUNK: usize = 60_000;
+/// Largest request body: keepalive fetches and beacons share a 64 KiB budget.
+const MAX_BODY: usize = 60_000;
+/// Most events in one request (the collector accepts up to 1000).
+const MAX_EVENTS: usize = 500;
 
-type Callback = Closure<dyn FnMut(JsValue)>;
+#[wasm_bindgen]
+extern "C" {
+    /// A promise seen only through its `then`.
+    type Thenable;
+    /// `promise.then(f, f)`: one function for both outcomes, so it is called exactly once
+    /// and `Closure::once_into_js` frees it.
+    #[wasm_bindgen(method, js_name = then)]
+    fn then_either(this: &Thenable, on_fulfilled: &JsValue, on_rejected: &JsValue);
+}
 
 /// Batches and sends events to one endpoint.
 pub struct Reporter {
     endpoint: String,
     pending: RefCell<Vec<String>>,
     in_flight: RefCell<Vec<String>>,
-    /// The settle callbacks of the request in flight; dropped at the next request (not
-    /// from inside themselves).
-    callbacks: RefCell<Vec<Callback>>,
+    /// Identifies the request in flight, so a late answer to an abandoned one is ignored.
+    request: Cell<u32>,
     timer: Cell<Option<i32>>,
-    timer_callback: RefCell<Option<Closure<dyn FnMut()>>>,
     retry_ms: Cell<i32>,
     warned: Cell<bool>,
     me: Weak<Reporter>,
@@ -46,9 +61,8 @@ impl Reporter {
             endpoint,
             pending: RefCell::new(Vec::new()),
             in_flight: RefCell::new(Vec::new()),
-            callbacks: RefCell::new(Vec::new()),
+            request: Cell::new(0),
             timer: Cell::new(None),
-            timer_callback: RefCell::new(None),
             retry_ms: Cell::new(FIRST_RETRY_MS),
             warned: Cell::new(false),
             me: me.clone(),
@@ -57,39 +71,63 @@ impl Reporter {
 
     /// Queues an event; it is sent within [`BATCH_DELAY_MS`].
     pub fn report(&self, event: &Event) {
+        self.pending.borrow_mut().push(event.to_json());
+        self.trim();
+        self.schedule(BATCH_DELAY_MS);
+    }
+
+    fn trim(&self) {
         let mut pending = self.pending.borrow_mut();
-        pending.push(event.to_json());
         if pending.len() > MAX_PENDING {
             let excess = pending.len() - MAX_PENDING;
             pending.drain(..excess);
         }
-        drop(pending);
-        self.schedule(BATCH_DELAY_MS);
+    }
+
+    /// Calls `f` with this reporter after `delay_ms`, if it still exists then.
+    fn after(&self, delay_ms: i32, f: impl FnOnce(&Reporter) + 'static) -> Option<i32> {
+        let me = self.me.clone();
+        let callback = Closure::once_into_js(move || {
+            if let Some(reporter) = me.upgrade() {
+                f(&reporter);
+            }
+        });
+        web_sys::window()?
+            .set_timeout_with_callback_and_timeout_and_arguments_0(
+                callback.unchecked_ref(),
+                delay_ms,
+            )
+            .ok()
     }
 
     fn schedule(&self, delay_ms: i32) {
-        if self.timer.get().is_some() {
-            return;
-        }
-        let Some(window) = web_sys::window() else {
-            return;
-        };
-        let me = self.me.clone();
-        let callback = Closure::<dyn FnMut()>::new(move || {
-            if let Some(reporter) = me.upgrade() {
+        if self.timer.get().is_none() {
+            let id = self.after(delay_ms, |reporter| {
                 reporter.timer.set(None);
                 reporter.flush();
-            }
-        });
-        let id = window.set_timeout_with_callback_and_timeout_and_arguments_0(
-            callback.as_ref().unchecked_ref(),
-            delay_ms,
-        );
-        self.timer.set(id.ok());
-        *self.timer_callback.borrow_mut() = Some(callback);
+            });
+            self.timer.set(id);
+        }
     }
 
-    /// Sends what is pending now with `fetch`, unless a request is already in flight (the
+    /// Takes the next batch off the queue: as many events as fit in one request.
+    fn next_batch(&self) -> Vec<String> {
+        let mut pending = self.pending.borrow_mut();
+        let mut size = 2;
+        let count = pending
+            .iter()
+            .take(MAX_EVENTS)
+            .take_while(|e| {
+                size += e.len() + 1;
+                size <= MAX_BODY
+            })
+            .count()
+            .max(1)
+            .min(pending.len());
+        pending.drain(..count).collect()
+    }
+
+    /// Sends the next batch now with `fetch`, unless a request is already in flight (the
     /// rest follows when it settles).
     pub fn flush(&self) {
         if !self.in_flight.borrow().is_empty() || self.pending.borrow().is_empty() {
@@ -98,39 +136,40 @@ impl Reporter {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let batch: Vec<String> = self.pending.borrow_mut().drain(..).collect();
+        let batch = self.next_batch();
         let body = join_batch(&batch);
         *self.in_flight.borrow_mut() = batch;
+        let request = self.request.get().wrapping_add(1);
+        self.request.set(request);
         let me = self.me.clone();
-        let on_response = Callback::new(move |response: JsValue| {
+        let settle = Closure::once_into_js(move |outcome: JsValue| {
             if let Some(reporter) = me.upgrade() {
-                let status = response.dyn_into::<Response>().map_or(0, |r| r.status());
-                reporter.settle(status);
+                reporter.settle(
+                    request,
+                    outcome.dyn_ref::<Response>().map_or(0, Response::status),
+                );
             }
         });
-        let me = self.me.clone();
-        let on_error = Callback::new(move |_error: JsValue| {
-            if let Some(reporter) = me.upgrade() {
-                reporter.settle(0);
-            }
+        let promise = window.fetch_with_str_and_init(&self.endpoint, &post_init(&body));
+        promise
+            .unchecked_ref::<Thenable>()
+            .then_either(&settle, &settle);
+        self.after(REQUEST_TIMEOUT_MS, move |reporter| {
+            reporter.settle(request, 0)
         });
-        let promise = window.fetch_with_str_and_init(&self.endpoint, &post_init(&body, true));
-        let _ = promise.then2(&on_response, &on_error);
-        *self.callbacks.borrow_mut() = vec![on_response, on_error];
     }
 
-    /// Handles the end of the request in flight: `status` 0 means a network error.
-    fn settle(&self, status: u16) {
+    /// Handles the end of request `request`: `status` 0 means a network error or timeout.
+    fn settle(&self, request: u32, status: u16) {
+        if request != self.request.get() || self.in_flight.borrow().is_empty() {
+            return; // already settled (answer after the timeout, or the reverse)
+        }
         let batch: Vec<String> = self.in_flight.borrow_mut().drain(..).collect();
         let retry = status == 0 || status == 408 || status == 429 || status >= 500;
         if (200..300).contains(&status) {
             self.retry_ms.set(FIRST_RETRY_MS);
         } else if retry {
-            let mut pending = self.pending.borrow_mut();
-            let newer: Vec<String> = pending.drain(..).collect();
-            pending.extend(batch);
-            pending.extend(newer);
-            drop(pending);
+            self.requeue(batch);
             let delay = self.retry_ms.get();
             self.retry_ms.set((delay * 2).min(MAX_RETRY_MS));
             self.schedule(delay);
@@ -147,40 +186,45 @@ impl Reporter {
         }
     }
 
+    /// Puts events back at the front of the queue (they are older than what is there).
+    fn requeue(&self, mut events: Vec<String>) {
+        let mut pending = self.pending.borrow_mut();
+        events.append(&mut pending);
+        *pending = events;
+        drop(pending);
+        self.trim();
+    }
+
     /// Hands everything pending to `sendBeacon` (the page is being hidden or unloaded and
-    /// may never run a timer again). Anything the browser refuses goes by `fetch` with
-    /// `keepalive`.
+    /// may never run a timer again), in chunks within the beacon budget. What the browser
+    /// refuses stays queued for when the page is shown again.
     pub fn flush_beacon(&self) {
         let Some(window) = web_sys::window() else {
             return;
         };
-        let batch: Vec<String> = self.pending.borrow_mut().drain(..).collect();
         let navigator = window.navigator();
-        let mut start = 0;
-        while start < batch.len() {
-            let mut end = start;
-            let mut size = 2;
-            while end < batch.len() && (end == start || size + batch[end].len() + 1 <= BEACON_CHUNK)
-            {
-                size += batch[end].len() + 1;
-                end += 1;
-            }
-            let body = join_batch(&batch[start..end]);
+        while !self.pending.borrow().is_empty() {
+            let batch = self.next_batch();
+            let body = join_batch(&batch);
             if !navigator
                 .send_beacon_with_opt_str(&self.endpoint, Some(&body))
                 .unwrap_or(false)
             {
-                let _ = window.fetch_with_str_and_init(&self.endpoint, &post_init(&body, true));
+                self.requeue(batch);
+                break;
             }
-            start = end;
         }
     }
 
-    /// Stops the timer; pending events are given to the beacon so none is lost.
+    /// Stops sending: the timer is cancelled, and pending events and the request in flight
+    /// go by beacon (receivers dedupe on `id`, so a request that also succeeds is harmless).
     pub fn shut_down(&self) {
         if let (Some(id), Some(window)) = (self.timer.take(), web_sys::window()) {
             window.clear_timeout_with_handle(id);
         }
+        let in_flight: Vec<String> = self.in_flight.borrow_mut().drain(..).collect();
+        self.request.set(self.request.get().wrapping_add(1));
+        self.requeue(in_flight);
         self.flush_beacon();
     }
 }
@@ -198,13 +242,14 @@ fn join_batch(events: &[String]) -> String {
     body
 }
 
-fn post_init(body: &str, keepalive: bool) -> RequestInit {
+fn post_init(body: &str) -> RequestInit {
     let init = RequestInit::new();
     init.set_method("POST");
     init.set_body(&JsValue::from_str(body));
-    // web-sys has no setter for `keepalive` yet.
-    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &keepalive.into());
     init.set_mode(RequestMode::Cors);
     init.set_credentials(RequestCredentials::Omit);
+    // keepalive: the request survives the page; web-sys has no setter for it yet. Bodies
+    // are kept under the 64 KiB keepalive budget by `next_batch`.
+    let _ = js_sys::Reflect::set(&init, &"keepalive".into(), &true.into());
     init
 }

@@ -59,7 +59,41 @@ pub struct Event {
     pub ts: u64,
 }
 
+/// Longest `title` sent, in characters (the schema's limit).
+pub const MAX_TITLE: usize = 1024;
+/// Longest `url` and `referrer` sent, in characters (the schema's limit).
+pub const MAX_URL: usize = 4096;
+
+/// Cuts `s` to at most `max` characters.
+fn truncate_chars(s: &mut String, max: usize) {
+    if let Some((at, _)) = s.char_indices().nth(max) {
+        s.truncate(at);
+    }
+}
+
 impl Event {
+    /// Cuts `title`, `url` and `referrer` to the schema's limits, so an odd page (a
+    /// 5 000-character title) never gets its events refused by the receiver.
+    ///
+    /// ```
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// let mut event = Event { id: String::new(), kind: EventKind::Share, channel: Channel::Email,
+    ///     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    ///     url: "https://a.example/".into(), title: "é".repeat(2000), ts: 0 };
+    /// event.clamp_lengths();
+    /// assert_eq!(event.title.chars().count(), 1024);
+    /// ```
+    pub fn clamp_lengths(&mut self) {
+        truncate_chars(&mut self.title, MAX_TITLE);
+        truncate_chars(&mut self.url, MAX_URL);
+        if let EventKind::Arrival {
+            referrer: Some(referrer),
+        } = &mut self.kind
+        {
+            truncate_chars(referrer, MAX_URL);
+        }
+    }
+
     /// The `type` field.
     pub fn type_name(&self) -> &'static str {
         match self.kind {

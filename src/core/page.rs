@@ -3,7 +3,7 @@
 
 use super::selection::path_matches;
 use super::token::ShareToken;
-use super::url::{with_token, without_token, Placement, UrlParts};
+use super::url::{with_token, without_tokens, Placement, UrlParts};
 
 /// The page address as a visitor landed on it.
 ///
@@ -12,27 +12,29 @@ use super::url::{with_token, without_token, Placement, UrlParts};
 /// let landing = Landing::read("https://blog.example/a#lt=wAbCdEfGh-_9", "lt");
 /// assert_eq!(landing.clean_url, "https://blog.example/a");
 /// assert_eq!(landing.incoming.unwrap().as_str(), "wAbCdEfGh-_9");
-/// let junk = Landing::read("https://blog.example/a#lt=<script>", "lt");
-/// assert!(junk.incoming.is_none() && junk.had_slot);
+/// let junk = Landing::read("https://blog.example/a#lt=9AbCdEfGh-_9", "lt");
+/// assert!(junk.incoming.is_none() && junk.had_slot && junk.clean_url == "https://blog.example/a");
+/// let theirs = Landing::read("https://blog.example/a?lt=5", "lt");
+/// assert!(!theirs.had_slot && theirs.clean_url == "https://blog.example/a?lt=5");
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Landing {
     /// The address without any token slot: what events report as `url`.
     pub clean_url: String,
-    /// The token arrived with, if the slot held a well-formed one.
+    /// The token arrived with: the first well-formed one among the slots.
     pub incoming: Option<ShareToken>,
-    /// Whether the address had a token slot at all (valid or not): if so, it is taken out
-    /// of the address bar.
+    /// Whether the address had a token-shaped slot at all (valid or not): if so, it is
+    /// taken out of the address bar. Values of other shapes are the site's own.
     pub had_slot: bool,
 }
 
 impl Landing {
     /// Reads `href` (the page's `location.href`).
     pub fn read(href: &str, param: &str) -> Landing {
-        let (clean_url, value) = without_token(href, param);
+        let (clean_url, values) = without_tokens(href, param);
         Landing {
-            incoming: value.as_deref().and_then(ShareToken::parse),
-            had_slot: value.is_some(),
+            incoming: values.iter().find_map(|v| ShareToken::parse(v)),
+            had_slot: !values.is_empty(),
             clean_url,
         }
     }
@@ -59,13 +61,31 @@ pub fn address_bar_url(
 ) -> Option<String> {
     let parts = UrlParts::split(clean_url);
     let path = parts.path(clean_url);
-    if path.is_empty() || path == "/" || parts.fragment(clean_url).is_some_and(|f| !f.is_empty()) {
+    let home =
+        (path.is_empty() || path == "/") && parts.query(clean_url).is_none_or(only_campaign_params);
+    if home || parts.fragment(clean_url).is_some_and(|f| !f.is_empty()) {
         return None;
     }
     if exclude.iter().any(|pattern| path_matches(pattern, path)) {
         return None;
     }
     with_token(clean_url, token, param, placement)
+}
+
+/// Whether a query only carries campaign and click-id parameters: `/?utm_source=x` is
+/// still the home page, while `/?p=123` (WordPress's plain permalinks) is an article.
+fn only_campaign_params(query: &str) -> bool {
+    query
+        .split('&')
+        .filter(|pair| !pair.is_empty())
+        .all(|pair| {
+            let name = pair.split('=').next().unwrap_or("");
+            name.starts_with("utm_")
+                || matches!(
+                    name,
+                    "fbclid" | "gclid" | "msclkid" | "mc_cid" | "mc_eid" | "ref"
+                )
+        })
 }
 
 #[cfg(test)]
@@ -86,7 +106,12 @@ mod tests {
             Some("https://b.example/post#lt=aAAAAAAAAAA1")
         );
         assert_eq!(f("https://b.example"), None);
-        assert_eq!(f("https://b.example/?utm_source=x"), None);
+        assert_eq!(f("https://b.example/?utm_source=x&fbclid=y"), None);
+        assert_eq!(f("https://b.example/?").as_deref(), None);
+        assert_eq!(
+            f("https://b.example/?p=123").as_deref(),
+            Some("https://b.example/?p=123#lt=aAAAAAAAAAA1")
+        );
         assert_eq!(f("https://b.example/search"), None);
         assert_eq!(f("https://b.example/admin/users"), None);
         assert!(f("https://b.example/searching").is_some());

@@ -170,8 +170,11 @@ fn is_boundary_before(text: &str, at: usize) -> bool {
 fn url_end(text: &str, start: usize, from: usize) -> usize {
     let mut end = from;
     for (offset, c) in sub(text, from, text.len()).char_indices() {
+        // Non-ASCII punctuation and symbols (dashes, CJK full stops and brackets, emoji)
+        // end a written URL: the token must never land inside the sentence after it.
         if super::chars::is_space(c)
             || c.is_control()
+            || (!c.is_ascii() && !super::chars::is_word(c))
             || matches!(
                 c,
                 '<' | '>'
@@ -251,6 +254,20 @@ mod tests {
                 "Really? https://blog.example/a#lt=T?!",
             ),
             ("«https://blog.example/a»", "«https://blog.example/a#lt=T»"),
+            (
+                "Read https://blog.example/a—great read",
+                "Read https://blog.example/a#lt=T—great read",
+            ),
+            (
+                "（https://blog.example/a）をご覧ください。",
+                "（https://blog.example/a#lt=T）をご覧ください。",
+            ),
+            (
+                "https://blog.example/a。次",
+                "https://blog.example/a#lt=T。次",
+            ),
+            ("https://blog.example/a…", "https://blog.example/a#lt=T…"),
+            ("https://blog.example/a😀", "https://blog.example/a#lt=T😀"),
             (
                 "\"https://blog.example/a\",",
                 "\"https://blog.example/a#lt=T\",",

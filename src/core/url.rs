@@ -158,12 +158,17 @@ pub struct TokenSlot<'a> {
 /// assert!(!slot.in_fragment);
 /// ```
 pub fn find_token_slot<'a>(url: &'a str, param: &str) -> Option<TokenSlot<'a>> {
+    find_slot(url, param, |_| true)
+}
+
+/// The first `param=value` pair (fragment first, then query) whose value `accept`s.
+fn find_slot<'a>(url: &'a str, param: &str, accept: fn(&str) -> bool) -> Option<TokenSlot<'a>> {
     let parts = UrlParts::split(url);
     [(parts.fragment, true), (parts.query, false)]
         .into_iter()
         .find_map(|(range, in_fragment)| {
             let (start, end) = range?;
-            find_pair(url, start, end, param).map(|(value, range)| TokenSlot {
+            find_pair(url, start, end, param, accept).map(|(value, range)| TokenSlot {
                 value,
                 range,
                 in_fragment,
@@ -176,6 +181,7 @@ fn find_pair<'a>(
     start: usize,
     end: usize,
     param: &str,
+    accept: fn(&str) -> bool,
 ) -> Option<(&'a str, (usize, usize))> {
     let mut pos = start;
     while pos <= end {
@@ -184,6 +190,7 @@ fn find_pair<'a>(
         if let Some(value) = pair
             .strip_prefix(param)
             .and_then(|rest| rest.strip_prefix('='))
+            .filter(|value| accept(value))
         {
             // Take the `&` after the pair, or else the one before it.
             let range = if pair_end < end {
@@ -273,31 +280,55 @@ pub fn token_insertion(url: &str, param: &str, placement: Placement) -> Option<(
     Some((at, insert))
 }
 
-/// `url` without its `param=` slot (and without the `?`/`#` left empty by removing it),
-/// plus the value that was there. Returns the URL unchanged and `None` when there is no slot.
+/// Whether a slot value has the shape of a token (12 of `[A-Za-z0-9_-]`), valid or not.
+/// Only such values are lanterne's to remove: a site's own `?lt=5` is left alone.
+pub fn is_token_shaped(value: &str) -> bool {
+    value.len() == super::token::TOKEN_LEN && value.bytes().all(is_token_char)
+}
+
+/// `url` without any token-shaped `param=` slot (in the fragment or the query, however
+/// many), and without the `?`/`#` left empty by removing them; plus the values removed,
+/// fragment first.
+///
+/// ```
+/// use lanterne::core::url::without_tokens;
+/// let (url, values) = without_tokens("https://a.example/p?lt=cAAAAAAAAAA1#lt=wAAAAAAAAAA1", "lt");
+/// assert_eq!(url, "https://a.example/p");
+/// assert_eq!(values, ["wAAAAAAAAAA1", "cAAAAAAAAAA1"]);
+/// assert_eq!(without_tokens("https://a.example/p?lt=5", "lt").0, "https://a.example/p?lt=5");
+/// ```
+pub fn without_tokens(url: &str, param: &str) -> (String, Vec<String>) {
+    let mut current = url.to_owned();
+    let mut values = Vec::new();
+    while let Some(slot) = find_slot(&current, param, is_token_shaped) {
+        let (mut start, end) = slot.range;
+        values.push(slot.value.to_owned());
+        // When the pair was the whole query or fragment, drop its '?' or '#' too.
+        let marker = if slot.in_fragment { b'#' } else { b'?' };
+        let bytes = current.as_bytes();
+        let rest_empty = end == bytes.len() || bytes[end] == b'#';
+        if start > 0 && bytes[start - 1] == marker && rest_empty {
+            start -= 1;
+        }
+        let mut out = String::with_capacity(current.len());
+        out.push_str(sub(&current, 0, start));
+        out.push_str(sub(&current, end, current.len()));
+        current = out;
+    }
+    (current, values)
+}
+
+/// [`without_tokens`], keeping only the first value removed.
 ///
 /// ```
 /// use lanterne::core::url::without_token;
-/// assert_eq!(without_token("https://a.example/p#lt=x", "lt"), ("https://a.example/p".into(), Some("x".into())));
-/// assert_eq!(without_token("https://a.example/p?a=1&lt=x#top", "lt").0, "https://a.example/p?a=1#top");
-/// assert_eq!(without_token("https://a.example/p?lt=x#top", "lt").0, "https://a.example/p#top");
+/// assert_eq!(without_token("https://a.example/p#lt=cAAAAAAAAAA1", "lt"), ("https://a.example/p".into(), Some("cAAAAAAAAAA1".into())));
+/// assert_eq!(without_token("https://a.example/p?a=1&lt=cAAAAAAAAAA1#top", "lt").0, "https://a.example/p?a=1#top");
+/// assert_eq!(without_token("https://a.example/p?lt=cAAAAAAAAAA1#top", "lt").0, "https://a.example/p#top");
 /// ```
 pub fn without_token(url: &str, param: &str) -> (String, Option<String>) {
-    let Some(slot) = find_token_slot(url, param) else {
-        return (url.to_owned(), None);
-    };
-    let (mut start, end) = slot.range;
-    let value = slot.value.to_owned();
-    // When the pair was the whole query or fragment, drop its '?' or '#' too.
-    let marker = if slot.in_fragment { b'#' } else { b'?' };
-    let rest_empty = end == url.len() || matches!(url.as_bytes()[end], b'#');
-    if start > 0 && url.as_bytes()[start - 1] == marker && rest_empty {
-        start -= 1;
-    }
-    let mut out = String::with_capacity(url.len());
-    out.push_str(sub(url, 0, start));
-    out.push_str(sub(url, end, url.len()));
-    (out, Some(value))
+    let (url, values) = without_tokens(url, param);
+    (url, values.into_iter().next())
 }
 
 /// Whether a parameter name is acceptable for the token (config `param`): 1 to 32 of
@@ -509,13 +540,29 @@ mod tests {
             }
         }
         assert_eq!(
-            without_token("https://a.example/p?lt=1&a=2", "lt").0,
+            without_token("https://a.example/p?lt=cTOKENtoken9&a=2", "lt").0,
             "https://a.example/p?a=2"
         );
         assert_eq!(
-            without_token("https://a.example/p#a=1&lt=2", "lt").0,
+            without_token("https://a.example/p#a=1&lt=cTOKENtoken9", "lt").0,
             "https://a.example/p#a=1"
         );
+        // Two slots: both go. A value that is not token-shaped is the site's own.
+        assert_eq!(
+            without_tokens(
+                "https://a.example/p?lt=cTOKENtoken9&x=1#lt=wTOKENtoken9",
+                "lt"
+            ),
+            (
+                "https://a.example/p?x=1".to_owned(),
+                vec!["wTOKENtoken9".to_owned(), "cTOKENtoken9".to_owned()]
+            )
+        );
+        assert_eq!(
+            without_token("https://a.example/p?lt=5&lt=cTOKENtoken9", "lt").0,
+            "https://a.example/p?lt=5"
+        );
+        assert_eq!(without_token("https://a.example/p?lt=a=b", "lt").1, None);
     }
 
     #[test]

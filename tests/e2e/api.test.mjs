@@ -134,3 +134,40 @@ test("a cross-origin endpoint on another port receives events with no preflight 
     site.stop();
   }
 });
+
+test("with query placement, an in-page anchor copied carries the copy's token, not the address bar's", async () => {
+  const collector = await startCollector();
+  try {
+    const { page, problems } = await apiPage(collector);
+    await page.evaluate(async () => {
+      window.__tracker = await window.lanterne.start({ endpoint: "/collect", placement: "query" });
+    });
+    assert.match(await page.evaluate(() => location.href), /\/t\/api\.html\?lt=a[A-Za-z0-9_-]{11}$/);
+    const clip = await copyElement(page, "#anchors");
+    assert.match(clip.html, /href="http:\/\/127\.0\.0\.1:\d+\/t\/api\.html\?lt=c[A-Za-z0-9_-]{11}#para"/, clip.html);
+    assert.deepEqual(problems, []);
+  } finally {
+    collector.stop();
+  }
+});
+
+test("Global Privacy Control: nothing is started, nothing is sent", async () => {
+  const collector = await startCollector();
+  try {
+    const { page, context, problems } = await newPage(browser, collector.url);
+    await context.addInitScript(() => {
+      Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true, configurable: true });
+    });
+    await page.goto(`${collector.url}/en/letters-that-travel.html#lt=wAbCdEfGh-_9`);
+    await waitForLanterne(page);
+    assert.equal(await page.evaluate(() => window.__tracker.running), false);
+    assert.equal(await page.evaluate(() => location.href), `${collector.url}/en/letters-that-travel.html#lt=wAbCdEfGh-_9`, "address bar untouched");
+    const clip = await copyElement(page, "#share-para");
+    assert.equal(clip.text, clip.selected, "copy untouched");
+    await page.waitForTimeout(1000); // several batch windows: any event would have been sent
+    assert.deepEqual(await collector.events(), []);
+    assert.deepEqual(problems, []);
+  } finally {
+    collector.stop();
+  }
+});

@@ -94,3 +94,23 @@ test("a selection inside a link keeps the link, and the chain parent is sent", a
     collector.stop();
   }
 });
+
+test("tracking survives garbage collection when the page keeps no reference to the tracker", async () => {
+  const collector = await startCollector();
+  try {
+    const { page } = await newPage(browser, collector.url);
+    await page.goto(collector.url + ARTICLE);
+    await waitForLanterne(page);
+    await page.evaluate(async () => {
+      delete window.__tracker; // the test's own reference; the page holds none
+      for (let i = 0; i < 5; i++) {
+        window.gc();
+        await new Promise((r) => setTimeout(r, 50)); // finalizers run between tasks
+      }
+    });
+    const clip = await copyElement(page, "#share-para");
+    assert.match(clip.text, /lighthouse-keepers\.html#lt=c/, "copies are still tracked after GC");
+  } finally {
+    collector.stop();
+  }
+});
