@@ -1,7 +1,7 @@
 // The address bar and arrivals end to end (SPEC §2).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { withCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -11,8 +11,7 @@ const ARTICLE = "/en/letters-that-travel.html";
 const OWN = /#lt=(a[A-Za-z0-9_-]{11})$/;
 
 test("the address bar carries a token on an article, not on /, and an anchor is kept", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await newPage(browser, collector.url);
     await page.goto(collector.url + ARTICLE);
     await waitForLanterne(page);
@@ -28,14 +27,11 @@ test("the address bar carries a token on an article, not on /, and an anchor is 
     await waitForLanterne(page);
     assert.equal(await page.evaluate(() => location.href), collector.url + ARTICLE + "#by-hand", "anchor kept, never clobbered");
     assert.deepEqual(problems, []);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("landing with a valid token stores one arrival with that parent; the token leaves the address bar", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await newPage(browser, collector.url);
     const incoming = "wAbCdEfGh-_9";
     await page.goto(`${collector.url}${ARTICLE}#lt=${incoming}`, { referer: "https://chat.example/" });
@@ -63,14 +59,11 @@ test("landing with a valid token stores one arrival with that parent; the token 
     await copyElement(page, "#share-para");
     await collector.waitFor((e) => e.some((x) => x.type === "copy"), "the barrier copy");
     assert.equal((await collector.events()).filter((e) => e.type === "arrival").length, 1, `${JSON.stringify(events)}`);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("a query-placed token is read too, and the query is cleaned", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await newPage(browser, collector.url);
     await page.goto(`${collector.url}${ARTICLE}?lt=tAbCdEfGh-_9#by-hand`);
     await waitForLanterne(page);
@@ -78,14 +71,11 @@ test("a query-placed token is read too, and the query is cleaned", async () => {
     const [arrival] = await collector.waitFor((e) => e.length >= 1, "the arrival");
     assert.equal(arrival.channel, "telegram");
     assert.equal(arrival.url, `${collector.url}${ARTICLE}#by-hand`);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("landing with a malformed token stores nothing", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await newPage(browser, collector.url);
     // Token-shaped but invalid (unknown channel code, trailing "_"): lanterne's slot, cleaned.
     for (const bad of ["9AbCdEfGh-_9", "wAbCdEfGh-__"]) {
@@ -107,14 +97,11 @@ test("landing with a malformed token stores nothing", async () => {
     const all = await collector.events();
     assert.deepEqual(all.map((e) => e.type), ["copy"], "no arrival for malformed tokens");
     assert.equal(all[0].parent, null, "and no parent either");
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("a token this browser minted is not an arrival (self-click)", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, context } = await newPage(browser, collector.url);
     await page.goto(collector.url + ARTICLE);
     await waitForLanterne(page);
@@ -142,14 +129,11 @@ test("a token this browser minted is not an arrival (self-click)", async () => {
     const arrival = events.find((x) => x.type === "arrival");
     assert.equal(arrival.channel, "copy");
     assert.equal(arrival.parent, shared.split("#lt=")[1]);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("stop() removes the copy listener and restores the address bar", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await newPage(browser, collector.url);
     await page.goto(collector.url + ARTICLE);
     await waitForLanterne(page);
@@ -159,7 +143,5 @@ test("stop() removes the copy listener and restores the address bar", async () =
     assert.equal(await page.evaluate(() => window.__tracker.running), false);
     const clip = await copyElement(page, "#share-para");
     assert.equal(clip.text, clip.selected, "copy is untouched after stop()");
-  } finally {
-    collector.stop();
-  }
+  });
 });

@@ -1,7 +1,7 @@
 // The JS API and config errors (SPEC §7), the classic script, and a cross-origin endpoint.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { startCollector, withCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -15,8 +15,7 @@ async function apiPage(collector) {
 }
 
 test("a bad config is an Error naming the field, and nothing is started", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await apiPage(collector);
     const results = await page.evaluate(async () => {
       const attempt = async (config) => {
@@ -50,14 +49,11 @@ test("a bad config is an Error naming the field, and nothing is started", async 
     assert.equal(results.address, collector.url + "/t/api.html", "nothing half-started: the address bar is untouched");
     const clip = await copyElement(page, "#para");
     assert.equal(clip.text, clip.selected, "and no copy listener");
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("start() from the module works and honours options (query placement, no address bar)", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await apiPage(collector);
     await page.evaluate(async () => {
       window.__tracker = await window.lanterne.start({ endpoint: "/collect", placement: "query", addressBar: false, trackedHosts: ["127.0.0.1"] });
@@ -69,14 +65,11 @@ test("start() from the module works and honours options (query placement, no add
     const events = await collector.waitFor((e) => e.length === 1, "the copy");
     assertSchemaValid(events);
     assert.deepEqual(problems, []);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("a bad data-* attribute is reported on the console naming the attribute", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await newPage(browser, collector.url);
     await page.goto(collector.url + "/t/bad-attr.html");
     await page.waitForFunction(() => true);
@@ -84,14 +77,11 @@ test("a bad data-* attribute is reported on the console naming the attribute", a
     assert.ok(problems.some((p) => p.includes('lanterne: data-placement must be "auto", "fragment" or "query" (got "middle")')), JSON.stringify(problems));
     const clip = await copyElement(page, "#para");
     assert.equal(clip.text, clip.selected);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("the classic <script defer> variant starts from its attributes (French attribution line)", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await newPage(browser, collector.url);
     await page.goto(collector.url + "/t/classic.html");
     await waitForLanterne(page);
@@ -102,9 +92,7 @@ test("the classic <script defer> variant starts from its attributes (French attr
     const [event] = await collector.waitFor((e) => e.length === 1, "the copy");
     assert.equal(event.chars, clip.selected.length);
     assert.deepEqual(problems, []);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("a cross-origin endpoint on another port receives events with no preflight and no console error", async () => {
@@ -136,8 +124,7 @@ test("a cross-origin endpoint on another port receives events with no preflight 
 });
 
 test("with query placement, an in-page anchor copied carries the copy's token, not the address bar's", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await apiPage(collector);
     await page.evaluate(async () => {
       window.__tracker = await window.lanterne.start({ endpoint: "/collect", placement: "query" });
@@ -146,14 +133,11 @@ test("with query placement, an in-page anchor copied carries the copy's token, n
     const clip = await copyElement(page, "#anchors");
     assert.match(clip.html, /href="http:\/\/127\.0\.0\.1:\d+\/t\/api\.html\?lt=c[A-Za-z0-9_-]{11}#para"/, clip.html);
     assert.deepEqual(problems, []);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("Global Privacy Control: nothing is started, nothing is sent", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, context, problems } = await newPage(browser, collector.url);
     await context.addInitScript(() => {
       Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true, configurable: true });
@@ -167,7 +151,5 @@ test("Global Privacy Control: nothing is started, nothing is sent", async () => 
     await page.waitForTimeout(1000); // several batch windows: any event would have been sent
     assert.deepEqual(await collector.events(), []);
     assert.deepEqual(problems, []);
-  } finally {
-    collector.stop();
-  }
+  });
 });

@@ -2,7 +2,7 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
-import { startCollector, assertSchemaValid } from "./harness.mjs";
+import { withCollector, assertSchemaValid } from "./harness.mjs";
 
 const event = (overrides = {}) => ({
   v: 1, id: randomUUID(), type: "share", channel: "whatsapp", token: "wAbCdEfGh-_9", parent: null,
@@ -15,8 +15,7 @@ async function post(url, body, contentType = "text/plain;charset=UTF-8") {
 }
 
 test("invalid events get a 400 with a JSON error naming the problem", async () => {
-  const collector = await startCollector({ statics: false });
-  try {
+  await withCollector({ statics: false }, async (collector) => {
     const cases = [
       ["{", /body is not valid JSON/],
       ["[]", /empty array/],
@@ -36,14 +35,11 @@ test("invalid events get a 400 with a JSON error naming the problem", async () =
     const big = await post(collector.url, JSON.stringify([event({ title: "x".repeat(2_000_000) })]));
     assert.equal(big.status, 413);
     assert.match(big.json.error, /over the limit/);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("the same batch sent twice stores each id once; JSON as text/plain or application/json", async () => {
-  const collector = await startCollector({ statics: false });
-  try {
+  await withCollector({ statics: false }, async (collector) => {
     const batch = JSON.stringify([event(), event({ type: "arrival", referrer: null }), event({ type: "copy", channel: "copy", token: "cAbCdEfGh-_9", chars: 40 })]);
     const first = await post(collector.url, batch);
     assert.deepEqual([first.status, first.json], [200, { stored: 3, duplicates: 0 }]);
@@ -59,14 +55,11 @@ test("the same batch sent twice stores each id once; JSON as text/plain or appli
     assert.equal(limited.length, 2);
     assert.equal(limited[0].id, stored[0].id, "newest first");
     assert.equal((await fetch(collector.url + "/api/events?limit=0")).status, 400);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("cross-origin: only configured origins, CORS headers, preflight answered", async () => {
-  const collector = await startCollector({ statics: false, origins: ["http://site.example"] });
-  try {
+  await withCollector({ statics: false, origins: ["http://site.example"] }, async (collector) => {
     const send = (origin) => fetch(collector.url + "/collect", { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(event()) });
     const ok = await send("http://site.example");
     assert.equal(ok.status, 200);
@@ -77,7 +70,5 @@ test("cross-origin: only configured origins, CORS headers, preflight answered", 
     const preflight = await fetch(collector.url + "/collect", { method: "OPTIONS", headers: { origin: "http://site.example", "access-control-request-method": "POST" } });
     assert.equal(preflight.status, 204);
     assert.equal(preflight.headers.get("access-control-allow-origin"), "http://site.example");
-  } finally {
-    collector.stop();
-  }
+  });
 });

@@ -1,7 +1,7 @@
 // Copy tracking end to end (SPEC §3): real clipboard, real collector.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, launchBrowser, newPage, waitForLanterne, copyElement, copySelection, assertSchemaValid, TOKEN } from "./harness.mjs";
+import { withCollector, launchBrowser, newPage, waitForLanterne, copyElement, copySelection, assertSchemaValid, TOKEN } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -10,8 +10,7 @@ after(async () => { await browser?.close(); });
 const ARTICLE = "/en/letters-that-travel.html";
 
 test("a paragraph with a same-site and a foreign link: only the same-site link gets a token, one copy event", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await newPage(browser, collector.url);
     await page.goto(collector.url + ARTICLE);
     await waitForLanterne(page);
@@ -48,14 +47,11 @@ test("a paragraph with a same-site and a foreign link: only the same-site link g
     assert.ok(Math.abs(event.ts - Date.now()) < 60_000);
     assert.deepEqual(problems, []);
     assert.equal(events.length >= 1, true);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("copies in a textarea and a pre are unchanged and unreported", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page, problems } = await newPage(browser, collector.url);
     await page.goto(collector.url + ARTICLE);
     await waitForLanterne(page);
@@ -72,14 +68,11 @@ test("copies in a textarea and a pre are unchanged and unreported", async () => 
     await page.waitForTimeout(300);
     assert.equal((await collector.events()).length, 1, `only the barrier copy is stored: ${JSON.stringify(events)}`);
     assert.deepEqual(problems, []);
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("a selection inside a link keeps the link, and the chain parent is sent", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await newPage(browser, collector.url);
     // Arrive with a token minted elsewhere: later shares carry it as parent.
     await page.goto(`${collector.url}${ARTICLE}#lt=wAbCdEfGh-_9`);
@@ -90,14 +83,11 @@ test("a selection inside a link keeps the link, and the chain parent is sent", a
     const events = await collector.waitFor((e) => e.some((x) => x.type === "copy"), "the copy");
     const copy = events.find((x) => x.type === "copy");
     assert.equal(copy.parent, "wAbCdEfGh-_9");
-  } finally {
-    collector.stop();
-  }
+  });
 });
 
 test("tracking survives garbage collection when the page keeps no reference to the tracker", async () => {
-  const collector = await startCollector();
-  try {
+  await withCollector({}, async (collector) => {
     const { page } = await newPage(browser, collector.url);
     await page.goto(collector.url + ARTICLE);
     await waitForLanterne(page);
@@ -110,7 +100,5 @@ test("tracking survives garbage collection when the page keeps no reference to t
     });
     const clip = await copyElement(page, "#share-para");
     assert.match(clip.text, /lighthouse-keepers\.html#lt=c/, "copies are still tracked after GC");
-  } finally {
-    collector.stop();
-  }
+  });
 });

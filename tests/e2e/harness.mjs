@@ -56,6 +56,16 @@ export async function startCollector({ origins = [], statics = true, csp = STRIC
   };
 }
 
+/** Runs `fn(collector)` with a fresh collector, stopping it afterwards whatever happens. */
+export async function withCollector(options, fn) {
+  const collector = await startCollector(options);
+  try {
+    return await fn(collector);
+  } finally {
+    collector.stop();
+  }
+}
+
 export async function launchBrowser() {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_PATH || "/usr/bin/chromium",
