@@ -3,7 +3,6 @@
 
 use crate::store::Store;
 use crate::validate::EventValidator;
-use axum::body::to_bytes;
 use axum::extract::{Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
@@ -177,23 +176,20 @@ async fn preflight() -> Response {
 /// the first problem; 413 over the body limit; 503 if the database fails.
 async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
     let limit = app.settings.body_limit;
-    let declared = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.parse::<usize>().ok());
-    let too_large = || {
-        error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!("body over the limit of {limit} bytes"),
-        )
-    };
-    if declared.is_some_and(|n| n > limit) {
-        return too_large();
-    }
-    let body = match to_bytes(request.into_body(), limit).await {
+    let body = match read_body(request.into_body(), limit).await {
         Ok(body) => body,
-        Err(_) => return too_large(),
+        Err(BodyError::TooLarge) => {
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!("body over the limit of {limit} bytes"),
+            )
+        }
+        Err(BodyError::Unreadable) => {
+            return error(
+                StatusCode::BAD_REQUEST,
+                "the request body could not be read",
+            )
+        }
     };
     let events = match app.validator.parse_batch(&body) {
         Ok(events) => events,
@@ -210,6 +206,39 @@ async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
             StatusCode::SERVICE_UNAVAILABLE,
             "storage failed, retry later",
         ),
+    }
+}
+
+enum BodyError {
+    TooLarge,
+    Unreadable,
+}
+
+/// Past the limit, a body is still read (and thrown away) up to this many bytes, so the
+/// client can finish sending and then read the 413: answering before the body is read
+/// makes the connection close under a client still sending, which it sees as a reset.
+const DRAIN_MAX: usize = 64 << 20;
+
+/// Reads a request body of at most `limit` bytes.
+async fn read_body(mut body: axum::body::Body, limit: usize) -> Result<Vec<u8>, BodyError> {
+    use http_body_util::BodyExt;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|_| BodyError::Unreadable)?;
+        if let Ok(data) = frame.into_data() {
+            seen += data.len();
+            if seen <= limit {
+                bytes.extend_from_slice(&data);
+            } else if seen > DRAIN_MAX {
+                return Err(BodyError::TooLarge);
+            }
+        }
+    }
+    if seen > limit {
+        Err(BodyError::TooLarge)
+    } else {
+        Ok(bytes)
     }
 }
 
