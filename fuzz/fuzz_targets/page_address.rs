@@ -1,0 +1,26 @@
+//! Hammers what lanterne does with an address: reading a landing address, removing tokens,
+//! choosing the address-bar URL, and config attributes. No input may panic, and removing
+//! tokens must leave no token-shaped slot behind.
+#![no_main]
+
+use lanterne::core::{config::Config, page::{address_bar_url, Landing}, token::ShareToken,
+    url::{find_token_slot, is_token_shaped, with_token, Placement}};
+use libfuzzer_sys::fuzz_target;
+
+fuzz_target!(|data: &[u8]| {
+    let Ok(input) = std::str::from_utf8(data) else { return };
+    let landing = Landing::read(input, "lt");
+    if let Some(slot) = find_token_slot(&landing.clean_url, "lt") {
+        assert!(!is_token_shaped(slot.value), "a token-shaped slot survived: {:?}", landing.clean_url);
+    }
+    let token = ShareToken::parse("aFUZZtoken_9").unwrap();
+    for placement in [Placement::Auto, Placement::Fragment, Placement::Query] {
+        if let Some(url) = with_token(input, &token, "lt", placement) {
+            assert_eq!(Landing::read(&url, "lt").incoming, Some(token), "placed token not read back: {url:?}");
+        }
+        let _ = address_bar_url(&landing.clean_url, &token, "lt", placement, &["/a/*".to_owned()]);
+    }
+    let mut config = Config::default();
+    let (name, value) = input.split_once('=').unwrap_or((input, ""));
+    let _ = config.set_attribute(name, value);
+});
