@@ -25,6 +25,7 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
     let Some(clipboard) = event.clipboard_data() else {
         return Ok(());
     };
+    // NEVER_TOUCHED plus the site's `ignoreSelector`, joined once at start.
     let never = session.never_touched.as_str();
     if let Some(target) = event.target().and_then(|t| element_of(&t.unchecked_into())) {
         if target.closest(never)?.is_some() {
@@ -65,16 +66,6 @@ pub fn on_copy(session: &Session, event: &web_sys::Event) -> Result<(), JsValue>
     }
     if container.query_selector(never)?.is_some() {
         return Ok(());
-    }
-    if let Some(extra) = &session.ignore_selector {
-        if container.query_selector(extra)?.is_some() {
-            return Ok(());
-        }
-        if let Some(target) = event.target().and_then(|t| element_of(&t.unchecked_into())) {
-            if target.closest(extra)?.is_some() {
-                return Ok(());
-            }
-        }
     }
     // Against the address without lanterne's token: a link to "#intro" must not carry the
     // address-bar token (with `placement: "query"` it would, and the copy's own token

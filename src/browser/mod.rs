@@ -39,7 +39,7 @@ pub struct Session {
     placement: Placement,
     address_bar: bool,
     exclude_paths: Vec<String>,
-    ignore_selector: Option<String>,
+    /// Where copies are never touched: [`copy::NEVER_TOUCHED`] and `ignoreSelector`.
     never_touched: String,
     memory: Memory,
     reporter: Rc<Reporter>,
@@ -76,8 +76,10 @@ impl Session {
             placement: config.placement,
             address_bar: config.address_bar,
             exclude_paths: config.exclude_paths,
-            ignore_selector: config.ignore_selector,
-            never_touched: copy::NEVER_TOUCHED.to_owned(),
+            never_touched: match &config.ignore_selector {
+                Some(extra) => [copy::NEVER_TOUCHED, extra.as_str()].join(","),
+                None => copy::NEVER_TOUCHED.to_owned(),
+            },
             memory: Memory::open(),
             reporter: Reporter::new(endpoint),
         })
