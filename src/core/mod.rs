@@ -14,6 +14,7 @@ pub mod json;
 pub mod page;
 pub mod punycode;
 pub mod selection;
+pub mod share;
 pub mod text_rewrite;
 pub mod token;
 pub mod url;

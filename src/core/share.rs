@@ -1,0 +1,446 @@
+//! Share targets (SPEC §4): for each channel, the URL that shares a page and how it opens.
+//! Pure: the browser layer (share buttons, a later step) decides when to call it and opens
+//! what it returns. Templates and their quirks: `shared/reference/share-targets.md`.
+
+use super::channel::Channel;
+use super::chars::sub;
+use super::token::ShareToken;
+use super::url::{with_token, Placement, UrlParts};
+
+/// What is shared: the page's URL (already tracked, see [`tracked_url`]), a title and an
+/// optional text.
+#[derive(Clone, Copy, Debug)]
+pub struct ShareContent<'a> {
+    pub url: &'a str,
+    pub title: &'a str,
+    pub text: &'a str,
+}
+
+/// Where the browser layer sends the visitor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ShareTarget {
+    /// An https share page: a new tab with `noopener`.
+    NewTab(String),
+    /// An app scheme (`mailto:`, `sms:`, `viber:`…): same-tab navigation, which leaves no
+    /// empty tab behind.
+    SameTab(String),
+    /// The browser's native share sheet (`navigator.share`), falling back to copy link.
+    NativeSheet,
+    /// Write the URL to the clipboard.
+    Clipboard,
+}
+
+/// Per-site settings some channels need.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ShareSettings<'a> {
+    /// Meta app id for Messenger's desktop send dialog; without it, desktop Messenger is
+    /// unavailable.
+    pub messenger_app_id: Option<&'a str>,
+    /// A Mastodon instance host (`mastodon.social`); default: Mastodon's own share picker.
+    pub mastodon_instance: Option<&'a str>,
+    /// Whether the page runs on a phone or tablet (Messenger uses the native sheet there).
+    pub mobile: bool,
+}
+
+/// Why a channel cannot be offered here.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Unavailable {
+    /// Messenger on desktop needs `messenger_app_id`.
+    MessengerNeedsAppId,
+    /// `copy` and `address_bar` are not share buttons.
+    NotAButton,
+}
+
+/// Percent-encodes like JavaScript's `encodeURIComponent`: everything but
+/// `A-Z a-z 0-9 - _ . ! ~ * ' ( )` becomes `%XX` of its UTF-8 bytes (a space is `%20`,
+/// never `+`).
+///
+/// ```
+/// use lanterne::core::share::encode_component;
+/// assert_eq!(encode_component("a b&c#d+e/é"), "a%20b%26c%23d%2Be%2F%C3%A9");
+/// ```
+pub fn encode_component(s: &str) -> String {
+    let mut out = String::with_capacity(s.len() * 3 / 2);
+    push_encoded(&mut out, s);
+    out
+}
+
+fn push_encoded(out: &mut String, s: &str) {
+    const HEX: &[u8; 16] = b"0123456789ABCDEF";
+    for &b in s.as_bytes() {
+        if b.is_ascii_alphanumeric()
+            || matches!(
+                b,
+                b'-' | b'_' | b'.' | b'!' | b'~' | b'*' | b'\'' | b'(' | b')'
+            )
+        {
+            out.push(char::from(b));
+        } else {
+            out.push('%');
+            out.push(char::from(HEX[usize::from(b >> 4)]));
+            out.push(char::from(HEX[usize::from(b & 15)]));
+        }
+    }
+}
+
+/// A URL under construction: `base` then `name=encoded(value)` pairs.
+struct Link(String);
+
+impl Link {
+    fn new(base: &str) -> Link {
+        Link(base.to_owned())
+    }
+    fn param(mut self, name: &str, value: &str) -> Link {
+        if !self.0.ends_with('?') && !self.0.ends_with('&') {
+            self.0.push(if self.0.contains('?') { '&' } else { '?' });
+        }
+        self.0.push_str(name);
+        self.0.push('=');
+        push_encoded(&mut self.0, value);
+        self
+    }
+}
+
+/// `parts` joined by `sep`, skipping empty ones.
+fn join(parts: &[&str], sep: &str) -> String {
+    let mut out = String::new();
+    for part in parts.iter().filter(|p| !p.is_empty()) {
+        if !out.is_empty() {
+            out.push_str(sep);
+        }
+        out.push_str(part);
+    }
+    out
+}
+
+impl Channel {
+    /// Where sharing `content` through this channel sends the visitor.
+    ///
+    /// ```
+    /// use lanterne::core::{channel::Channel, share::{ShareContent, ShareSettings, ShareTarget}};
+    /// let content = ShareContent { url: "https://blog.example/a#lt=tAAAAAAAAAA1", title: "Hello & bye", text: "" };
+    /// assert_eq!(Channel::Telegram.share_target(&content, &ShareSettings::default()),
+    ///     Ok(ShareTarget::NewTab("https://t.me/share/url?url=https%3A%2F%2Fblog.example%2Fa%23lt%3DtAAAAAAAAAA1&text=Hello%20%26%20bye".into())));
+    /// ```
+    pub fn share_target(
+        self,
+        content: &ShareContent,
+        settings: &ShareSettings,
+    ) -> Result<ShareTarget, Unavailable> {
+        let ShareContent { url, title, text } = *content;
+        // Messengers take one message: the title, the text, then the URL on its own line.
+        let message = || join(&[title, text, url], "\n");
+        let tab = |link: Link| Ok(ShareTarget::NewTab(link.0));
+        let same = |link: Link| Ok(ShareTarget::SameTab(link.0));
+        match self {
+            Channel::Copy | Channel::AddressBar => Err(Unavailable::NotAButton),
+            Channel::Whatsapp => {
+                tab(Link::new("https://api.whatsapp.com/send").param("text", &message()))
+            }
+            // Telegram shows the URL first, then the text: the URL is not repeated in it.
+            Channel::Telegram => tab(Link::new("https://t.me/share/url")
+                .param("url", url)
+                .param("text", &join(&[title, text], "\n"))),
+            Channel::Messenger if settings.mobile => Ok(ShareTarget::NativeSheet),
+            Channel::Messenger => match settings.messenger_app_id {
+                Some(app_id) => tab(Link::new("https://www.facebook.com/dialog/send")
+                    .param("app_id", app_id)
+                    .param("link", url)
+                    .param("redirect_uri", url)),
+                None => Err(Unavailable::MessengerNeedsAppId),
+            },
+            Channel::Signal | Channel::WebShare => Ok(ShareTarget::NativeSheet),
+            Channel::CopyLink => Ok(ShareTarget::Clipboard),
+            // `?&body=` is the form both Android (`?body=`) and iOS (`&body=`) read.
+            Channel::Sms => same(Link::new("sms:?&").param("body", &message())),
+            // RFC 6068: line breaks in a mailto body are CRLF.
+            Channel::Email => same(
+                Link::new("mailto:?")
+                    .param("subject", title)
+                    .param("body", &join(&[text, url], "\r\n\r\n")),
+            ),
+            Channel::Line => tab(Link::new("https://social-plugins.line.me/lineit/share")
+                .param("url", url)
+                .param("text", title)),
+            Channel::Viber => {
+                same(Link::new("viber://forward").param("text", &join(&[title, url], " ")))
+            }
+            Channel::Threema => {
+                same(Link::new("threema://compose").param("text", &join(&[title, url], " ")))
+            }
+            Channel::X => tab(Link::new("https://x.com/intent/tweet")
+                .param("text", title)
+                .param("url", url)),
+            Channel::Facebook => {
+                tab(Link::new("https://www.facebook.com/sharer/sharer.php").param("u", url))
+            }
+            Channel::Linkedin => {
+                tab(Link::new("https://www.linkedin.com/sharing/share-offsite/").param("url", url))
+            }
+            // Without type=LINK new Reddit may open a text post and drop the URL.
+            Channel::Reddit => tab(Link::new("https://www.reddit.com/submit")
+                .param("url", url)
+                .param("title", title)
+                .param("type", "LINK")),
+            Channel::Bluesky => tab(Link::new("https://bsky.app/intent/compose")
+                .param("text", &join(&[title, url], " "))),
+            Channel::Mastodon => {
+                let base = match settings.mastodon_instance {
+                    Some(instance) => {
+                        let mut base = String::from("https://");
+                        base.push_str(instance);
+                        base.push_str("/share");
+                        base
+                    }
+                    None => "https://share.joinmastodon.org/".to_owned(),
+                };
+                tab(Link::new(&base).param("text", &join(&[title, url], " ")))
+            }
+            Channel::Threads => tab(Link::new("https://www.threads.com/intent/post")
+                .param("text", title)
+                .param("url", url)),
+            Channel::Pinterest => tab(Link::new("https://www.pinterest.com/pin/create/button/")
+                .param("url", url)
+                .param("description", title)),
+            Channel::Tumblr => tab(Link::new("https://www.tumblr.com/widgets/share/tool")
+                .param("posttype", "link")
+                .param("canonicalUrl", url)
+                .param("title", title)
+                .param("caption", text)),
+            Channel::Hackernews => tab(Link::new("https://news.ycombinator.com/submitlink")
+                .param("u", url)
+                .param("t", title)),
+            Channel::Vk => tab(Link::new("https://vk.com/share.php")
+                .param("url", url)
+                .param("title", title)),
+            Channel::Xing => {
+                tab(Link::new("https://www.xing.com/spi/shares/new").param("url", url))
+            }
+            Channel::Weibo => tab(Link::new("https://service.weibo.com/share/share.php")
+                .param("url", url)
+                .param("title", title)),
+        }
+    }
+}
+
+/// The URL a share button shares: `page_url` with `utm_source=<channel>`,
+/// `utm_medium=social` and an optional `utm_campaign` (replacing any `utm_*` it had, unless
+/// `utm` is off), then the share's token.
+///
+/// ```
+/// use lanterne::core::{channel::Channel, share::tracked_url, token::ShareToken, url::Placement};
+/// let token = ShareToken::parse("wAAAAAAAAAA1").unwrap();
+/// assert_eq!(tracked_url("https://blog.example/a?utm_source=old&x=1", Channel::Whatsapp, &token, "lt", Placement::Auto, true, Some("spring")),
+///     "https://blog.example/a?x=1&utm_source=whatsapp&utm_medium=social&utm_campaign=spring#lt=wAAAAAAAAAA1");
+/// ```
+pub fn tracked_url(
+    page_url: &str,
+    channel: Channel,
+    token: &ShareToken,
+    param: &str,
+    placement: Placement,
+    utm: bool,
+    campaign: Option<&str>,
+) -> String {
+    let mut url = page_url.to_owned();
+    if utm {
+        let parts = UrlParts::split(page_url);
+        let path_end = page_url.find(['?', '#']).unwrap_or(page_url.len());
+        let kept: Vec<&str> = parts
+            .query(page_url)
+            .unwrap_or("")
+            .split('&')
+            .filter(|p| !p.is_empty() && !p.starts_with("utm_"))
+            .collect();
+        let mut query = kept.join("&");
+        for (name, value) in [
+            ("utm_source", Some(channel.id())),
+            ("utm_medium", Some("social")),
+            ("utm_campaign", campaign),
+        ] {
+            if let Some(value) = value {
+                if !query.is_empty() {
+                    query.push('&');
+                }
+                query.push_str(name);
+                query.push('=');
+                push_encoded(&mut query, value);
+            }
+        }
+        url = String::with_capacity(page_url.len() + query.len() + 1);
+        url.push_str(sub(page_url, 0, path_end));
+        url.push('?');
+        url.push_str(&query);
+        if let Some(fragment) = parts.fragment(page_url) {
+            url.push('#');
+            url.push_str(fragment);
+        }
+    }
+    with_token(&url, token, param, placement).unwrap_or(url)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A title and a text with everything that breaks naive share links.
+    const TITLE: &str = "Tom & Jerry #1: 100% \"C++\" <script>alert('x')</script> 🎉";
+    const TEXT: &str = "Line one\nline two + more";
+    const URL: &str = "https://blog.example/a?x=1&utm_source=whatsapp#lt=wAbCdEfGh-_9";
+
+    const E_TITLE: &str = "Tom%20%26%20Jerry%20%231%3A%20100%25%20%22C%2B%2B%22%20%3Cscript%3Ealert('x')%3C%2Fscript%3E%20%F0%9F%8E%89";
+    const E_TEXT: &str = "Line%20one%0Aline%20two%20%2B%20more";
+    const E_URL: &str =
+        "https%3A%2F%2Fblog.example%2Fa%3Fx%3D1%26utm_source%3Dwhatsapp%23lt%3DwAbCdEfGh-_9";
+
+    fn target(channel: Channel, settings: ShareSettings) -> Result<ShareTarget, Unavailable> {
+        channel.share_target(
+            &ShareContent {
+                url: URL,
+                title: TITLE,
+                text: TEXT,
+            },
+            &settings,
+        )
+    }
+
+    #[test]
+    fn every_channel_url_written_out() {
+        let t = |s: &str| {
+            s.replace("{T}", E_TITLE)
+                .replace("{X}", E_TEXT)
+                .replace("{U}", E_URL)
+        };
+        let cases: [(Channel, ShareTarget); 20] = [
+            (Channel::Whatsapp, ShareTarget::NewTab(t("https://api.whatsapp.com/send?text={T}%0A{X}%0A{U}"))),
+            (Channel::Telegram, ShareTarget::NewTab(t("https://t.me/share/url?url={U}&text={T}%0A{X}"))),
+            (Channel::Sms, ShareTarget::SameTab(t("sms:?&body={T}%0A{X}%0A{U}"))),
+            (Channel::Email, ShareTarget::SameTab(t("mailto:?subject={T}&body={X}%0D%0A%0D%0A{U}"))),
+            (Channel::Line, ShareTarget::NewTab(t("https://social-plugins.line.me/lineit/share?url={U}&text={T}"))),
+            (Channel::Viber, ShareTarget::SameTab(t("viber://forward?text={T}%20{U}"))),
+            (Channel::Threema, ShareTarget::SameTab(t("threema://compose?text={T}%20{U}"))),
+            (Channel::X, ShareTarget::NewTab(t("https://x.com/intent/tweet?text={T}&url={U}"))),
+            (Channel::Facebook, ShareTarget::NewTab(t("https://www.facebook.com/sharer/sharer.php?u={U}"))),
+            (Channel::Linkedin, ShareTarget::NewTab(t("https://www.linkedin.com/sharing/share-offsite/?url={U}"))),
+            (Channel::Reddit, ShareTarget::NewTab(t("https://www.reddit.com/submit?url={U}&title={T}&type=LINK"))),
+            (Channel::Bluesky, ShareTarget::NewTab(t("https://bsky.app/intent/compose?text={T}%20{U}"))),
+            (Channel::Mastodon, ShareTarget::NewTab(t("https://share.joinmastodon.org/?text={T}%20{U}"))),
+            (Channel::Threads, ShareTarget::NewTab(t("https://www.threads.com/intent/post?text={T}&url={U}"))),
+            (Channel::Pinterest, ShareTarget::NewTab(t("https://www.pinterest.com/pin/create/button/?url={U}&description={T}"))),
+            (Channel::Tumblr, ShareTarget::NewTab(t("https://www.tumblr.com/widgets/share/tool?posttype=link&canonicalUrl={U}&title={T}&caption={X}"))),
+            (Channel::Hackernews, ShareTarget::NewTab(t("https://news.ycombinator.com/submitlink?u={U}&t={T}"))),
+            (Channel::Vk, ShareTarget::NewTab(t("https://vk.com/share.php?url={U}&title={T}"))),
+            (Channel::Xing, ShareTarget::NewTab(t("https://www.xing.com/spi/shares/new?url={U}"))),
+            (Channel::Weibo, ShareTarget::NewTab(t("https://service.weibo.com/share/share.php?url={U}&title={T}"))),
+        ];
+        for (channel, expected) in cases {
+            assert_eq!(
+                target(channel, ShareSettings::default()),
+                Ok(expected),
+                "{}",
+                channel.id()
+            );
+        }
+    }
+
+    #[test]
+    fn special_channels() {
+        let desktop = ShareSettings::default();
+        assert_eq!(
+            target(Channel::Messenger, desktop),
+            Err(Unavailable::MessengerNeedsAppId)
+        );
+        assert_eq!(
+            target(Channel::Messenger, ShareSettings { messenger_app_id: Some("1234"), ..desktop }),
+            Ok(ShareTarget::NewTab(format!("https://www.facebook.com/dialog/send?app_id=1234&link={E_URL}&redirect_uri={E_URL}")))
+        );
+        assert_eq!(
+            target(
+                Channel::Messenger,
+                ShareSettings {
+                    mobile: true,
+                    ..desktop
+                }
+            ),
+            Ok(ShareTarget::NativeSheet)
+        );
+        assert_eq!(
+            target(Channel::Signal, desktop),
+            Ok(ShareTarget::NativeSheet)
+        );
+        assert_eq!(
+            target(Channel::WebShare, desktop),
+            Ok(ShareTarget::NativeSheet)
+        );
+        assert_eq!(
+            target(Channel::CopyLink, desktop),
+            Ok(ShareTarget::Clipboard)
+        );
+        assert_eq!(target(Channel::Copy, desktop), Err(Unavailable::NotAButton));
+        assert_eq!(
+            target(
+                Channel::Mastodon,
+                ShareSettings {
+                    mastodon_instance: Some("mastodon.social"),
+                    ..desktop
+                }
+            ),
+            Ok(ShareTarget::NewTab(format!(
+                "https://mastodon.social/share?text={E_TITLE}%20{E_URL}"
+            )))
+        );
+        // No encoded value ever contains a raw '+', '#', '&', space or newline.
+        for channel in Channel::all() {
+            if let Ok(ShareTarget::NewTab(url) | ShareTarget::SameTab(url)) = target(
+                channel,
+                ShareSettings {
+                    messenger_app_id: Some("1"),
+                    ..desktop
+                },
+            ) {
+                assert!(!url.contains(['+', ' ', '\n', '#', '"', '<']), "{url}");
+            }
+        }
+    }
+
+    #[test]
+    fn tracked_urls() {
+        let token = ShareToken::parse("eAAAAAAAAAA1").unwrap();
+        let f = |page: &str, utm: bool, campaign: Option<&str>| {
+            tracked_url(
+                page,
+                Channel::Email,
+                &token,
+                "lt",
+                Placement::Auto,
+                utm,
+                campaign,
+            )
+        };
+        assert_eq!(
+            f("https://b.example/a", true, None),
+            "https://b.example/a?utm_source=email&utm_medium=social#lt=eAAAAAAAAAA1"
+        );
+        assert_eq!(f("https://b.example/a#sec", true, Some("a b")), "https://b.example/a?utm_source=email&utm_medium=social&utm_campaign=a%20b&lt=eAAAAAAAAAA1#sec");
+        assert_eq!(
+            f("https://b.example/a?utm_medium=x&p=2", true, None),
+            "https://b.example/a?p=2&utm_source=email&utm_medium=social#lt=eAAAAAAAAAA1"
+        );
+        assert_eq!(
+            f("https://b.example/a?p=2", false, None),
+            "https://b.example/a?p=2#lt=eAAAAAAAAAA1"
+        );
+    }
+
+    #[test]
+    fn encoding_matches_encode_uri_component() {
+        // Expected values from JavaScript's encodeURIComponent.
+        assert_eq!(encode_component("-_.!~*'()"), "-_.!~*'()");
+        assert_eq!(encode_component(" \n\r\t"), "%20%0A%0D%09");
+        assert_eq!(
+            encode_component("?=&#+/:;,@$"),
+            "%3F%3D%26%23%2B%2F%3A%3B%2C%40%24"
+        );
+        assert_eq!(encode_component("日本"), "%E6%97%A5%E6%9C%AC");
+    }
+}
