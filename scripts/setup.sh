@@ -38,7 +38,7 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install -q wasm-pack
 fi
 
-# npm packages: esbuild (minifies the glue), binaryen (wasm-opt), playwright-core, ajv.
+# npm packages: esbuild (bundles and minifies), binaryen (wasm-opt), playwright-core, ajv, vite.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

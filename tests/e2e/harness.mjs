@@ -16,12 +16,13 @@ const collectorBin = join(root, "target", "release", "lanterne-collector");
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*";
 
 /** Starts a collector serving the demo, the package and the test pages. */
-export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP } = {}) {
+export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP, extraStatic = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lanterne-e2e-"));
   const args = ["--addr", "127.0.0.1:0", "--db", join(dir, "events.db")];
   for (const origin of origins) args.push("--origin", origin);
   if (statics) {
     args.push("--static", join(root, "www"), "--static", `/pkg=${join(root, "pkg")}`, "--static", `/t=${join(root, "tests/e2e/pages")}`);
+    for (const spec of extraStatic) args.push("--static", spec);
     if (csp) args.push("--csp", csp);
   }
   const child = spawn(collectorBin, args, { stdio: ["ignore", "pipe", "inherit"] });
