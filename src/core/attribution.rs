@@ -9,13 +9,7 @@
 /// assert_eq!(default_label("en"), "Read more:");
 /// ```
 pub fn default_label(lang: &str) -> &'static str {
-    let primary = lang.split(['-', '_']).next().unwrap_or("");
-    if primary.eq_ignore_ascii_case("fr") {
-        // French typography puts a (non-breaking) space before the colon.
-        "Lire la suite\u{a0}:"
-    } else {
-        "Read more:"
-    }
+    super::strings::Phrase::ReadMore.text(super::strings::Lang::from_tag(lang))
 }
 
 /// `text` followed by a blank line and `label url`.

@@ -15,6 +15,7 @@ pub mod page;
 pub mod punycode;
 pub mod selection;
 pub mod share;
+pub mod strings;
 pub mod text_rewrite;
 pub mod token;
 pub mod url;

@@ -1,0 +1,181 @@
+//! The words lanterne shows visitors, in English and French (SPEC §4: picked from
+//! `<html lang>`, every one overridable by config).
+
+use super::channel::Channel;
+
+/// A language lanterne has complete strings for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Lang {
+    En,
+    Fr,
+}
+
+impl Lang {
+    /// The language for a `<html lang>` value: French for `fr`, `fr-CA`…, else English.
+    ///
+    /// ```
+    /// use lanterne::core::strings::Lang;
+    /// assert_eq!(Lang::from_tag("fr-BE"), Lang::Fr);
+    /// assert_eq!(Lang::from_tag("de"), Lang::En);
+    /// ```
+    pub fn from_tag(tag: &str) -> Lang {
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        if primary.eq_ignore_ascii_case("fr") {
+            Lang::Fr
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// A string a visitor can see; each has a config key so a site can override it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Phrase {
+    /// Accessible name of a share button: "Share on {channel}".
+    ShareOn,
+    /// Label of the copy-link button.
+    CopyLink,
+    /// Status once the link is on the clipboard.
+    LinkCopied,
+    /// Status when the clipboard refused the link.
+    CopyFailed,
+    /// Label of the native share-sheet button.
+    ShareVia,
+    /// The attribution line's label.
+    ReadMore,
+}
+
+impl Phrase {
+    /// The config key that overrides this phrase (`strings: { shareOn: "…" }`).
+    pub fn key(self) -> &'static str {
+        match self {
+            Phrase::ShareOn => "shareOn",
+            Phrase::CopyLink => "copyLink",
+            Phrase::LinkCopied => "linkCopied",
+            Phrase::CopyFailed => "copyFailed",
+            Phrase::ShareVia => "shareVia",
+            Phrase::ReadMore => "readMore",
+        }
+    }
+
+    /// The built-in text. `{channel}` in `ShareOn` stands for the channel's name.
+    ///
+    /// ```
+    /// use lanterne::core::strings::{Lang, Phrase};
+    /// assert_eq!(Phrase::LinkCopied.text(Lang::Fr), "Lien copié");
+    /// ```
+    pub fn text(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Phrase::ShareOn, Lang::En) => "Share on {channel}",
+            (Phrase::ShareOn, Lang::Fr) => "Partager sur {channel}",
+            (Phrase::CopyLink, Lang::En) => "Copy link",
+            (Phrase::CopyLink, Lang::Fr) => "Copier le lien",
+            (Phrase::LinkCopied, Lang::En) => "Link copied",
+            (Phrase::LinkCopied, Lang::Fr) => "Lien copié",
+            (Phrase::CopyFailed, Lang::En) => "Could not copy the link",
+            (Phrase::CopyFailed, Lang::Fr) => "Impossible de copier le lien",
+            (Phrase::ShareVia, Lang::En) => "Share…",
+            (Phrase::ShareVia, Lang::Fr) => "Partager…",
+            (Phrase::ReadMore, Lang::En) => "Read more:",
+            // French typography: a non-breaking space before the colon.
+            (Phrase::ReadMore, Lang::Fr) => "Lire la suite\u{a0}:",
+        }
+    }
+}
+
+impl Channel {
+    /// The channel's name as people write it ("WhatsApp", "E-mail"/"E-mail", "X").
+    ///
+    /// ```
+    /// use lanterne::core::{channel::Channel, strings::Lang};
+    /// assert_eq!(Channel::Hackernews.name(Lang::En), "Hacker News");
+    /// assert_eq!(Channel::Sms.name(Lang::Fr), "SMS");
+    /// ```
+    pub fn name(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Channel::Copy, Lang::En) => "Copy",
+            (Channel::Copy, Lang::Fr) => "Copie",
+            (Channel::AddressBar, Lang::En) => "Address bar",
+            (Channel::AddressBar, Lang::Fr) => "Barre d'adresse",
+            (Channel::Email, _) => "E-mail",
+            (Channel::WebShare, Lang::En) => "Share…",
+            (Channel::WebShare, Lang::Fr) => "Partager…",
+            (Channel::CopyLink, lang) => Phrase::CopyLink.text(lang),
+            (Channel::Whatsapp, _) => "WhatsApp",
+            (Channel::Telegram, _) => "Telegram",
+            (Channel::Messenger, _) => "Messenger",
+            (Channel::Signal, _) => "Signal",
+            (Channel::Sms, _) => "SMS",
+            (Channel::Line, _) => "LINE",
+            (Channel::Viber, _) => "Viber",
+            (Channel::Threema, _) => "Threema",
+            (Channel::X, _) => "X",
+            (Channel::Facebook, _) => "Facebook",
+            (Channel::Linkedin, _) => "LinkedIn",
+            (Channel::Reddit, _) => "Reddit",
+            (Channel::Bluesky, _) => "Bluesky",
+            (Channel::Mastodon, _) => "Mastodon",
+            (Channel::Threads, _) => "Threads",
+            (Channel::Pinterest, _) => "Pinterest",
+            (Channel::Tumblr, _) => "Tumblr",
+            (Channel::Hackernews, _) => "Hacker News",
+            (Channel::Vk, _) => "VK",
+            (Channel::Xing, _) => "XING",
+            (Channel::Weibo, _) => "Weibo",
+        }
+    }
+
+    /// The accessible name of this channel's share button: "Share on WhatsApp",
+    /// "Partager sur WhatsApp"; copy link and the share sheet name themselves. A site's
+    /// override of `shareOn` (with `{channel}`) replaces the built-in pattern.
+    ///
+    /// ```
+    /// use lanterne::core::{channel::Channel, strings::Lang};
+    /// assert_eq!(Channel::Whatsapp.button_name(Lang::Fr, None), "Partager sur WhatsApp");
+    /// assert_eq!(Channel::Telegram.button_name(Lang::En, Some("Send via {channel}")), "Send via Telegram");
+    /// assert_eq!(Channel::CopyLink.button_name(Lang::En, None), "Copy link");
+    /// ```
+    pub fn button_name(self, lang: Lang, share_on: Option<&str>) -> String {
+        match self {
+            Channel::CopyLink | Channel::WebShare => self.name(lang).to_owned(),
+            _ => share_on
+                .unwrap_or(Phrase::ShareOn.text(lang))
+                .replace("{channel}", self.name(lang)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_channel_and_phrase_has_both_languages() {
+        for channel in Channel::all() {
+            for lang in [Lang::En, Lang::Fr] {
+                assert!(!channel.name(lang).is_empty());
+                let name = channel.button_name(lang, None);
+                assert!(name.contains(channel.name(lang)), "{name}");
+            }
+        }
+        for phrase in [
+            Phrase::ShareOn,
+            Phrase::CopyLink,
+            Phrase::LinkCopied,
+            Phrase::CopyFailed,
+            Phrase::ShareVia,
+            Phrase::ReadMore,
+        ] {
+            assert_ne!(
+                phrase.text(Lang::En),
+                phrase.text(Lang::Fr),
+                "{}",
+                phrase.key()
+            );
+        }
+        assert_eq!(
+            Phrase::ReadMore.text(Lang::Fr),
+            super::super::attribution::default_label("fr")
+        );
+    }
+}
