@@ -43,3 +43,10 @@ export function start(config: LanterneConfig): Promise<Tracker>;
 
 /** Starts lanterne from a script element's data-* attributes (data-endpoint, data-placement, ...). */
 export function startFromElement(script: HTMLScriptElement): Promise<Tracker>;
+
+declare global {
+  interface DocumentEventMap {
+    /** Fired (bubbling from the script tag) when the script tag's auto-start has run; `detail` is the tracker. */
+    "lanterne:ready": CustomEvent<Tracker>;
+  }
+}

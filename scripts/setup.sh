@@ -38,7 +38,8 @@ if ! command -v wasm-pack >/dev/null; then
   cargo install -q wasm-pack
 fi
 
-# npm packages: esbuild (bundles and minifies), binaryen (wasm-opt), playwright-core, ajv, vite.
+# npm packages: esbuild (bundles and minifies), binaryen (wasm-opt), playwright-core, ajv,
+# vite and typescript (tests).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

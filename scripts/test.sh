@@ -2,7 +2,8 @@
 # Runs every test lanterne has, installing what is missing first (scripts/setup.sh):
 #   1. native: the pure core (unit, property and doc tests) and the collector;
 #   2. browser: the browser layer under wasm-bindgen-test in headless Chromium;
-#   3. size: the package a page downloads, brotli, against the 40 KB limit;
+#   3. types and size: the TypeScript types against a usage file; the package a page
+#      downloads, brotli, against the 40 KB limit;
 #   4. end to end: Chromium + the real collector + the real clipboard.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -19,6 +20,7 @@ step() {
 step "native tests (core + collector)" cargo test --workspace
 step "browser tests (wasm-bindgen-test, Chromium)" wasm-pack test --release --headless --chrome
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
+step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 step "size (brotli, limit 40 KB)" node scripts/size.mjs
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
 
