@@ -50,6 +50,9 @@ pub struct Reporter {
     request: Cell<u32>,
     timer: Cell<Option<i32>>,
     retry_ms: Cell<i32>,
+    /// While the endpoint is failing: when the next attempt is due (ms since the epoch),
+    /// so events reported meanwhile wait for it instead of bypassing the backoff.
+    retry_at: Cell<f64>,
     warned: Cell<bool>,
     me: Weak<Reporter>,
 }
@@ -64,6 +67,7 @@ impl Reporter {
             request: Cell::new(0),
             timer: Cell::new(None),
             retry_ms: Cell::new(FIRST_RETRY_MS),
+            retry_at: Cell::new(0.0),
             warned: Cell::new(false),
             me: me.clone(),
         })
@@ -104,7 +108,7 @@ impl Reporter {
         if self.timer.get().is_none() {
             let id = self.after(delay_ms, |reporter| {
                 reporter.timer.set(None);
-                reporter.flush();
+                reporter.send_next();
             });
             self.timer.set(id);
         }
@@ -127,10 +131,21 @@ impl Reporter {
         pending.drain(..count).collect()
     }
 
-    /// Sends the next batch now with `fetch`, unless a request is already in flight (the
-    /// rest follows when it settles).
+    /// Sends what is pending now, even during a retry backoff (`tracker.flush()`).
     pub fn flush(&self) {
+        self.retry_at.set(0.0);
+        self.send_next();
+    }
+
+    /// Sends the next batch with `fetch`, unless a request is already in flight (the rest
+    /// follows when it settles) or a retry is not due yet (then it waits for it).
+    fn send_next(&self) {
         if !self.in_flight.borrow().is_empty() || self.pending.borrow().is_empty() {
+            return;
+        }
+        let wait = self.retry_at.get() - js_sys::Date::now();
+        if wait > 0.0 {
+            self.schedule(wait.ceil() as i32);
             return;
         }
         let Some(window) = web_sys::window() else {
@@ -168,10 +183,12 @@ impl Reporter {
         let retry = status == 0 || status == 408 || status == 429 || status >= 500;
         if (200..300).contains(&status) {
             self.retry_ms.set(FIRST_RETRY_MS);
+            self.retry_at.set(0.0);
         } else if retry {
             self.requeue(batch);
             let delay = self.retry_ms.get();
             self.retry_ms.set((delay * 2).min(MAX_RETRY_MS));
+            self.retry_at.set(js_sys::Date::now() + f64::from(delay));
             self.schedule(delay);
             return;
         } else if !self.warned.replace(true) {

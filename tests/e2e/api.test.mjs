@@ -153,3 +153,33 @@ test("Global Privacy Control: nothing is started, nothing is sent", async () => 
     assert.deepEqual(problems, []);
   });
 });
+
+test("events made while the endpoint is down are delivered, once each, when it comes back", async () => {
+  await withCollector({}, async (site) => {
+    // Find a free port, then leave it closed: connections are refused.
+    const probe = await startCollector({ statics: false });
+    const port = new URL(probe.url).port;
+    probe.stop();
+    await new Promise((r) => setTimeout(r, 200));
+    const endpoint = `http://127.0.0.1:${port}`;
+
+    const { page } = await apiPage(site);
+    await page.evaluate(async (url) => {
+      window.__tracker = await window.lanterne.start({ endpoint: url + "/collect", addressBar: false });
+    }, endpoint);
+    for (let i = 0; i < 3; i++) await copyElement(page, "#para");
+    await page.waitForTimeout(1500); // at least two refused attempts
+
+    const back = await startCollector({ statics: false, origins: [site.url], addr: `127.0.0.1:${port}` });
+    try {
+      const events = await back.waitFor((e) => e.length >= 3, "the three copies after the outage");
+      await page.waitForTimeout(500);
+      const all = await back.events();
+      assert.equal(all.length, 3);
+      assert.equal(new Set(all.map((e) => e.id)).size, 3, "each event once");
+      assertSchemaValid(events);
+    } finally {
+      back.stop();
+    }
+  });
+});
