@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
 # Runs every test lanterne has, installing what is missing first (scripts/setup.sh):
+#   0. lint: rustfmt and clippy (no warnings), natively and for wasm32;
 #   1. native: the pure core (unit, property and doc tests) and the collector;
 #   2. browser: the browser layer under wasm-bindgen-test in headless Chromium;
 #   3. types and size: the TypeScript types against a usage file; the package a page
@@ -17,6 +18,7 @@ step() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
 
+step "lint (rustfmt, clippy native and wasm)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release -- -D warnings'
 step "native tests (core + collector)" cargo test --workspace
 step "browser tests (wasm-bindgen-test, Chromium)" wasm-pack test --release --headless --chrome
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'

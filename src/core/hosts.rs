@@ -85,7 +85,7 @@ impl TrackedHosts {
         let Some(ascii) = host_to_ascii(host) else {
             return false;
         };
-        self.exact.iter().any(|h| *h == ascii)
+        self.exact.contains(&ascii)
             || self.domains.iter().any(|d| {
                 ascii == *d
                     || (ascii.len() > d.len()
