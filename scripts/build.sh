@@ -13,9 +13,15 @@ PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target w
 rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
 # One minified module: the entry point and the wasm-bindgen glue bundled together, so a
 # page makes two requests (lanterne.js, then the wasm) instead of three in a row.
+# The stylesheet ships minified, both inside the module (adopted as a constructed
+# stylesheet) and as pkg/lanterne.css (for browsers without constructable stylesheets).
+node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
 cp js/lanterne.js pkg/lanterne.entry.js
-node_modules/.bin/esbuild pkg/lanterne.entry.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne.js
-rm pkg/lanterne.entry.js pkg/lanterne_core.js
+cp js/buttons.js js/icons.js pkg/
+node_modules/.bin/esbuild pkg/lanterne.entry.js --bundle --minify --format=esm --loader:.css=text --log-level=warning --outfile=pkg/lanterne.js
+rm pkg/lanterne.entry.js pkg/lanterne_core.js pkg/buttons.js pkg/icons.js
+node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
+rm -rf pkg/icons && node scripts/icons.mjs pkg/icons >/dev/null
 cp js/lanterne.classic.js js/lanterne.d.ts pkg/
 cp README.md pkg/ 2>/dev/null || true
 node - <<'JS'
@@ -31,9 +37,9 @@ const pkg = {
   main: "lanterne.js",
   module: "lanterne.js",
   types: "lanterne.d.ts",
-  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "README.md"],
-  sideEffects: ["./lanterne.js", "./lanterne.classic.js"],
+  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "README.md"],
+  sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };
 fs.writeFileSync("pkg/package.json", JSON.stringify(pkg, null, 2) + "\n");

@@ -83,7 +83,16 @@ fn to_config_value(value: &JsValue) -> ConfigValue {
     } else if value.is_function() {
         ConfigValue::Other("a function")
     } else {
-        ConfigValue::Other("an object")
+        // A plain object of strings (`strings: { linkCopied: "Copied!" }`).
+        let mut entries = Vec::new();
+        for entry in Object::entries(value.unchecked_ref::<Object>()).iter() {
+            let entry: Array = entry.unchecked_into();
+            match (entry.get(0).as_string(), entry.get(1).as_string()) {
+                (Some(key), Some(text)) => entries.push((key, text)),
+                _ => return ConfigValue::Other("an object with non-string values"),
+            }
+        }
+        ConfigValue::Strings(entries)
     }
 }
 

@@ -8,6 +8,7 @@ pub mod listener;
 mod memory;
 mod random;
 mod reporter;
+mod share;
 
 use crate::core::attribution::default_label;
 use crate::core::channel::Channel;
@@ -60,10 +61,12 @@ impl Session {
         let hosts = config
             .tracked_hosts
             .unwrap_or_else(|| TrackedHosts::for_page(&hostname));
+        let read_more = config.strings.iter().find(|(k, _)| k == "readMore");
         let attribution = config.attribution.then(|| Attribution {
             min_words: config.attribution_min_words,
             label: config
                 .attribution_text
+                .or_else(|| read_more.map(|(_, text)| text.clone()))
                 .unwrap_or_else(|| default_label(&lang).to_owned()),
         });
         Ok(Session {
@@ -110,13 +113,26 @@ impl Session {
             .and_then(|w| w.document())
             .map(|d| d.title())
             .unwrap_or_default();
+        self.report_about(kind, channel, token, parent, self.clean_url(), title);
+    }
+
+    /// Reports an event about the page at `url` (a share button may share another page).
+    fn report_about(
+        &self,
+        kind: EventKind,
+        channel: Channel,
+        token: ShareToken,
+        parent: Option<ShareToken>,
+        url: String,
+        title: String,
+    ) {
         let mut event = Event {
             id: uuid_v4(random_bytes()),
             kind,
             channel,
             token,
             parent,
-            url: self.clean_url(),
+            url,
             title,
             ts: js_sys::Date::now() as u64,
         };
@@ -144,6 +160,9 @@ impl Session {
 pub struct Tracker {
     session: Option<Rc<Session>>,
     listeners: Vec<EventListener>,
+    /// What share buttons need; kept when tracking is off (Global Privacy Control), where
+    /// buttons still share, without token, UTM or report.
+    buttons: share::ButtonSettings,
 }
 
 #[wasm_bindgen]
@@ -226,11 +245,13 @@ fn run(config: Config, source: Source) -> Result<Tracker, JsValue> {
         return Ok(Tracker {
             session: None,
             listeners: Vec::new(),
+            buttons: share::ButtonSettings::from_config(&config),
         });
     }
     let document = window
         .document()
         .ok_or_else(|| js_error("lanterne: needs a document"))?;
+    let buttons = share::ButtonSettings::from_config(&config);
     let session = Rc::new(Session::from_config(config, endpoint)?);
 
     // Everything that can fail has been checked: from here on, start completely.
@@ -260,5 +281,6 @@ fn run(config: Config, source: Source) -> Result<Tracker, JsValue> {
     Ok(Tracker {
         session: Some(session),
         listeners,
+        buttons,
     })
 }

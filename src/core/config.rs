@@ -1,8 +1,10 @@
 //! The configuration a site passes to `start()` or writes as `data-*` attributes on the
 //! script tag (SPEC §7), validated field by field with errors that name the field.
 
+use super::buttons::{is_string_key, parse_channels, DEFAULT_CHANNELS};
+use super::channel::Channel;
 use super::hosts::TrackedHosts;
-use super::url::{is_valid_param, Placement};
+use super::url::{is_plausible_host, is_valid_param, Placement};
 
 /// A validated configuration. Build it with [`Config::default`], then [`Config::set`] or
 /// [`Config::set_attribute`] for each field, then [`Config::check`].
@@ -40,6 +42,20 @@ pub struct Config {
     pub ignore_selector: Option<String>,
     /// Selections longer than this (in characters) are left to the browser.
     pub max_chars: u32,
+    /// Whether share links carry `utm_source`, `utm_medium` and `utm_campaign`.
+    pub utm: bool,
+    /// `utm_campaign` of share links, if any.
+    pub utm_campaign: Option<String>,
+    /// Meta app id for Messenger's desktop send dialog.
+    pub messenger_app_id: Option<String>,
+    /// Mastodon instance host for the Mastodon button; default: Mastodon's share picker.
+    pub mastodon_instance: Option<String>,
+    /// Channels of a share container that does not list its own.
+    pub channels: Vec<Channel>,
+    /// Whether `[data-lanterne-share]` containers get buttons at start and when added.
+    pub share_buttons: bool,
+    /// Overrides of visible strings: phrase key or channel id, and the text.
+    pub strings: Vec<(String, String)>,
 }
 
 impl Default for Config {
@@ -56,6 +72,13 @@ impl Default for Config {
             attribution_text: None,
             ignore_selector: None,
             max_chars: 100_000,
+            utm: true,
+            utm_campaign: None,
+            messenger_app_id: None,
+            mastodon_instance: None,
+            channels: DEFAULT_CHANNELS.to_vec(),
+            share_buttons: true,
+            strings: Vec::new(),
         }
     }
 }
@@ -68,6 +91,8 @@ pub enum ConfigValue {
     Number(f64),
     /// An array whose items are all strings.
     List(Vec<String>),
+    /// A plain object whose values are all strings.
+    Strings(Vec<(String, String)>),
     /// Anything else; the payload is what to call it in the error ("an object", "null"…).
     Other(&'static str),
 }
@@ -105,10 +130,11 @@ enum Kind {
     Bool,
     Count,
     List,
+    Strings,
 }
 
 /// Every option: its JS key, its `data-*` attribute, its kind.
-const OPTIONS: [(&str, &str, Kind); 11] = [
+const OPTIONS: [(&str, &str, Kind); 18] = [
     ("endpoint", "data-endpoint", Kind::Text),
     ("trackedHosts", "data-tracked-hosts", Kind::List),
     ("param", "data-param", Kind::Text),
@@ -124,6 +150,14 @@ const OPTIONS: [(&str, &str, Kind); 11] = [
     ("attributionText", "data-attribution-text", Kind::Text),
     ("ignoreSelector", "data-ignore-selector", Kind::Text),
     ("maxChars", "data-max-chars", Kind::Count),
+    ("utm", "data-utm", Kind::Bool),
+    ("utmCampaign", "data-utm-campaign", Kind::Text),
+    ("messengerAppId", "data-messenger-app-id", Kind::Text),
+    ("mastodonInstance", "data-mastodon-instance", Kind::Text),
+    ("channels", "data-channels", Kind::List),
+    ("shareButtons", "data-share-buttons", Kind::Bool),
+    // One attribute per string: data-strings-link-copied="Copied!".
+    ("strings", "data-strings-", Kind::Strings),
 ];
 
 impl Config {
@@ -155,6 +189,12 @@ impl Config {
     /// Attributes lanterne does not know are ignored (other tools put theirs on script
     /// tags too) and return `Ok(false)`.
     pub fn set_attribute(&mut self, attribute: &str, raw: &str) -> Result<bool, ConfigError> {
+        if let Some(kebab) = attribute.strip_prefix("data-strings-") {
+            let value = ConfigValue::Strings(vec![(camel_case(kebab), raw.to_owned())]);
+            return self
+                .apply("strings", value, "data-strings-".to_owned())
+                .map(|()| true);
+        }
         let Some(&(key, attr, kind)) = OPTIONS.iter().find(|o| o.1 == attribute) else {
             return Ok(false);
         };
@@ -176,6 +216,7 @@ impl Config {
                     .map(str::to_owned)
                     .collect(),
             ),
+            Kind::Strings => return Ok(false),
         };
         self.apply(key, value, attr.to_owned()).map(|()| true)
     }
@@ -210,13 +251,20 @@ impl Config {
         match (kind, &value) {
             (Kind::Text, ConfigValue::Text(_))
             | (Kind::Bool, ConfigValue::Bool(_))
-            | (Kind::List, ConfigValue::List(_)) => {}
+            | (Kind::List, ConfigValue::List(_))
+            | (Kind::Strings, ConfigValue::Strings(_)) => {}
             (Kind::Count, ConfigValue::Number(n))
                 if n.fract() == 0.0 && *n >= 1.0 && *n <= 100_000_000.0 => {}
             (Kind::Text, _) => return fail("a string", &value),
             (Kind::Bool, _) => return fail("true or false", &value),
             (Kind::Count, _) => return fail("a whole number from 1 to 100000000", &value),
             (Kind::List, _) => return fail("an array of strings", &value),
+            (Kind::Strings, _) => {
+                return fail(
+                    "an object of strings such as { linkCopied: \"Copied!\" }",
+                    &value,
+                )
+            }
         }
         match (key, value) {
             ("endpoint", ConfigValue::Text(s)) => {
@@ -296,10 +344,97 @@ impl Config {
                 self.ignore_selector = Some(s);
             }
             ("maxChars", ConfigValue::Number(n)) => self.max_chars = n as u32,
+            ("utm", ConfigValue::Bool(b)) => self.utm = b,
+            ("utmCampaign", ConfigValue::Text(s)) => {
+                if s.is_empty() || s.chars().count() > 100 {
+                    return fail("1 to 100 characters", &ConfigValue::Text(s));
+                }
+                self.utm_campaign = Some(s);
+            }
+            ("messengerAppId", ConfigValue::Text(s)) => {
+                if s.is_empty() || s.len() > 32 || !s.bytes().all(|b| b.is_ascii_digit()) {
+                    return fail(
+                        "a Meta app id: digits such as \"1234567890\"",
+                        &ConfigValue::Text(s),
+                    );
+                }
+                self.messenger_app_id = Some(s);
+            }
+            ("mastodonInstance", ConfigValue::Text(s)) => {
+                let host = s.to_ascii_lowercase();
+                if !is_plausible_host(&host) || !host.contains('.') {
+                    return fail(
+                        "a Mastodon server's host name such as \"mastodon.social\"",
+                        &ConfigValue::Text(s),
+                    );
+                }
+                self.mastodon_instance = Some(host);
+            }
+            ("channels", ConfigValue::List(list)) => match parse_channels(&list.join(",")) {
+                Ok(channels) => self.channels = channels,
+                Err(problem) => return Err(ConfigError { field, problem }),
+            },
+            ("shareButtons", ConfigValue::Bool(b)) => self.share_buttons = b,
+            ("strings", ConfigValue::Strings(entries)) => {
+                for (key, text) in entries {
+                    let mut field = field.clone();
+                    if field.ends_with('-') {
+                        field.push_str(&kebab_case(&key));
+                    } else {
+                        field.push('.');
+                        field.push_str(&key);
+                    }
+                    if !is_string_key(&key) {
+                        return Err(ConfigError {
+                            field,
+                            problem: "is not a lanterne string (known: shareOn, copyLink, linkCopied, copyFailed, shareVia, readMore, or a channel id such as whatsapp)".into(),
+                        });
+                    }
+                    if text.trim_matches(crate::core::chars::is_space).is_empty()
+                        || text.chars().count() > 200
+                    {
+                        return Err(ConfigError {
+                            field,
+                            problem: "must be a non-empty string of at most 200 characters".into(),
+                        });
+                    }
+                    self.strings.retain(|(k, _)| *k != key);
+                    self.strings.push((key, text));
+                }
+            }
             _ => {}
         }
         Ok(())
     }
+}
+
+/// `link-copied` → `linkCopied`: attribute names are lower case with dashes.
+fn camel_case(kebab: &str) -> String {
+    let mut out = String::with_capacity(kebab.len());
+    let mut upper = false;
+    for c in kebab.chars() {
+        if c == '-' {
+            upper = true;
+        } else if upper {
+            out.push(c.to_ascii_uppercase());
+            upper = false;
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// `linkCopied` → `link-copied`, to name an attribute in an error.
+fn kebab_case(camel: &str) -> String {
+    let mut out = String::with_capacity(camel.len() + 2);
+    for c in camel.chars() {
+        if c.is_ascii_uppercase() {
+            out.push('-');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
 }
 
 /// A whole number written in decimal digits only (no sign, no exponent), up to 10^15.
@@ -331,6 +466,7 @@ fn describe(value: &ConfigValue) -> String {
             out.push_str("an array of ");
             super::json::push_u64(&mut out, l.len() as u64);
         }
+        ConfigValue::Strings(_) => out.push_str("an object"),
         ConfigValue::Other(what) => out.push_str(what),
     }
     out
@@ -378,6 +514,17 @@ mod tests {
         assert!(err("excludePaths", ConfigValue::List(vec!["admin".into()]))
             .contains("config.excludePaths must be paths"));
         assert!(err("ignoreSelector", ConfigValue::Other("null")).contains("(got null)"));
+        assert_eq!(
+            err(
+                "strings",
+                ConfigValue::Strings(vec![("shareOnn".into(), "x".into())])
+            ),
+            "lanterne: config.strings.shareOnn is not a lanterne string (known: shareOn, copyLink, linkCopied, copyFailed, shareVia, readMore, or a channel id such as whatsapp)"
+        );
+        assert!(err("strings", ConfigValue::Text("x".into()))
+            .contains("config.strings must be an object of strings"));
+        assert!(err("channels", ConfigValue::List(vec![]))
+            .contains("config.channels must list at least one channel"));
     }
 
     #[test]
@@ -403,6 +550,35 @@ mod tests {
             e,
             "lanterne: data-address-bar must be true or false (got \"nope\")"
         );
+        c.set_attribute("data-channels", "whatsapp, copy_link")
+            .unwrap();
+        assert_eq!(c.channels, [Channel::Whatsapp, Channel::CopyLink]);
+        c.set_attribute("data-strings-link-copied", "Copié !")
+            .unwrap();
+        c.set_attribute("data-utm", "false").unwrap();
+        assert_eq!(c.strings, [("linkCopied".to_owned(), "Copié !".to_owned())]);
+        assert!(!c.utm);
+        assert_eq!(
+            c.set_attribute("data-strings-link-copie", "x")
+                .unwrap_err()
+                .field,
+            "data-strings-link-copie"
+        );
+        assert!(c
+            .set_attribute("data-channels", "whatsapp,myspace")
+            .unwrap_err()
+            .to_string()
+            .starts_with(
+                "lanterne: data-channels has an unknown channel \"myspace\" (known: whatsapp,"
+            ));
+        assert!(c
+            .set_attribute("data-messenger-app-id", "abc")
+            .unwrap_err()
+            .to_string()
+            .contains("must be a Meta app id"));
+        c.set_attribute("data-mastodon-instance", "Mastodon.Social")
+            .unwrap();
+        assert_eq!(c.mastodon_instance.as_deref(), Some("mastodon.social"));
         assert!(c
             .set_attribute("data-max-chars", "lots")
             .unwrap_err()

@@ -3,6 +3,7 @@
 //! reads the page, calls in here, and applies the answer.
 
 pub mod attribution;
+pub mod buttons;
 pub mod channel;
 pub mod chars;
 pub mod config;

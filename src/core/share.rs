@@ -83,23 +83,131 @@ fn push_encoded(out: &mut String, s: &str) {
     }
 }
 
-/// A URL under construction: `base` then `name=encoded(value)` pairs.
-struct Link(String);
-
-impl Link {
-    fn new(base: &str) -> Link {
-        Link(base.to_owned())
-    }
-    fn param(mut self, name: &str, value: &str) -> Link {
-        if !self.0.ends_with('?') && !self.0.ends_with('&') {
-            self.0.push(if self.0.contains('?') { '&' } else { '?' });
-        }
-        self.0.push_str(name);
-        self.0.push('=');
-        push_encoded(&mut self.0, value);
-        self
-    }
+/// What a share URL parameter carries.
+#[derive(Clone, Copy)]
+enum Value<'a> {
+    Url,
+    Title,
+    Text,
+    Fixed(&'a str),
+    /// Messengers take one message: the title, the text, then the URL, one per line.
+    Message,
+    /// Telegram shows the URL first, then the text: the URL is not repeated in it.
+    TitleText,
+    /// One line: the title, then the URL.
+    TitleUrl,
+    /// E-mail body: the text, a blank line, the URL (RFC 6068: line breaks are CRLF).
+    TextUrl,
 }
+
+use Value::*;
+
+/// Every channel with a share URL: its base and its parameters, in order. `https:` bases
+/// open in a new tab, app schemes in the same tab. Templates and their sources:
+/// `shared/reference/share-targets.md`; checked against written-out URLs in the tests.
+type Template = (
+    Channel,
+    &'static str,
+    &'static [(&'static str, Value<'static>)],
+);
+
+const TEMPLATES: [Template; 20] = [
+    (
+        Channel::Whatsapp,
+        "https://api.whatsapp.com/send",
+        &[("text", Message)],
+    ),
+    (
+        Channel::Telegram,
+        "https://t.me/share/url",
+        &[("url", Url), ("text", TitleText)],
+    ),
+    // `?&body=` is the form both Android (`?body=`) and iOS (`&body=`) read.
+    (Channel::Sms, "sms:?&", &[("body", Message)]),
+    (
+        Channel::Email,
+        "mailto:",
+        &[("subject", Title), ("body", TextUrl)],
+    ),
+    (
+        Channel::Line,
+        "https://social-plugins.line.me/lineit/share",
+        &[("url", Url), ("text", Title)],
+    ),
+    (Channel::Viber, "viber://forward", &[("text", TitleUrl)]),
+    (Channel::Threema, "threema://compose", &[("text", TitleUrl)]),
+    (
+        Channel::X,
+        "https://x.com/intent/tweet",
+        &[("text", Title), ("url", Url)],
+    ),
+    (
+        Channel::Facebook,
+        "https://www.facebook.com/sharer/sharer.php",
+        &[("u", Url)],
+    ),
+    (
+        Channel::Linkedin,
+        "https://www.linkedin.com/sharing/share-offsite/",
+        &[("url", Url)],
+    ),
+    // Without type=LINK new Reddit may open a text post and drop the URL.
+    (
+        Channel::Reddit,
+        "https://www.reddit.com/submit",
+        &[("url", Url), ("title", Title), ("type", Fixed("LINK"))],
+    ),
+    (
+        Channel::Bluesky,
+        "https://bsky.app/intent/compose",
+        &[("text", TitleUrl)],
+    ),
+    (
+        Channel::Mastodon,
+        "https://share.joinmastodon.org/",
+        &[("text", TitleUrl)],
+    ),
+    (
+        Channel::Threads,
+        "https://www.threads.com/intent/post",
+        &[("text", Title), ("url", Url)],
+    ),
+    (
+        Channel::Pinterest,
+        "https://www.pinterest.com/pin/create/button/",
+        &[("url", Url), ("description", Title)],
+    ),
+    (
+        Channel::Tumblr,
+        "https://www.tumblr.com/widgets/share/tool",
+        &[
+            ("posttype", Fixed("link")),
+            ("canonicalUrl", Url),
+            ("title", Title),
+            ("caption", Text),
+        ],
+    ),
+    (
+        Channel::Hackernews,
+        "https://news.ycombinator.com/submitlink",
+        &[("u", Url), ("t", Title)],
+    ),
+    (
+        Channel::Vk,
+        "https://vk.com/share.php",
+        &[("url", Url), ("title", Title)],
+    ),
+    (
+        Channel::Xing,
+        "https://www.xing.com/spi/shares/new",
+        &[("url", Url)],
+    ),
+    (
+        Channel::Weibo,
+        "https://service.weibo.com/share/share.php",
+        &[("url", Url), ("title", Title)],
+    ),
+];
 
 /// `parts` joined by `sep`, skipping empty ones.
 fn join(parts: &[&str], sep: &str) -> String {
@@ -111,6 +219,35 @@ fn join(parts: &[&str], sep: &str) -> String {
         out.push_str(part);
     }
     out
+}
+
+impl Value<'_> {
+    fn text(self, c: &ShareContent) -> String {
+        match self {
+            Url => c.url.to_owned(),
+            Title => c.title.to_owned(),
+            Text => c.text.to_owned(),
+            Fixed(s) => s.to_owned(),
+            Message => join(&[c.title, c.text, c.url], "\n"),
+            TitleText => join(&[c.title, c.text], "\n"),
+            TitleUrl => join(&[c.title, c.url], " "),
+            TextUrl => join(&[c.text, c.url], "\r\n\r\n"),
+        }
+    }
+}
+
+/// `base` with `params` appended as `name=encoded(value)`.
+fn build(base: &str, params: &[(&str, Value)], content: &ShareContent) -> String {
+    let mut url = String::from(base);
+    for (name, value) in params {
+        if !url.ends_with('?') && !url.ends_with('&') {
+            url.push(if url.contains('?') { '&' } else { '?' });
+        }
+        url.push_str(name);
+        url.push('=');
+        push_encoded(&mut url, &value.text(content));
+    }
+    url
 }
 
 impl Channel {
@@ -127,99 +264,40 @@ impl Channel {
         content: &ShareContent,
         settings: &ShareSettings,
     ) -> Result<ShareTarget, Unavailable> {
-        let ShareContent { url, title, text } = *content;
-        // Messengers take one message: the title, the text, then the URL on its own line.
-        let message = || join(&[title, text, url], "\n");
-        let tab = |link: Link| Ok(ShareTarget::NewTab(link.0));
-        let same = |link: Link| Ok(ShareTarget::SameTab(link.0));
         match self {
-            Channel::Copy | Channel::AddressBar => Err(Unavailable::NotAButton),
-            Channel::Whatsapp => {
-                tab(Link::new("https://api.whatsapp.com/send").param("text", &message()))
+            Channel::Copy | Channel::AddressBar => return Err(Unavailable::NotAButton),
+            Channel::Signal | Channel::WebShare => return Ok(ShareTarget::NativeSheet),
+            Channel::CopyLink => return Ok(ShareTarget::Clipboard),
+            Channel::Messenger if settings.mobile => return Ok(ShareTarget::NativeSheet),
+            Channel::Messenger => {
+                let app_id = settings
+                    .messenger_app_id
+                    .ok_or(Unavailable::MessengerNeedsAppId)?;
+                let params = [
+                    ("app_id", Fixed(app_id)),
+                    ("link", Url),
+                    ("redirect_uri", Url),
+                ];
+                let base = "https://www.facebook.com/dialog/send";
+                return Ok(ShareTarget::NewTab(build(base, &params, content)));
             }
-            // Telegram shows the URL first, then the text: the URL is not repeated in it.
-            Channel::Telegram => tab(Link::new("https://t.me/share/url")
-                .param("url", url)
-                .param("text", &join(&[title, text], "\n"))),
-            Channel::Messenger if settings.mobile => Ok(ShareTarget::NativeSheet),
-            Channel::Messenger => match settings.messenger_app_id {
-                Some(app_id) => tab(Link::new("https://www.facebook.com/dialog/send")
-                    .param("app_id", app_id)
-                    .param("link", url)
-                    .param("redirect_uri", url)),
-                None => Err(Unavailable::MessengerNeedsAppId),
-            },
-            Channel::Signal | Channel::WebShare => Ok(ShareTarget::NativeSheet),
-            Channel::CopyLink => Ok(ShareTarget::Clipboard),
-            // `?&body=` is the form both Android (`?body=`) and iOS (`&body=`) read.
-            Channel::Sms => same(Link::new("sms:?&").param("body", &message())),
-            // RFC 6068: line breaks in a mailto body are CRLF.
-            Channel::Email => same(
-                Link::new("mailto:?")
-                    .param("subject", title)
-                    .param("body", &join(&[text, url], "\r\n\r\n")),
-            ),
-            Channel::Line => tab(Link::new("https://social-plugins.line.me/lineit/share")
-                .param("url", url)
-                .param("text", title)),
-            Channel::Viber => {
-                same(Link::new("viber://forward").param("text", &join(&[title, url], " ")))
-            }
-            Channel::Threema => {
-                same(Link::new("threema://compose").param("text", &join(&[title, url], " ")))
-            }
-            Channel::X => tab(Link::new("https://x.com/intent/tweet")
-                .param("text", title)
-                .param("url", url)),
-            Channel::Facebook => {
-                tab(Link::new("https://www.facebook.com/sharer/sharer.php").param("u", url))
-            }
-            Channel::Linkedin => {
-                tab(Link::new("https://www.linkedin.com/sharing/share-offsite/").param("url", url))
-            }
-            // Without type=LINK new Reddit may open a text post and drop the URL.
-            Channel::Reddit => tab(Link::new("https://www.reddit.com/submit")
-                .param("url", url)
-                .param("title", title)
-                .param("type", "LINK")),
-            Channel::Bluesky => tab(Link::new("https://bsky.app/intent/compose")
-                .param("text", &join(&[title, url], " "))),
-            Channel::Mastodon => {
-                let base = match settings.mastodon_instance {
-                    Some(instance) => {
-                        let mut base = String::from("https://");
-                        base.push_str(instance);
-                        base.push_str("/share");
-                        base
-                    }
-                    None => "https://share.joinmastodon.org/".to_owned(),
-                };
-                tab(Link::new(&base).param("text", &join(&[title, url], " ")))
-            }
-            Channel::Threads => tab(Link::new("https://www.threads.com/intent/post")
-                .param("text", title)
-                .param("url", url)),
-            Channel::Pinterest => tab(Link::new("https://www.pinterest.com/pin/create/button/")
-                .param("url", url)
-                .param("description", title)),
-            Channel::Tumblr => tab(Link::new("https://www.tumblr.com/widgets/share/tool")
-                .param("posttype", "link")
-                .param("canonicalUrl", url)
-                .param("title", title)
-                .param("caption", text)),
-            Channel::Hackernews => tab(Link::new("https://news.ycombinator.com/submitlink")
-                .param("u", url)
-                .param("t", title)),
-            Channel::Vk => tab(Link::new("https://vk.com/share.php")
-                .param("url", url)
-                .param("title", title)),
-            Channel::Xing => {
-                tab(Link::new("https://www.xing.com/spi/shares/new").param("url", url))
-            }
-            Channel::Weibo => tab(Link::new("https://service.weibo.com/share/share.php")
-                .param("url", url)
-                .param("title", title)),
+            _ => {}
         }
+        let (_, mut base, params) = *TEMPLATES
+            .iter()
+            .find(|t| t.0 == self)
+            .ok_or(Unavailable::NotAButton)?;
+        let instance_base;
+        if let (Channel::Mastodon, Some(instance)) = (self, settings.mastodon_instance) {
+            instance_base = ["https://", instance, "/share"].concat();
+            base = &instance_base;
+        }
+        let url = build(base, params, content);
+        Ok(if base.starts_with("https:") {
+            ShareTarget::NewTab(url)
+        } else {
+            ShareTarget::SameTab(url)
+        })
     }
 }
 

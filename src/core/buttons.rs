@@ -1,0 +1,198 @@
+//! What a row of share buttons holds (SPEC §4): which channels, in which order, with which
+//! words, and which of them cannot be offered here and why. The browser layer only draws
+//! what [`ButtonPlan::for_channels`] decides.
+
+use super::channel::Channel;
+use super::chars::{find_str, sub};
+use super::share::Unavailable;
+use super::strings::{Lang, Phrase};
+
+/// Channels a container without `data-channels` shows: the private messengers dark social
+/// is about, e-mail and copy link.
+pub const DEFAULT_CHANNELS: [Channel; 6] = [
+    Channel::Whatsapp,
+    Channel::Telegram,
+    Channel::Signal,
+    Channel::Sms,
+    Channel::Email,
+    Channel::CopyLink,
+];
+
+/// Reads a channel list such as `"whatsapp, telegram,email"` (spaces and empty items are
+/// ignored; a channel listed twice appears once). An unknown id is an error naming it.
+///
+/// ```
+/// use lanterne::core::{buttons::parse_channels, channel::Channel};
+/// assert_eq!(parse_channels("whatsapp, email,,whatsapp"), Ok(vec![Channel::Whatsapp, Channel::Email]));
+/// assert!(parse_channels("whatsap").unwrap_err().starts_with("has an unknown channel \"whatsap\""));
+/// ```
+pub fn parse_channels(list: &str) -> Result<Vec<Channel>, String> {
+    let mut channels = Vec::new();
+    for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
+        match Channel::from_id(id).filter(|c| c.is_button()) {
+            Some(channel) if !channels.contains(&channel) => channels.push(channel),
+            Some(_) => {}
+            None => {
+                let mut problem = String::from("has an unknown channel ");
+                super::json::push_str(&mut problem, id);
+                problem.push_str(" (known: ");
+                let known: Vec<&str> = Channel::all()
+                    .filter(|c| c.is_button())
+                    .map(Channel::id)
+                    .collect();
+                problem.push_str(&known.join(", "));
+                problem.push(')');
+                return Err(problem);
+            }
+        }
+    }
+    if channels.is_empty() {
+        return Err("must list at least one channel, such as \"whatsapp,email\"".into());
+    }
+    Ok(channels)
+}
+
+impl Channel {
+    /// Whether the channel can be a share button (`copy` and `address_bar` cannot).
+    ///
+    /// ```
+    /// use lanterne::core::channel::Channel;
+    /// assert!(Channel::Signal.is_button() && !Channel::AddressBar.is_button());
+    /// ```
+    pub fn is_button(self) -> bool {
+        !matches!(self, Channel::Copy | Channel::AddressBar)
+    }
+}
+
+impl Unavailable {
+    /// Why, in a sentence for the developer's console.
+    ///
+    /// ```
+    /// use lanterne::core::share::Unavailable;
+    /// assert!(Unavailable::MessengerNeedsAppId.reason().contains("messengerAppId"));
+    /// ```
+    pub fn reason(self) -> &'static str {
+        match self {
+            Unavailable::MessengerNeedsAppId => "Messenger's desktop share dialog needs a Meta app id: set messengerAppId (data-messenger-app-id)",
+            Unavailable::NotAButton => "not a share button channel",
+        }
+    }
+}
+
+/// The words on the buttons: the page language's built-in strings with the site's
+/// overrides (config `strings`, keyed by phrase key or channel id) on top.
+///
+/// ```
+/// use lanterne::core::{buttons::Labels, channel::Channel, strings::{Lang, Phrase}};
+/// let overrides = vec![("shareOn".to_owned(), "Envoyer par {channel}".to_owned()), ("email".to_owned(), "Courriel".to_owned())];
+/// let labels = Labels { lang: Lang::Fr, overrides: &overrides };
+/// assert_eq!(labels.name(Channel::Email), "Courriel");
+/// assert_eq!(labels.accessible_name(Channel::Email), "Envoyer par Courriel");
+/// assert_eq!(labels.phrase(Phrase::LinkCopied), "Lien copié");
+/// ```
+#[derive(Clone, Copy, Debug)]
+pub struct Labels<'a> {
+    pub lang: Lang,
+    pub overrides: &'a [(String, String)],
+}
+
+impl Labels<'_> {
+    fn lookup(&self, key: &str) -> Option<&str> {
+        self.overrides
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// A phrase, overridden or built in.
+    pub fn phrase(&self, phrase: Phrase) -> &str {
+        self.lookup(phrase.key())
+            .unwrap_or_else(|| phrase.text(self.lang))
+    }
+
+    /// The visible label of a channel's button ("WhatsApp", "Copier le lien").
+    pub fn name(&self, channel: Channel) -> &str {
+        let phrase = match channel {
+            Channel::CopyLink => Some(Phrase::CopyLink),
+            Channel::WebShare => Some(Phrase::ShareVia),
+            _ => None,
+        };
+        match (self.lookup(channel.id()), phrase) {
+            (Some(name), _) => name,
+            (None, Some(phrase)) => self.phrase(phrase),
+            (None, None) => channel.name(self.lang),
+        }
+    }
+
+    /// The accessible name ("Share on WhatsApp"); copy link and the share sheet are named
+    /// by their label alone. It always contains the visible label (WCAG 2.5.3).
+    pub fn accessible_name(&self, channel: Channel) -> String {
+        match channel {
+            Channel::CopyLink | Channel::WebShare => self.name(channel).to_owned(),
+            _ => {
+                // Not `str::replace`: its substring search costs 2 KB of wasm.
+                let pattern = self.phrase(Phrase::ShareOn);
+                let name = self.name(channel);
+                match find_str(pattern, "{channel}") {
+                    Some(at) => [
+                        sub(pattern, 0, at),
+                        name,
+                        sub(pattern, at + 9, pattern.len()),
+                    ]
+                    .concat(),
+                    None => [pattern, " ", name].concat(),
+                }
+            }
+        }
+    }
+}
+
+/// The keys `strings` accepts: every phrase and every button channel id.
+///
+/// ```
+/// use lanterne::core::buttons::is_string_key;
+/// assert!(is_string_key("linkCopied") && is_string_key("whatsapp") && !is_string_key("copy"));
+/// ```
+pub fn is_string_key(key: &str) -> bool {
+    Phrase::ALL.iter().any(|p| p.key() == key)
+        || Channel::from_id(key).is_some_and(Channel::is_button)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn lists_and_labels() {
+        assert_eq!(
+            parse_channels(" web_share ,copy_link"),
+            Ok(vec![Channel::WebShare, Channel::CopyLink])
+        );
+        assert!(parse_channels("copy").unwrap_err().contains("\"copy\""));
+        assert!(parse_channels(" , ").unwrap_err().starts_with("must list"));
+        let none = Vec::new();
+        let en = Labels {
+            lang: Lang::En,
+            overrides: &none,
+        };
+        assert_eq!(en.accessible_name(Channel::Whatsapp), "Share on WhatsApp");
+        assert_eq!(en.accessible_name(Channel::CopyLink), "Copy link");
+        assert_eq!(en.name(Channel::WebShare), "Share…");
+        let fr = Labels {
+            lang: Lang::Fr,
+            overrides: &none,
+        };
+        assert_eq!(fr.accessible_name(Channel::Sms), "Partager sur SMS");
+        assert_eq!(fr.name(Channel::CopyLink), "Copier le lien");
+        let custom = vec![("copyLink".to_owned(), "Lien".to_owned())];
+        let fr = Labels {
+            lang: Lang::Fr,
+            overrides: &custom,
+        };
+        assert_eq!(fr.accessible_name(Channel::CopyLink), "Lien");
+        for channel in Channel::all().filter(|c| c.is_button()) {
+            let name = en.accessible_name(channel);
+            assert!(name.contains(en.name(channel)), "{name}");
+        }
+    }
+}
