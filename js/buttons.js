@@ -1,6 +1,6 @@
 // Share buttons: the DOM side (SPEC §4). The Rust core decides everything else (which
 // channels, their words, each share URL with its fresh token, the share event); see
-// src/browser/share.rs. This file draws real <a>/<button> elements, opens shares, and
+// src/wasm.rs. This file draws real <a>/<button> elements, opens shares, and
 // talks to the Clipboard and Web Share APIs.
 import css from "./lanterne.css";
 import { iconFor } from "./icons.js";
@@ -94,7 +94,7 @@ function copyText(text) {
  * puts back what the element held before (server-rendered fallback links).
  */
 export class ShareButtons {
-  #core;
+  #session;
   #listeners;
   #element;
   #url;
@@ -104,13 +104,15 @@ export class ShareButtons {
   #status;
   #timer = 0;
   #classes;
+  #phrases;
   #onClick = (event) => this.#click(event);
   /** Channels that were asked for but cannot be offered here, and why. */
   skipped = [];
 
   /** Use Tracker.renderButtons; `settings` is already validated. */
-  constructor(core, listeners, element, { channels, url, title, text, labels }) {
-    this.#core = core;
+  constructor(session, listeners, element, { channels, url, title, text, labels }) {
+    this.#session = session;
+    const core = session.core;
     this.#listeners = listeners;
     this.#element = element;
     this.#url = url;
@@ -118,7 +120,8 @@ export class ShareButtons {
     this.#text = text ?? "";
     adoptStyles();
     const isMobile = mobile();
-    const plan = core._plan(channels, isMobile);
+    const [copied, failed, ...plan] = core.plan(channels, isMobile).split("\0");
+    this.#phrases = [copied, failed];
     const added = ["lanterne-share", ...(labels === false ? ["lanterne-icons-only"] : [])];
     this.#classes = added.filter((c) => !element.classList.contains(c));
     element.classList.add(...this.#classes);
@@ -135,7 +138,7 @@ export class ShareButtons {
         warnOnce(channel, why);
         continue;
       }
-      const target = core._share(channel, this.#url, this.#title ?? document.title, this.#text, isMobile)[3];
+      const target = this.#prepare(channel, this.#title ?? document.title, isMobile)[3];
       const kind = target[0];
       let button;
       if (kind === "n" || kind === "s") {
@@ -184,6 +187,13 @@ export class ShareButtons {
     this.#status = null;
   }
 
+  // A fresh token and share URL for `channel`: [page, shared URL, token, target].
+  #prepare(channel, title, isMobile) {
+    const session = this.#session;
+    const mode = session.tracking ? 0 : 2;
+    return session.core.share(channel, this.#url ?? location.href, title, this.#text, isMobile, mode, session.random(9)).split("\0");
+  }
+
   #say(message) {
     this.#status.textContent = message;
     clearTimeout(this.#timer);
@@ -195,13 +205,13 @@ export class ShareButtons {
     if (event.defaultPrevented || (event.type === "auxclick" && event.button !== 1)) return;
     const button = event.target.closest?.("[data-channel]");
     if (!button || !this.#element.contains(button)) return;
-    const core = this.#core;
+    const session = this.#session;
     const channel = button.dataset.channel;
     const isMobile = mobile();
     const title = this.#title ?? document.title;
     let share;
     try {
-      share = core._share(channel, this.#url, title, this.#text, isMobile);
+      share = this.#prepare(channel, title, isMobile);
     } catch (error) {
       // Fail open: the link's own href (already tracked) still works.
       console.error(error);
@@ -221,9 +231,9 @@ export class ShareButtons {
       return;
     }
     if (intent.url !== url || intent.title !== title || intent.text !== this.#text) {
-      target = core._target(channel, String(intent.url), String(intent.title), String(intent.text), isMobile);
+      target = session.core.share(channel, String(intent.url), String(intent.title), String(intent.text), isMobile, 1, session.random(9)).split("\0")[3];
     }
-    const report = () => core._report(channel, token, page, title);
+    const report = () => session.reportShare("share", channel, token, { url: page, title });
     const kind = target[0];
     if (kind === "n" || kind === "s") {
       const href = target.slice(1);
@@ -257,7 +267,7 @@ export class ShareButtons {
   #copy(url, report) {
     copyText(url).then((ok) => {
       if (ok) report();
-      this.#say(ok ? this.#core._phrase("linkCopied") : `${this.#core._phrase("copyFailed")}: ${url}`);
+      this.#say(ok ? this.#phrases[0] : `${this.#phrases[1]}: ${url}`);
     });
   }
 }

@@ -5,26 +5,60 @@
 //
 //   <script type="module" src="/lanterne/lanterne.js" data-endpoint="/collect"></script>
 //
-// The work happens in WebAssembly (lanterne_core_bg.wasm); this file loads it once and,
-// when the script tag that loaded it carries data-endpoint, starts from its attributes.
-import init, { start as startCore } from "./lanterne_core.js";
-
+// This folder is the browser layer: listeners, DOM, storage and network. Every decision
+// (what a copy becomes, what the address bar shows, what a share opens, what an event
+// says) is asked of the core, Rust compiled to WebAssembly (src/core, src/wasm.rs).
+import init, { Core } from "./lanterne_core.js";
+import { onStart, restore } from "./address-bar.js";
 import { CONTAINER, ShareButtons, mobile } from "./buttons.js";
+import { check, fromObject, fromScript } from "./config.js";
+import { onCopy } from "./copy.js";
+import { Memory } from "./memory.js";
+import { Reporter } from "./reporter.js";
 
 let loading;
 const load = () => (loading ??= init());
 
-// A core tracker is a Rust object that wasm-bindgen frees when its JS wrapper is garbage
-// collected, and freeing it stops it. A page that starts lanterne and keeps no reference
-// (the script tag, or `await start(...)` in a function) must go on being tracked, so every
-// running tracker is held here until its stop().
+// A page that starts lanterne and keeps no reference to the tracker (the script tag, or
+// `await start(...)` in a function) must go on being tracked: the wasm object behind a
+// tracker is freed when its wrapper is garbage collected, so running trackers are held
+// here until stop().
 const running = new Set();
 
-const OPTION_KEYS = ["channels", "url", "title", "text", "labels"];
+const random = (n) => crypto.getRandomValues(new Uint8Array(n));
 
-function optionError(field, problem) {
-  return new Error(`lanterne: ${field} ${problem}`);
+/** What one tracker's listeners share. Internal: the public surface is Tracker. */
+class Session {
+  constructor(core, endpoint, tracking) {
+    const [, , never, maxChars, addressBar, autoButtons] = core.settings.split("\0");
+    this.core = core;
+    this.never = never;
+    this.maxChars = Number(maxChars);
+    this.addressBar = addressBar === "1";
+    this.autoButtons = autoButtons === "1";
+    this.tracking = tracking;
+    this.random = random;
+    this.memory = tracking ? new Memory() : null;
+    this.reporter = tracking ? new Reporter(endpoint) : null;
+  }
+
+  /** Reports an event; `url` and `title` default to this page's. */
+  report(kind, channel, token, { parent = this.memory?.parent, url, title, extra = "" } = {}) {
+    if (!this.reporter) return;
+    const json = this.core.event(kind, channel, token, parent, url ?? this.core.clean(location.href), title ?? document.title, Date.now(), extra, random(16));
+    if (json) this.reporter.report(json);
+  }
+
+  /** Remembers a token this visitor just shared (no self-click later) and reports it. */
+  reportShare(kind, channel, token, details) {
+    if (!this.reporter) return;
+    this.memory.remember(token);
+    this.report(kind, channel, token, details);
+  }
 }
+
+const OPTION_KEYS = ["channels", "url", "title", "text", "labels"];
+const optionError = (field, problem) => new Error(`lanterne: ${field} ${problem}`);
 
 /** An absolute http(s) URL for `raw` (relative to the page), or null. */
 function pageUrl(raw) {
@@ -38,37 +72,54 @@ function pageUrl(raw) {
 
 /** A running lanterne. See lanterne.d.ts. */
 class Tracker {
-  #core;
+  #session;
+  #stop = new AbortController();
   #bars = new Set();
   #byElement = new WeakMap();
   #shareListeners = new Set();
   #observer = null;
 
-  constructor(core) {
-    this.#core = core;
+  constructor(session) {
+    this.#session = session;
     running.add(this);
-    if (core._autoButtons && typeof document !== "undefined") this.#watch();
+    if (session.tracking) {
+      onStart(session);
+      // One signal for every listener: stop() removes them all at once.
+      const signal = this.#stop.signal;
+      document.addEventListener("copy", (event) => onCopy(session, event), { signal });
+      document.addEventListener("visibilitychange", () => document.hidden && session.reporter.flushBeacon(), { signal });
+      addEventListener("pagehide", () => session.reporter.flushBeacon(), { signal });
+    }
+    if (session.autoButtons) this.#watch();
   }
 
   get running() {
-    return this.#core.running;
+    return this.#session.tracking && !this.#stop.signal.aborted;
   }
 
   flush() {
-    this.#core.flush();
+    if (this.running) this.#session.reporter.flush();
   }
 
   stop() {
+    if (!running.has(this)) return;
+    running.delete(this);
+    this.#stop.abort();
     this.#observer?.disconnect();
-    this.#observer = null;
     for (const bar of this.#bars) bar.remove();
     this.#bars.clear();
     this.#shareListeners.clear();
-    this.#core.stop();
-    running.delete(this);
+    const session = this.#session;
+    if (session.tracking) {
+      session.reporter.shutDown();
+      restore(session.core);
+      session.tracking = false;
+    }
+    session.core.free();
   }
 
   renderButtons(element, options = {}) {
+    if (!running.has(this)) throw new Error("lanterne: this tracker is stopped");
     if (!(element instanceof Element)) throw new TypeError("lanterne: renderButtons needs an element");
     if (options === null || typeof options !== "object") throw optionError("options", "must be an object");
     for (const key of Object.keys(options)) {
@@ -82,7 +133,7 @@ class Tracker {
       if (value !== undefined && typeof value !== "string") throw optionError(`options.${key}`, "must be a string");
     }
     if (labels !== undefined && typeof labels !== "boolean") throw optionError("options.labels", "must be true or false");
-    const absolute = url === undefined ? "" : pageUrl(url);
+    const absolute = url === undefined ? undefined : pageUrl(url);
     if (absolute === null) throw optionError("options.url", `must be an http(s) URL (got ${JSON.stringify(url)})`);
     try {
       return this.#render(element, { channels: channels?.join(","), url: absolute, title, text, labels });
@@ -92,19 +143,22 @@ class Tracker {
   }
 
   shareUrl(channel, options = {}) {
+    if (!running.has(this)) throw new Error("lanterne: this tracker is stopped");
     const { url, title, text } = options ?? {};
-    const absolute = url === undefined ? "" : pageUrl(String(url));
+    const absolute = url === undefined ? location.href : pageUrl(String(url));
     if (absolute === null) throw optionError("options.url", `must be an http(s) URL (got ${JSON.stringify(url)})`);
+    const session = this.#session;
     const isMobile = mobile();
     let plan;
     try {
       if (typeof channel !== "string" || channel.includes(",")) throw "must be one channel id";
-      plan = this.#core._plan(channel, isMobile);
+      plan = session.core.plan(channel, isMobile).split("\0");
     } catch (problem) {
-      throw typeof problem === "string" ? optionError("channel", problem.replace("has an unknown channel", "is an unknown channel")) : problem;
+      throw typeof problem === "string" ? optionError("channel", problem.replace("has an unknown", "is an unknown")) : problem;
     }
-    if (plan[3]) throw new Error(`lanterne: no ${channel} share here: ${plan[3]}`);
-    const share = this.#core._share(channel, absolute, title ?? document.title, text ?? "", isMobile);
+    if (plan[5]) throw new Error(`lanterne: no ${channel} share here: ${plan[5]}`);
+    const mode = session.tracking ? 0 : 2;
+    const share = session.core.share(channel, absolute, title ?? document.title, text ?? "", isMobile, mode, random(9)).split("\0");
     // Links open their share page; the share sheet and copy link share the tracked URL.
     return share[3].length > 1 ? share[3].slice(1) : share[1];
   }
@@ -116,9 +170,10 @@ class Tracker {
   }
 
   #render(element, settings) {
-    this.#byElement.get(element)?.remove();
-    this.#bars.delete(this.#byElement.get(element));
-    const bar = new ShareButtons(this.#core, this.#shareListeners, element, settings);
+    const previous = this.#byElement.get(element);
+    previous?.remove();
+    this.#bars.delete(previous);
+    const bar = new ShareButtons(this.#session, this.#shareListeners, element, settings);
     this.#bars.add(bar);
     this.#byElement.set(element, bar);
     return bar;
@@ -128,11 +183,11 @@ class Tracker {
   #renderDeclared(element) {
     const known = this.#byElement.get(element);
     if (known) {
-      this.#bars.add(known); // moved: removed then put back
+      this.#bars.add(known); // moved: removed, then put back
       return;
     }
     const data = element.dataset;
-    const url = data.url === undefined ? "" : pageUrl(data.url);
+    const url = data.url === undefined ? undefined : pageUrl(data.url);
     if (url === null) {
       console.error(`lanterne: data-url must be an http(s) URL (got ${JSON.stringify(data.url)}); buttons not drawn`, element);
       return;
@@ -150,9 +205,10 @@ class Tracker {
       if (typeof problem !== "string") throw problem;
       // A bad id is reported and left out; the rest of the row is still drawn.
       console.error(`lanterne: data-channels ${problem}`, element);
+      const core = this.#session.core;
       const valid = channels.split(",").filter((id) => {
         try {
-          return this.#core._plan(id, false).length > 0;
+          return core.plan(id, false) !== "";
         } catch {
           return false;
         }
@@ -180,18 +236,42 @@ class Tracker {
   }
 }
 
+async function begin(entries, fromAttributes) {
+  await load();
+  let core;
+  try {
+    core = new Core(entries, fromAttributes, location.hostname, document.documentElement.lang);
+  } catch (message) {
+    throw new Error(message);
+  }
+  try {
+    const [endpoint, ignoreSelector] = core.settings.split("\0");
+    const resolved = check(endpoint, ignoreSelector, fromAttributes);
+    if (!globalThis.crypto?.getRandomValues) throw new Error("lanterne: needs Web Crypto (crypto.getRandomValues)");
+    if (location.protocol !== "https:" && location.protocol !== "http:") {
+      throw new Error("lanterne: needs a page served over http(s); event URLs must be web addresses");
+    }
+    // Global Privacy Control (SPEC §6): the visitor asked not to be tracked. Nothing is
+    // started or sent; share buttons still work, without token, UTM or report.
+    return new Tracker(new Session(core, resolved, !navigator.globalPrivacyControl));
+  } catch (error) {
+    core.free();
+    throw error;
+  }
+}
+
 /** Starts lanterne. See lanterne.d.ts and the README for the options. */
 export async function start(config) {
-  if (config instanceof Element) throw new TypeError("lanterne: start() takes a config object; use startFromElement for a script tag");
-  await load();
-  return new Tracker(startCore(config));
+  if (typeof Element !== "undefined" && config instanceof Element) {
+    throw new TypeError("lanterne: start() takes a config object; use startFromElement for a script tag");
+  }
+  return begin(fromObject(config), false);
 }
 
 /** Starts lanterne from a script element's data-* attributes. */
 export async function startFromElement(script) {
   if (!(script instanceof Element)) throw new TypeError("lanterne: startFromElement needs a script element");
-  await load();
-  return new Tracker(startCore(script));
+  return begin(fromScript(script), true);
 }
 
 function ownScriptTag() {

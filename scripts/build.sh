@@ -1,25 +1,31 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the wasm (size-optimised, wasm-opt -Oz) as
-# lanterne_core_bg.wasm, the entry point js/lanterne.js bundled with its wasm-bindgen glue
-# as lanterne.js, the classic-script loader and the TypeScript types.
+# Builds the npm package into pkg/: the core as lanterne_core_bg.wasm (size-optimised,
+# wasm-opt -Oz), the browser layer (js/) bundled with the wasm-bindgen glue as
+# lanterne.js, the stylesheet, one icon per brand channel (icons/), the classic-script
+# loader and the TypeScript types.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# wasm-pack runs the first wasm-opt on PATH. Debian's binaryen 108 mis-optimises
-# wasm-bindgen's externref table (it exports the funcref table in its place, and the
-# module fails to start), so use binaryen from npm (version pinned in package.json).
-PATH="$PWD/node_modules/.bin:$PATH" wasm-pack --quiet build --release --target web --out-dir pkg --out-name lanterne_core --no-pack . >/dev/null
+cargo build -q --release --target wasm32-unknown-unknown -p lanterne
+mkdir -p pkg
+wasm-bindgen --target web --out-dir pkg --out-name lanterne_core target/wasm32-unknown-unknown/release/lanterne.wasm
+# wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
+# wasm-bindgen's externref table. --low-memory-unused: Rust keeps its data above the
+# first kilobyte.
+node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
+  --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
+  --enable-reference-types --enable-multivalue pkg/lanterne_core_bg.wasm -o pkg/lanterne_core_bg.wasm
 rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
 # One minified module: the entry point and the wasm-bindgen glue bundled together, so a
 # page makes two requests (lanterne.js, then the wasm) instead of three in a row.
 # The stylesheet ships minified, both inside the module (adopted as a constructed
 # stylesheet) and as pkg/lanterne.css (for browsers without constructable stylesheets).
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
-cp js/lanterne.js pkg/lanterne.entry.js
-cp js/buttons.js js/icons.js pkg/
-node_modules/.bin/esbuild pkg/lanterne.entry.js --bundle --minify --format=esm --loader:.css=text --log-level=warning --outfile=pkg/lanterne.js
-rm pkg/lanterne.entry.js pkg/lanterne_core.js pkg/buttons.js pkg/icons.js
+# Bundled from a scratch folder holding js/ and the glue side by side.
+rm -rf target/bundle && mkdir -p target/bundle && cp js/*.js js/*.css pkg/lanterne_core.js target/bundle/
+node_modules/.bin/esbuild target/bundle/lanterne.js --bundle --minify --format=esm --loader:.css=text --log-level=warning --outfile=pkg/lanterne.js
+rm pkg/lanterne_core.js
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
 rm -rf pkg/icons && node scripts/icons.mjs pkg/icons >/dev/null
 cp js/lanterne.classic.js js/lanterne.d.ts pkg/

@@ -14,7 +14,6 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
-command -v chromedriver >/dev/null || need_apt+=(chromium-driver)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
@@ -33,15 +32,10 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
   cargo install -q wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
-if ! command -v wasm-pack >/dev/null; then
-  say "cargo install wasm-pack (a few minutes, once)"
-  cargo install -q wasm-pack
-fi
-
 # npm packages: esbuild (bundles and minifies), binaryen (wasm-opt), playwright-core, ajv,
 # vite and typescript (tests).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error
 fi
-say "tools ready: $(wasm-bindgen --version), $(wasm-pack --version), wasm-opt $(node_modules/.bin/wasm-opt --version | head -1), $(chromium --version 2>/dev/null)"
+say "tools ready: $(wasm-bindgen --version), wasm-opt $(node_modules/.bin/wasm-opt --version | head -1), $(chromium --version 2>/dev/null)"

@@ -5,12 +5,15 @@
 //! notices visitors who arrive with a token (click-backs), and reports those events to
 //! any HTTP endpoint. See `README.md` for the product and `SPEC.md` for the contract.
 //!
-//! The crate has two halves:
-//! - [`core`]: pure Rust (tokens, URL and HTML rewriting, config, events), tested natively;
-//! - `browser` (wasm32 only): listeners, DOM, storage and network, a thin layer over the core,
-//!   exported to JavaScript with wasm-bindgen.
+//! The crate is the pure core: everything lanterne decides.
+//! - [`core`]: tokens, URL, text and HTML rewriting, share templates, config, events;
+//!   pure Rust, tested natively and fuzzed;
+//! - `wasm` (wasm32 only): the core's JavaScript surface, one `Core` object per tracker.
+//!
+//! The browser layer (listeners, DOM, storage, network) is JavaScript, in `js/`, and asks
+//! the core every question; see `wasm` for why it is not Rust.
 
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-pub mod browser;
+mod wasm;

@@ -6,6 +6,11 @@ use super::text_rewrite::CopyRewriter;
 use super::token::ShareToken;
 use super::url::with_token;
 
+/// Where a copy is never touched (SPEC §3): form fields, editors, code, and opted-out
+/// content. A CSS selector, matched against the copy's target, the ends of its selection
+/// and everything inside it.
+pub const NEVER_TOUCHED: &str = "input,textarea,select,[contenteditable]:not([contenteditable=false]),pre,code,kbd,samp,[data-lanterne-ignore]";
+
 /// How copies are handled on this page: the rewriter, the size cap, the optional
 /// attribution line.
 ///

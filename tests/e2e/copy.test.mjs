@@ -102,3 +102,31 @@ test("tracking survives garbage collection when the page keeps no reference to t
     assert.match(clip.text, /lighthouse-keepers\.html#lt=c/, "copies are still tracked after GC");
   });
 });
+
+test("rich copies keep their table, list and link context; never-touched places are left alone", async () => {
+  await withCollector({}, async (collector) => {
+    const { page, problems } = await newPage(browser, collector.url);
+    // The page's links point at 127.0.0.1:8080; the collector's own host is tracked too.
+    await page.goto(collector.url + "/t/contexts.html");
+    await waitForLanterne(page);
+    const origin = collector.url;
+
+    const row = await copyElement(page, "#r");
+    assert.ok(row.html.startsWith(`<table id="t"><tbody><tr id="r"><td>Name</td><td><a href="${origin}/x#lt=c`), row.html);
+    const list = await copyElement(page, "#l");
+    assert.ok(list.html.startsWith(`<ol id="l"><li>one <a href="${origin}/y#lt=c`), list.html);
+    const inline = await copyElement(page, "#s a");
+    assert.ok(inline.html.startsWith(`<strong id="s"><a href="${origin}/z#lt=c`), inline.html);
+    assert.equal(inline.text, "read this", "no URL in the text: the text is unchanged");
+    await collector.waitFor((e) => e.length === 3, "three copy events");
+
+    for (const selector of ["#pre", "#code", "#edit p", "#ignored", "#private", "#mixed", "#email", "#plain"]) {
+      const clip = await copyElement(page, selector);
+      assert.equal(clip.text, clip.selected, `${selector}: copied as the browser copies it`);
+      assert.ok(!clip.html.includes("lt="), `${selector}: no token in text/html`);
+    }
+    await page.waitForTimeout(400);
+    assert.equal((await collector.events()).length, 3, "the untouched copies are not reported");
+    assert.deepEqual(problems, []);
+  });
+});
