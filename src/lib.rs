@@ -13,6 +13,20 @@
 //! The browser layer (listeners, DOM, storage, network) is JavaScript, in `js/`, and asks
 //! the core every question; see `wasm` for why it is not Rust.
 
+// In the browser the crate is `no_std`: a panic handler of our own (in `wasm`) means no
+// panic message formatting, and with it `core::fmt`, stays in the module (2 KB of brotli).
+#![cfg_attr(target_arch = "wasm32", no_std)]
+
+extern crate alloc;
+
+/// `String`, `Vec` and friends from `alloc`, which both the `std` and `no_std` builds have.
+mod prelude {
+    pub use alloc::borrow::ToOwned;
+    pub use alloc::string::{String, ToString};
+    pub use alloc::vec;
+    pub use alloc::vec::Vec;
+}
+
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]

@@ -24,6 +24,7 @@ use crate::core::strings::{Lang, Phrase};
 use crate::core::text_rewrite::CopyRewriter;
 use crate::core::token::ShareToken;
 use crate::core::url::without_token;
+use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 
 // SAFETY: wasm32-unknown-unknown without atomics is single-threaded.
@@ -388,4 +389,13 @@ impl Core {
             mobile,
         }
     }
+}
+
+/// A panic in the core is a bug; in the browser it traps, and the JavaScript call that
+/// reached the core throws (a copy then goes ahead unchanged). No message is formatted, so
+/// no formatting code ships.
+#[cfg(not(test))]
+#[panic_handler]
+fn panic(_: &::core::panic::PanicInfo) -> ! {
+    ::core::arch::wasm32::unreachable()
 }

@@ -1,5 +1,6 @@
 //! The optional "Read more: URL" line appended to long copies without a site URL (SPEC §3).
 
+use crate::prelude::*;
 /// The default label in the page's language (`<html lang>`): French for `fr*`, English
 /// otherwise.
 ///

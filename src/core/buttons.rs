@@ -6,6 +6,7 @@ use super::channel::Channel;
 use super::chars::{find_str, sub};
 use super::share::Unavailable;
 use super::strings::{Lang, Phrase};
+use crate::prelude::*;
 
 /// Channels a container without `data-channels` shows: the private messengers dark social
 /// is about, e-mail and copy link.

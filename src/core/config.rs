@@ -5,6 +5,7 @@ use super::buttons::{is_string_key, parse_channels, DEFAULT_CHANNELS};
 use super::channel::Channel;
 use super::hosts::TrackedHosts;
 use super::url::{is_plausible_host, is_valid_param, Placement};
+use crate::prelude::*;
 
 /// A validated configuration. Build it with [`Config::default`], then [`Config::set`] or
 /// [`Config::set_attribute`] for each field, then [`Config::check`].
@@ -254,7 +255,7 @@ impl Config {
             | (Kind::List, ConfigValue::List(_))
             | (Kind::Strings, ConfigValue::Strings(_)) => {}
             (Kind::Count, ConfigValue::Number(n))
-                if n.fract() == 0.0 && *n >= 1.0 && *n <= 100_000_000.0 => {}
+                if is_whole(*n) && *n >= 1.0 && *n <= 100_000_000.0 => {}
             (Kind::Text, _) => return fail("a string", &value),
             (Kind::Bool, _) => return fail("true or false", &value),
             (Kind::Count, _) => return fail("a whole number from 1 to 100000000", &value),
@@ -437,6 +438,11 @@ fn kebab_case(camel: &str) -> String {
     out
 }
 
+/// Whether `n` is a whole number (`f64::fract` is not in `core`).
+fn is_whole(n: f64) -> bool {
+    n.abs() < 9e15 && n as i64 as f64 == n
+}
+
 /// A whole number written in decimal digits only (no sign, no exponent), up to 10^15.
 fn parse_count(raw: &str) -> Option<u64> {
     if raw.is_empty() || raw.len() > 15 || !raw.bytes().all(|b| b.is_ascii_digit()) {
@@ -455,7 +461,7 @@ fn describe(value: &ConfigValue) -> String {
         ConfigValue::Bool(b) => out.push_str(if *b { "true" } else { "false" }),
         // Integers are written exactly; other numbers only described, which keeps float
         // formatting (kilobytes of wasm) out of the build.
-        ConfigValue::Number(n) if n.fract() == 0.0 && n.abs() < 1e15 => {
+        ConfigValue::Number(n) if is_whole(*n) && n.abs() < 1e15 => {
             if *n < 0.0 {
                 out.push('-');
             }

@@ -5,6 +5,7 @@ use super::selection::{count_words, looks_like_email, looks_like_phone};
 use super::text_rewrite::CopyRewriter;
 use super::token::ShareToken;
 use super::url::with_token;
+use crate::prelude::*;
 
 /// Where a copy is never touched (SPEC §3): form fields, editors, code, and opted-out
 /// content. A CSS selector, matched against the copy's target, the ends of its selection

@@ -3,6 +3,7 @@
 use super::channel::Channel;
 use super::json::{push_key, push_str, push_u64};
 use super::token::ShareToken;
+use crate::prelude::*;
 
 /// Schema version written in every event's `v`.
 pub const SCHEMA_VERSION: u64 = 1;

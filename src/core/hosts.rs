@@ -2,6 +2,7 @@
 
 use super::punycode::host_to_ascii;
 use super::url::is_plausible_host;
+use crate::prelude::*;
 
 /// The set of hosts whose URLs are the site's own, matched case-insensitively, with
 /// Unicode hosts compared in their punycode form, ports ignored.

@@ -1,6 +1,7 @@
 //! Giving the copy's token to the `href`s of tracked links in copied HTML, leaving every
 //! other byte (tags, attributes, entities, text) exactly as it was.
 use super::chars::sub;
+use crate::prelude::*;
 
 use super::text_rewrite::{CopyRewriter, Rewritten};
 use super::token::ShareToken;

@@ -1,6 +1,7 @@
 //! A minimal JSON writer. The wasm build avoids serde and `format!` on purpose: each
 //! costs kilobytes of code, and events are a handful of flat fields.
 
+use crate::prelude::*;
 /// Appends `s` as a JSON string literal (quotes included).
 ///
 /// ```

@@ -4,6 +4,7 @@
 use super::selection::path_matches;
 use super::token::ShareToken;
 use super::url::{with_token, without_tokens, Placement, UrlParts};
+use crate::prelude::*;
 
 /// The page address as a visitor landed on it.
 ///

@@ -5,6 +5,7 @@
 //! which covers what people type; anything exotic simply does not match, and a URL that
 //! does not match is left untouched.
 
+use crate::prelude::*;
 const BASE: u32 = 36;
 const T_MIN: u32 = 1;
 const T_MAX: u32 = 26;

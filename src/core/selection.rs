@@ -1,6 +1,7 @@
 //! Rules about the copied selection itself (SPEC §3): what is never touched, and how many
 //! words it has for the optional attribution line.
 use super::chars::{find_str, sub};
+use crate::prelude::*;
 
 /// Whether the whole selection is just an e-mail address (optionally `mailto:`): such
 /// copies are never touched.

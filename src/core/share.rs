@@ -6,6 +6,7 @@ use super::channel::Channel;
 use super::chars::sub;
 use super::token::ShareToken;
 use super::url::{with_token, Placement, UrlParts};
+use crate::prelude::*;
 
 /// What is shared: the page's URL (already tracked, see [`tracked_url`]), a title and an
 /// optional text.

@@ -1,5 +1,6 @@
 //! Finding the site's URLs in copied plain text and giving each one the copy's token.
 use super::chars::sub;
+use crate::prelude::*;
 
 use super::hosts::TrackedHosts;
 use super::token::ShareToken;

@@ -3,6 +3,7 @@
 //! the token parameter. Deliberately not a full WHATWG parser: lanterne only ever inserts
 //! text at one place, and leaves any URL it does not understand untouched.
 use super::chars::{find_str, sub};
+use crate::prelude::*;
 
 use super::token::{is_token_char, ShareToken};
 
