@@ -1,3 +1,25 @@
+/** A share button channel (README "Share buttons"). */
+export type Channel =
+  | "whatsapp" | "telegram" | "messenger" | "signal" | "sms" | "email" | "line" | "viber" | "threema"
+  | "x" | "facebook" | "linkedin" | "reddit" | "bluesky" | "mastodon" | "threads" | "pinterest"
+  | "tumblr" | "hackernews" | "vk" | "xing" | "weibo" | "web_share" | "copy_link";
+
+/** Strings a visitor sees, each overridable; a channel id overrides that channel's name. */
+export interface LanterneStrings extends Partial<Record<Channel, string>> {
+  /** Accessible name of a share button; `{channel}` is the channel's name. "Share on {channel}". */
+  shareOn?: string;
+  /** Label of the copy-link button. "Copy link". */
+  copyLink?: string;
+  /** Status once the link is on the clipboard. "Link copied". */
+  linkCopied?: string;
+  /** Status when the clipboard refused the link (the link follows it). "Could not copy the link". */
+  copyFailed?: string;
+  /** Label of the native share-sheet button. "Share…". */
+  shareVia?: string;
+  /** Label of the attribution line (attributionText wins). "Read more:". */
+  readMore?: string;
+}
+
 /** Options for {@link start}. Only `endpoint` is required. */
 export interface LanterneConfig {
   /** Where events are POSTed as a JSON array: same-origin ("/collect") or cross-origin. */
@@ -22,16 +44,94 @@ export interface LanterneConfig {
   ignoreSelector?: string;
   /** Selections longer than this many characters are left to the browser. Default 100000. */
   maxChars?: number;
+  /** Share links carry utm_source=<channel> and utm_medium=social (and utm_campaign). Default true. */
+  utm?: boolean;
+  /** utm_campaign of share links. Default none. */
+  utmCampaign?: string;
+  /** Meta app id: without it there is no Messenger button on desktop (the send dialog needs one). */
+  messengerAppId?: string;
+  /** Mastodon server for the Mastodon button ("mastodon.social"). Default: Mastodon's own server picker. */
+  mastodonInstance?: string;
+  /** Channels of a [data-lanterne-share] container that lists none. Default whatsapp, telegram, signal, sms, email, copy_link. */
+  channels?: Channel[];
+  /** Draw buttons into [data-lanterne-share] containers, now and when added later. Default true. */
+  shareButtons?: boolean;
+  /** Overrides of the strings visitors see. Default: English or French from <html lang>. */
+  strings?: LanterneStrings;
+}
+
+/** Where and what {@link Tracker.renderButtons} and {@link Tracker.shareUrl} share. */
+export interface ShareOptions {
+  /** The page to share, absolute or relative to this page. Default: this page (without its token). */
+  url?: string;
+  /** Its title. Default: document.title at the time of the click. */
+  title?: string;
+  /** A message to go with it, where the channel takes one. Default none. */
+  text?: string;
+}
+
+/** Options for {@link Tracker.renderButtons}. */
+export interface RenderOptions extends ShareOptions {
+  /** Which buttons, in order. Default: the config's `channels`. */
+  channels?: Channel[];
+  /** Show labels next to the icons (false: icon-only, the name stays accessible). Default true. */
+  labels?: boolean;
+}
+
+/** Buttons drawn into an element. */
+export interface ShareButtons {
+  /** The element the buttons are in. */
+  readonly element: Element;
+  /** Channels asked for that cannot be offered here, and why (also warned once on the console). */
+  readonly skipped: ReadonlyArray<{ channel: Channel; reason: string }>;
+  /** Removes the buttons and puts back what the element held before. */
+  remove(): void;
+}
+
+/** A share about to happen, given to {@link Tracker.onShare} listeners before anything opens. */
+export interface ShareIntent {
+  readonly channel: Channel;
+  /** The token in `url` (empty when tracking is off). Keep it in an amended URL. */
+  readonly token: string;
+  /** The URL being shared, with its token and UTM parameters. Assign to change it. */
+  url: string;
+  /** The title being shared. Assign to change it. */
+  title: string;
+  /** The message being shared. Assign to change it. */
+  text: string;
+  /** True once cancel() was called. */
+  readonly cancelled: boolean;
+  /** Nothing opens, nothing is reported. */
+  cancel(): void;
 }
 
 /** A running lanterne. */
 export interface Tracker {
-  /** Removes every listener, sends pending events, restores the address bar. Idempotent. */
+  /** Removes every listener and every drawn button, sends pending events, restores the address bar. Idempotent. */
   stop(): void;
   /** Sends pending events now. */
   flush(): void;
-  /** False after stop(). */
+  /** False after stop(), and when Global Privacy Control turned tracking off. */
   readonly running: boolean;
+  /**
+   * Draws share buttons into `element` (replacing buttons drawn there before). Throws an
+   * Error naming the option when one is bad.
+   * @example tracker.renderButtons(document.querySelector("#share")!, { channels: ["whatsapp", "email"] });
+   */
+  renderButtons(element: Element, options?: RenderOptions): ShareButtons;
+  /**
+   * The URL that shares a page through `channel`, with a fresh token: the share page for
+   * link channels, the tracked page URL for web_share, signal and copy_link. Nothing is
+   * reported (no one has shared yet).
+   * @example const href = tracker.shareUrl("telegram", { text: "Worth a read" });
+   */
+  shareUrl(channel: Channel, options?: ShareOptions): string;
+  /**
+   * Calls `listener` before every share from a button, to amend or cancel it. Returns a
+   * function that unsubscribes.
+   * @example tracker.onShare((share) => { if (share.channel === "email") share.text = "From our newsletter"; });
+   */
+  onShare(listener: (share: ShareIntent) => void): () => void;
 }
 
 /**

@@ -135,11 +135,14 @@ class Tracker {
     if (labels !== undefined && typeof labels !== "boolean") throw optionError("options.labels", "must be true or false");
     const absolute = url === undefined ? undefined : pageUrl(url);
     if (absolute === null) throw optionError("options.url", `must be an http(s) URL (got ${JSON.stringify(url)})`);
+    const list = channels?.join(",");
     try {
-      return this.#render(element, { channels: channels?.join(","), url: absolute, title, text, labels });
+      // Checked before anything is drawn: a bad call leaves what is there.
+      this.#session.core.plan(list, false);
     } catch (problem) {
-      throw typeof problem === "string" ? optionError("options.channels", problem) : problem;
+      throw optionError("options.channels", problem);
     }
+    return this.#render(element, { channels: list, url: absolute, title, text, labels });
   }
 
   shareUrl(channel, options = {}) {

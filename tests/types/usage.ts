@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict` against pkg/lanterne.d.ts by the test command:
 // the published types must accept what the README shows and reject what start() rejects.
-import { start, startFromElement, type LanterneConfig, type Tracker } from "lanterne";
+import { start, startFromElement, type Channel, type LanterneConfig, type ShareButtons, type ShareIntent, type Tracker } from "lanterne";
 
 async function main(): Promise<void> {
   const tracker: Tracker = await start({ endpoint: "/collect" });
@@ -19,6 +19,13 @@ async function main(): Promise<void> {
     attributionText: "Source:",
     ignoreSelector: ".private",
     maxChars: 50_000,
+    utm: true,
+    utmCampaign: "spring",
+    messengerAppId: "1234567890",
+    mastodonInstance: "mastodon.social",
+    channels: ["whatsapp", "telegram", "copy_link"],
+    shareButtons: true,
+    strings: { shareOn: "Send via {channel}", linkCopied: "Copied!", email: "Courriel" },
   };
   await start(full);
 
@@ -27,12 +34,32 @@ async function main(): Promise<void> {
 
   document.addEventListener("lanterne:ready", (event) => event.detail.flush());
 
+  const element = document.querySelector("#share");
+  if (element) {
+    const buttons: ShareButtons = tracker.renderButtons(element, { channels: ["whatsapp", "email"], url: "/a", title: "A", text: "B", labels: false });
+    for (const { channel, reason } of buttons.skipped) console.log(channel satisfies Channel, reason);
+    buttons.remove();
+  }
+  const href: string = tracker.shareUrl("telegram", { text: "Worth a read" });
+  const unsubscribe = tracker.onShare((share: ShareIntent) => {
+    if (share.channel === "email") share.text = `${share.text} (${share.token})`;
+    else share.cancel();
+  });
+  unsubscribe();
+  void href;
+
   // @ts-expect-error: endpoint is required
   await start({});
   // @ts-expect-error: placement is one of three words
   await start({ endpoint: "/collect", placement: "middle" });
   // @ts-expect-error: addressBar is a boolean
   await start({ endpoint: "/collect", addressBar: "no" });
+  // @ts-expect-error: not a channel
+  await start({ endpoint: "/collect", channels: ["myspace"] });
+  // @ts-expect-error: not a string key
+  await start({ endpoint: "/collect", strings: { shareOnn: "x" } });
+  // @ts-expect-error: a share's channel cannot be changed
+  tracker.onShare((share) => { share.channel = "x"; });
 }
 
 void main();
