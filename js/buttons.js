@@ -4,6 +4,7 @@
 // talks to the Clipboard and Web Share APIs.
 import css from "./lanterne.css";
 import { iconFor } from "./icons.js";
+import { joinFields } from "./fields.js";
 
 export const CONTAINER = "[data-lanterne-share]";
 
@@ -191,7 +192,7 @@ export class ShareButtons {
   #prepare(channel, title, isMobile) {
     const session = this.#session;
     const mode = session.tracking ? 0 : 2;
-    return session.core.share(channel, this.#url ?? location.href, title, this.#text, isMobile, mode, session.random(9)).split("\0");
+    return session.core.share(joinFields([channel, this.#url ?? location.href, title, this.#text]), isMobile, mode, session.random(9)).split("\0");
   }
 
   #say(message) {
@@ -231,7 +232,7 @@ export class ShareButtons {
       return;
     }
     if (intent.url !== url || intent.title !== title || intent.text !== this.#text) {
-      target = session.core.share(channel, String(intent.url), String(intent.title), String(intent.text), isMobile, 1, session.random(9)).split("\0")[3];
+      target = session.core.share(joinFields([channel, intent.url, intent.title, intent.text]), isMobile, 1, session.random(9)).split("\0")[3];
     }
     const report = () => session.reportShare("share", channel, token, { url: page, title });
     const kind = target[0];

@@ -13,6 +13,7 @@ import { onStart, restore } from "./address-bar.js";
 import { CONTAINER, ShareButtons, mobile } from "./buttons.js";
 import { check, fromObject, fromScript } from "./config.js";
 import { onCopy } from "./copy.js";
+import { joinFields } from "./fields.js";
 import { Memory } from "./memory.js";
 import { Reporter } from "./reporter.js";
 
@@ -45,7 +46,8 @@ class Session {
   /** Reports an event; `url` and `title` default to this page's. */
   report(kind, channel, token, { parent = this.memory?.parent, url, title, extra = "" } = {}) {
     if (!this.reporter) return;
-    const json = this.core.event(kind, channel, token, parent, url ?? this.core.clean(location.href), title ?? document.title, Date.now(), extra, random(16));
+    const fields = [kind, channel, token, parent, url ?? this.core.clean(location.href), title ?? document.title, extra];
+    const json = this.core.event(joinFields(fields), Date.now(), random(16));
     if (json) this.reporter.report(json);
   }
 
@@ -161,7 +163,7 @@ class Tracker {
     }
     if (plan[5]) throw new Error(`lanterne: no ${channel} share here: ${plan[5]}`);
     const mode = session.tracking ? 0 : 2;
-    const share = session.core.share(channel, absolute, title ?? document.title, text ?? "", isMobile, mode, random(9)).split("\0");
+    const share = session.core.share(joinFields([channel, absolute, title ?? document.title, text ?? ""]), isMobile, mode, random(9)).split("\0");
     // Links open their share page; the share sheet and copy link share the tracked URL.
     return share[3].length > 1 ? share[3].slice(1) : share[1];
   }

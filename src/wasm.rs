@@ -33,6 +33,10 @@ static ALLOCATOR: lol_alloc::AssumeSingleThreaded<lol_alloc::FreeListAllocator> 
     unsafe { lol_alloc::AssumeSingleThreaded::new(lol_alloc::FreeListAllocator::new()) };
 
 /// A validated config and everything derived from it.
+///
+/// Arguments and answers that are several strings are NUL-joined: one string crosses the
+/// boundary with less glue than several, and no URL, token, title or label holds a NUL
+/// (the HTML parser replaces it; `js/` strips it from anything a script could set).
 #[wasm_bindgen]
 pub struct Core {
     config: Config,
@@ -234,22 +238,15 @@ impl Core {
         ])
     }
 
-    /// An event as JSON (SPEC §5). `kind` is `copy`, `share` or `arrival`; an empty
-    /// `channel` means the one `token` names; `parent` that is not a token is `null`;
-    /// `extra` is the copy's `chars` or the arrival's referrer. `None` for a bad token.
-    #[allow(clippy::too_many_arguments)]
-    pub fn event(
-        &self,
-        kind: &str,
-        channel: &str,
-        token: &str,
-        parent: &str,
-        url: &str,
-        title: &str,
-        ts: f64,
-        extra: &str,
-        random: &[u8],
-    ) -> Option<String> {
+    /// An event as JSON (SPEC §5). `fields` is NUL-joined: `kind` (`copy`, `share` or
+    /// `arrival`), `channel` (empty: the one the token names), `token`, `parent` (not a
+    /// token: `null`), `url`, `title`, and `extra`: the copy's `chars` or the arrival's
+    /// referrer. `None` for a bad token.
+    pub fn event(&self, fields: &str, ts: f64, random: &[u8]) -> Option<String> {
+        let mut f = fields.split('\0');
+        let mut next = || f.next().unwrap_or("");
+        let (kind, channel, token, parent, url, title, extra) =
+            (next(), next(), next(), next(), next(), next(), next());
         let token = ShareToken::parse(token)?;
         let kind = match kind {
             "copy" => EventKind::Copy {
@@ -311,24 +308,24 @@ impl Core {
         Ok(joined(items))
     }
 
-    /// A share about to happen, NUL-joined: `page URL without token, shared URL, token,
-    /// target`. `mode` 0: the shared URL is `url` with a fresh token and UTM parameters;
-    /// 1: `url` exactly as a share listener left it (no new token); 2: tracking is off
-    /// (Global Privacy Control), `url` without token or UTM. The target is `n` + URL (new
-    /// tab), `s` + URL (same tab), `w` (native share sheet) or `c` (clipboard). Throws the
+    /// A share about to happen. `fields` is NUL-joined: `channel`, `url`, `title`, `text`.
+    /// The answer is NUL-joined too: `page URL without token, shared URL, token, target`.
+    /// `mode` 0: the shared URL is `url` with a fresh token and UTM parameters; 1: `url`
+    /// exactly as a share listener left it (no new token); 2: tracking is off (Global
+    /// Privacy Control), `url` without token or UTM. The target is `n` + URL (new tab),
+    /// `s` + URL (same tab), `w` (native share sheet) or `c` (clipboard). Throws the
     /// reason when the channel cannot be offered here.
-    #[allow(clippy::too_many_arguments)]
     pub fn share(
         &self,
-        channel: &str,
-        url: &str,
-        title: &str,
-        text: &str,
+        fields: &str,
         mobile: bool,
         mode: u8,
         random: &[u8],
     ) -> Result<String, String> {
         let c = &self.config;
+        let mut f = fields.split('\0');
+        let mut next = || f.next().unwrap_or("");
+        let (channel, url, title, text) = (next(), next(), next(), next());
         let channel = Channel::from_id(channel)
             .filter(|c| c.is_button())
             .ok_or("not a share channel")?;
