@@ -14,11 +14,13 @@ export const mobile = () =>
 
 const canShareSheet = (data) => typeof navigator.canShare === "function" && navigator.canShare(data);
 
-const warned = new Set();
-function warnOnce(channel, reason) {
-  if (warned.has(channel + reason)) return;
-  warned.add(channel + reason);
-  console.warn(`lanterne: no ${channel} button: ${reason}`);
+const told = new Set();
+// Once per page and reason. A browser without a share sheet is expected (a site offers
+// web_share for phones): info. A channel the config leaves unusable is a warning.
+function tellOnce(channel, reason) {
+  if (told.has(channel + reason)) return;
+  told.add(channel + reason);
+  console[channel === "web_share" ? "info" : "warn"](`lanterne: no ${channel} button: ${reason}`);
 }
 
 let styled = false;
@@ -136,7 +138,7 @@ export class ShareButtons {
           : "");
       if (why) {
         this.skipped.push({ channel, reason: why });
-        warnOnce(channel, why);
+        tellOnce(channel, why);
         continue;
       }
       const target = this.#prepare(channel, this.#title ?? document.title, isMobile)[3];

@@ -82,7 +82,7 @@ export interface RenderOptions extends ShareOptions {
 export interface ShareButtons {
   /** The element the buttons are in. */
   readonly element: Element;
-  /** Channels asked for that cannot be offered here, and why (also warned once on the console). */
+  /** Channels asked for that cannot be offered here, and why (also said once on the console). */
   readonly skipped: ReadonlyArray<{ channel: Channel; reason: string }>;
   /** Removes the buttons and puts back what the element held before. */
   remove(): void;

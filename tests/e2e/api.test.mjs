@@ -148,6 +148,13 @@ test("Global Privacy Control: nothing is started, nothing is sent", async () => 
     assert.equal(await page.evaluate(() => location.href), `${collector.url}/en/letters-that-travel.html#lt=wAbCdEfGh-_9`, "address bar untouched");
     const clip = await copyElement(page, "#share-para");
     assert.equal(clip.text, clip.selected, "copy untouched");
+    // Share buttons still share, without token or UTM, and report nothing.
+    await page.evaluate(() => navigator.clipboard.writeText("(before)"));
+    await page.click(".share-rail [data-channel=copy_link]");
+    await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t !== "(before)"));
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), `${collector.url}/en/letters-that-travel.html`);
+    const whatsapp = await page.getAttribute(".share-rail [data-channel=whatsapp]", "href");
+    assert.ok(whatsapp.endsWith(encodeURIComponent(`${collector.url}/en/letters-that-travel.html`)), whatsapp);
     await page.waitForTimeout(1000); // several batch windows: any event would have been sent
     assert.deepEqual(await collector.events(), []);
     assert.deepEqual(problems, []);
