@@ -84,6 +84,8 @@ export interface ShareButtons {
   readonly element: Element;
   /** Channels asked for that cannot be offered here, and why (also said once on the console). */
   readonly skipped: ReadonlyArray<{ channel: Channel; reason: string }>;
+  /** False when none of the channels could be offered (the element was left as it was), and after remove(). */
+  readonly drawn: boolean;
   /** Removes the buttons and puts back what the element held before. */
   remove(): void;
 }

@@ -10,7 +10,7 @@
 // says) is asked of the core, Rust compiled to WebAssembly (src/core, src/wasm.rs).
 import init, { Core } from "./lanterne_core.js";
 import { onStart, restore } from "./address-bar.js";
-import { CONTAINER, ShareButtons, mobile } from "./buttons.js";
+import { CONTAINER, ShareButtons, mobile, pageUrl } from "./buttons.js";
 import { check, fromObject, fromScript } from "./config.js";
 import { onCopy } from "./copy.js";
 import { joinFields } from "./fields.js";
@@ -38,6 +38,7 @@ class Session {
     this.addressBar = addressBar === "1";
     this.autoButtons = autoButtons === "1";
     this.tracking = tracking;
+    this.stopped = false;
     this.random = random;
     this.memory = tracking ? new Memory() : null;
     this.reporter = tracking ? new Reporter(endpoint) : null;
@@ -62,14 +63,27 @@ class Session {
 const OPTION_KEYS = ["channels", "url", "title", "text", "labels"];
 const optionError = (field, problem) => new Error(`lanterne: ${field} ${problem}`);
 
-/** An absolute http(s) URL for `raw` (relative to the page), or null. */
-function pageUrl(raw) {
-  try {
-    const url = new URL(raw, document.baseURI);
-    return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
-  } catch {
-    return null;
+// Which buttons own which element, across trackers: a container gets one row, however
+// many trackers a page starts (the script tag and an app's own start()).
+const owners = new WeakMap();
+
+/** Validates share options (`allowed` keys); returns them with `url` absolute. */
+function shareOptions(options, allowed) {
+  if (options === null || typeof options !== "object") throw optionError("options", "must be an object");
+  for (const key of Object.keys(options)) {
+    if (!allowed.includes(key)) throw optionError(`options.${key}`, `is not an option here (known: ${allowed.join(", ")})`);
   }
+  const { channels, url, title, text, labels } = options;
+  if (channels !== undefined && !(Array.isArray(channels) && channels.every((c) => typeof c === "string"))) {
+    throw optionError("options.channels", 'must be an array of channel ids such as ["whatsapp", "email"]');
+  }
+  for (const [key, value] of [["url", url], ["title", title], ["text", text]]) {
+    if (value !== undefined && typeof value !== "string") throw optionError(`options.${key}`, "must be a string");
+  }
+  if (labels !== undefined && typeof labels !== "boolean") throw optionError("options.labels", "must be true or false");
+  const absolute = url === undefined ? undefined : pageUrl(url);
+  if (absolute === null) throw optionError("options.url", `must be an http(s) URL (got ${JSON.stringify(url)})`);
+  return { ...options, url: absolute };
 }
 
 /** A running lanterne. See lanterne.d.ts. */
@@ -77,7 +91,7 @@ class Tracker {
   #session;
   #stop = new AbortController();
   #bars = new Set();
-  #byElement = new WeakMap();
+  #declared = new WeakSet();
   #shareListeners = new Set();
   #observer = null;
 
@@ -107,6 +121,7 @@ class Tracker {
     if (!running.has(this)) return;
     running.delete(this);
     this.#stop.abort();
+    this.#session.stopped = true;
     this.#observer?.disconnect();
     for (const bar of this.#bars) bar.remove();
     this.#bars.clear();
@@ -117,26 +132,16 @@ class Tracker {
       restore(session.core);
       session.tracking = false;
     }
+    // A share sheet or clipboard write still pending reports nothing now, and never
+    // reaches the freed core.
+    session.reporter = null;
     session.core.free();
   }
 
   renderButtons(element, options = {}) {
     if (!running.has(this)) throw new Error("lanterne: this tracker is stopped");
     if (!(element instanceof Element)) throw new TypeError("lanterne: renderButtons needs an element");
-    if (options === null || typeof options !== "object") throw optionError("options", "must be an object");
-    for (const key of Object.keys(options)) {
-      if (!OPTION_KEYS.includes(key)) throw optionError(`options.${key}`, `is not a button option (known: ${OPTION_KEYS.join(", ")})`);
-    }
-    const { channels, url, title, text, labels } = options;
-    if (channels !== undefined && !(Array.isArray(channels) && channels.every((c) => typeof c === "string"))) {
-      throw optionError("options.channels", 'must be an array of channel ids such as ["whatsapp", "email"]');
-    }
-    for (const [key, value] of [["url", url], ["title", title], ["text", text]]) {
-      if (value !== undefined && typeof value !== "string") throw optionError(`options.${key}`, "must be a string");
-    }
-    if (labels !== undefined && typeof labels !== "boolean") throw optionError("options.labels", "must be true or false");
-    const absolute = url === undefined ? undefined : pageUrl(url);
-    if (absolute === null) throw optionError("options.url", `must be an http(s) URL (got ${JSON.stringify(url)})`);
+    const { channels, url, title, text, labels } = shareOptions(options, OPTION_KEYS);
     const list = channels?.join(",");
     try {
       // Checked before anything is drawn: a bad call leaves what is there.
@@ -144,14 +149,12 @@ class Tracker {
     } catch (problem) {
       throw optionError("options.channels", problem);
     }
-    return this.#render(element, { channels: list, url: absolute, title, text, labels });
+    return this.#render(element, { channels: list, url, title, text, labels });
   }
 
   shareUrl(channel, options = {}) {
     if (!running.has(this)) throw new Error("lanterne: this tracker is stopped");
-    const { url, title, text } = options ?? {};
-    const absolute = url === undefined ? location.href : pageUrl(String(url));
-    if (absolute === null) throw optionError("options.url", `must be an http(s) URL (got ${JSON.stringify(url)})`);
+    const { url, title, text } = shareOptions(options, ["url", "title", "text"]);
     const session = this.#session;
     const isMobile = mobile();
     let plan;
@@ -163,7 +166,8 @@ class Tracker {
     }
     if (plan[5]) throw new Error(`lanterne: no ${channel} share here: ${plan[5]}`);
     const mode = session.tracking ? 0 : 2;
-    const share = session.core.share(joinFields([channel, absolute, title ?? document.title, text ?? ""]), isMobile, mode, random(9)).split("\0");
+    const fields = [channel, url ?? location.href, title ?? document.title, text ?? "", location.href];
+    const share = session.core.share(joinFields(fields), isMobile, mode, random(9)).split("\0");
     // Links open their share page; the share sheet and copy link share the tracked URL.
     return share[3].length > 1 ? share[3].slice(1) : share[1];
   }
@@ -175,22 +179,20 @@ class Tracker {
   }
 
   #render(element, settings) {
-    const previous = this.#byElement.get(element);
+    const previous = owners.get(element);
     previous?.remove();
     this.#bars.delete(previous);
     const bar = new ShareButtons(this.#session, this.#shareListeners, element, settings);
+    // Kept until stop() or a new render here, attached or not: stop() must reach it.
     this.#bars.add(bar);
-    this.#byElement.set(element, bar);
+    owners.set(element, bar);
     return bar;
   }
 
   // [data-lanterne-share] containers: those in the page now and any added later.
   #renderDeclared(element) {
-    const known = this.#byElement.get(element);
-    if (known) {
-      this.#bars.add(known); // moved: removed, then put back
-      return;
-    }
+    // Drawn already (moved, or by another tracker on this page): leave it.
+    if (owners.get(element)?.drawn) return;
     const data = element.dataset;
     const url = data.url === undefined ? undefined : pageUrl(data.url);
     if (url === null) {
@@ -205,7 +207,7 @@ class Tracker {
     }
     const settings = { channels, url, title: data.title, text: data.text, labels: data.labels !== "false" };
     try {
-      this.#render(element, settings);
+      this.#declared.add(this.#render(element, settings));
     } catch (problem) {
       if (typeof problem !== "string") throw problem;
       // A bad id is reported and left out; the rest of the row is still drawn.
@@ -218,7 +220,7 @@ class Tracker {
           return false;
         }
       });
-      if (valid.length) this.#render(element, { ...settings, channels: valid.join(",") });
+      if (valid.length) this.#declared.add(this.#render(element, { ...settings, channels: valid.join(",") }));
     }
   }
 
@@ -230,10 +232,12 @@ class Tracker {
     };
     renderIn(document.documentElement);
     this.#observer = new MutationObserver((records) => {
-      for (const record of records) {
-        record.addedNodes.forEach(renderIn);
-        if (record.removedNodes.length) {
-          for (const bar of this.#bars) if (!bar.element.isConnected) this.#bars.delete(bar);
+      for (const record of records) record.addedNodes.forEach(renderIn);
+      // Containers gone from the page for good are let go (a re-added one is redrawn).
+      for (const bar of this.#bars) {
+        if (!bar.element.isConnected && this.#declared.has(bar)) {
+          bar.remove();
+          this.#bars.delete(bar);
         }
       }
     });

@@ -289,6 +289,7 @@ impl Core {
             url: "https://a.example/",
             title: "",
             text: "",
+            page: "https://a.example/",
         };
         let names: Vec<String> = channels
             .iter()
@@ -308,7 +309,8 @@ impl Core {
         Ok(joined(items))
     }
 
-    /// A share about to happen. `fields` is NUL-joined: `channel`, `url`, `title`, `text`.
+    /// A share about to happen. `fields` is NUL-joined: `channel`, `url`, `title`, `text`,
+    /// and `page`, the address of the page shared from (Messenger returns there).
     /// The answer is NUL-joined too: `page URL without token, shared URL, token, target`.
     /// `mode` 0: the shared URL is `url` with a fresh token and UTM parameters; 1: `url`
     /// exactly as a share listener left it (no new token); 2: tracking is off (Global
@@ -325,7 +327,7 @@ impl Core {
         let c = &self.config;
         let mut f = fields.split('\0');
         let mut next = || f.next().unwrap_or("");
-        let (channel, url, title, text) = (next(), next(), next(), next());
+        let (channel, url, title, text, page) = (next(), next(), next(), next(), next());
         let channel = Channel::from_id(channel)
             .filter(|c| c.is_button())
             .ok_or("not a share channel")?;
@@ -348,10 +350,12 @@ impl Core {
             1 => (url.to_owned(), String::new()),
             _ => (base.clone(), String::new()),
         };
+        let page = self.clean(page);
         let content = ShareContent {
             url: &shared,
             title,
             text,
+            page: &page,
         };
         let target = channel
             .share_target(&content, &self.share_settings(mobile))

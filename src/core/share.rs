@@ -15,6 +15,10 @@ pub struct ShareContent<'a> {
     pub url: &'a str,
     pub title: &'a str,
     pub text: &'a str,
+    /// The page the visitor shares from, without token: where Messenger's dialog returns
+    /// (Meta requires that address on the app's own domains, so not `url`, which may be
+    /// another site's and carries a token).
+    pub page: &'a str,
 }
 
 /// Where the browser layer sends the visitor.
@@ -95,8 +99,8 @@ enum Value<'a> {
     Message,
     /// Telegram shows the URL first, then the text: the URL is not repeated in it.
     TitleText,
-    /// One line: the title, then the URL.
-    TitleUrl,
+    /// The page the visitor shares from.
+    Page,
     /// E-mail body: the text, a blank line, the URL (RFC 6068: line breaks are CRLF).
     TextUrl,
 }
@@ -112,102 +116,30 @@ type Template = (
     &'static [(&'static str, Value<'static>)],
 );
 
+#[rustfmt::skip]
 const TEMPLATES: [Template; 20] = [
-    (
-        Channel::Whatsapp,
-        "https://api.whatsapp.com/send",
-        &[("text", Message)],
-    ),
-    (
-        Channel::Telegram,
-        "https://t.me/share/url",
-        &[("url", Url), ("text", TitleText)],
-    ),
+    (Channel::Whatsapp, "https://api.whatsapp.com/send", &[("text", Message)]),
+    (Channel::Telegram, "https://t.me/share/url", &[("url", Url), ("text", TitleText)]),
     // `?&body=` is the form both Android (`?body=`) and iOS (`&body=`) read.
     (Channel::Sms, "sms:?&", &[("body", Message)]),
-    (
-        Channel::Email,
-        "mailto:",
-        &[("subject", Title), ("body", TextUrl)],
-    ),
-    (
-        Channel::Line,
-        "https://social-plugins.line.me/lineit/share",
-        &[("url", Url), ("text", Title)],
-    ),
-    (Channel::Viber, "viber://forward", &[("text", TitleUrl)]),
-    (Channel::Threema, "threema://compose", &[("text", TitleUrl)]),
-    (
-        Channel::X,
-        "https://x.com/intent/tweet",
-        &[("text", Title), ("url", Url)],
-    ),
-    (
-        Channel::Facebook,
-        "https://www.facebook.com/sharer/sharer.php",
-        &[("u", Url)],
-    ),
-    (
-        Channel::Linkedin,
-        "https://www.linkedin.com/sharing/share-offsite/",
-        &[("url", Url)],
-    ),
-    // Without type=LINK new Reddit may open a text post and drop the URL.
-    (
-        Channel::Reddit,
-        "https://www.reddit.com/submit",
-        &[("url", Url), ("title", Title), ("type", Fixed("LINK"))],
-    ),
-    (
-        Channel::Bluesky,
-        "https://bsky.app/intent/compose",
-        &[("text", TitleUrl)],
-    ),
-    (
-        Channel::Mastodon,
-        "https://share.joinmastodon.org/",
-        &[("text", TitleUrl)],
-    ),
-    (
-        Channel::Threads,
-        "https://www.threads.com/intent/post",
-        &[("text", Title), ("url", Url)],
-    ),
-    (
-        Channel::Pinterest,
-        "https://www.pinterest.com/pin/create/button/",
-        &[("url", Url), ("description", Title)],
-    ),
-    (
-        Channel::Tumblr,
-        "https://www.tumblr.com/widgets/share/tool",
-        &[
-            ("posttype", Fixed("link")),
-            ("canonicalUrl", Url),
-            ("title", Title),
-            ("caption", Text),
-        ],
-    ),
-    (
-        Channel::Hackernews,
-        "https://news.ycombinator.com/submitlink",
-        &[("u", Url), ("t", Title)],
-    ),
-    (
-        Channel::Vk,
-        "https://vk.com/share.php",
-        &[("url", Url), ("title", Title)],
-    ),
-    (
-        Channel::Xing,
-        "https://www.xing.com/spi/shares/new",
-        &[("url", Url)],
-    ),
-    (
-        Channel::Weibo,
-        "https://service.weibo.com/share/share.php",
-        &[("url", Url), ("title", Title)],
-    ),
+    (Channel::Email, "mailto:", &[("subject", Title), ("body", TextUrl)]),
+    (Channel::Line, "https://social-plugins.line.me/lineit/share", &[("url", Url), ("text", TitleText)]),
+    (Channel::Viber, "viber://forward", &[("text", Message)]),
+    (Channel::Threema, "threema://compose", &[("text", Message)]),
+    (Channel::X, "https://x.com/intent/tweet", &[("text", TitleText), ("url", Url)]),
+    (Channel::Facebook, "https://www.facebook.com/sharer/sharer.php", &[("u", Url)]),
+    (Channel::Linkedin, "https://www.linkedin.com/sharing/share-offsite/", &[("url", Url)]),
+    // Without type=LINK new Reddit may open a text post and drop the URL (next-share#113).
+    (Channel::Reddit, "https://www.reddit.com/submit", &[("url", Url), ("title", Title), ("type", Fixed("LINK"))]),
+    (Channel::Bluesky, "https://bsky.app/intent/compose", &[("text", Message)]),
+    (Channel::Mastodon, "https://share.joinmastodon.org/", &[("text", Message)]),
+    (Channel::Threads, "https://www.threads.com/intent/post", &[("text", TitleText), ("url", Url)]),
+    (Channel::Pinterest, "https://www.pinterest.com/pin/create/button/", &[("url", Url), ("description", TitleText)]),
+    (Channel::Tumblr, "https://www.tumblr.com/widgets/share/tool", &[("posttype", Fixed("link")), ("canonicalUrl", Url), ("title", Title), ("caption", Text)]),
+    (Channel::Hackernews, "https://news.ycombinator.com/submitlink", &[("u", Url), ("t", Title)]),
+    (Channel::Vk, "https://vk.com/share.php", &[("url", Url), ("title", Title)]),
+    (Channel::Xing, "https://www.xing.com/spi/shares/new", &[("url", Url)]),
+    (Channel::Weibo, "https://service.weibo.com/share/share.php", &[("url", Url), ("title", TitleText)]),
 ];
 
 /// `parts` joined by `sep`, skipping empty ones.
@@ -231,7 +163,7 @@ impl Value<'_> {
             Fixed(s) => s.to_owned(),
             Message => join(&[c.title, c.text, c.url], "\n"),
             TitleText => join(&[c.title, c.text], "\n"),
-            TitleUrl => join(&[c.title, c.url], " "),
+            Page => c.page.to_owned(),
             TextUrl => join(&[c.text, c.url], "\r\n\r\n"),
         }
     }
@@ -256,7 +188,7 @@ impl Channel {
     ///
     /// ```
     /// use lanterne::core::{channel::Channel, share::{ShareContent, ShareSettings, ShareTarget}};
-    /// let content = ShareContent { url: "https://blog.example/a#lt=tAAAAAAAAAA1", title: "Hello & bye", text: "" };
+    /// let content = ShareContent { url: "https://blog.example/a#lt=tAAAAAAAAAA1", title: "Hello & bye", text: "", page: "https://blog.example/" };
     /// assert_eq!(Channel::Telegram.share_target(&content, &ShareSettings::default()),
     ///     Ok(ShareTarget::NewTab("https://t.me/share/url?url=https%3A%2F%2Fblog.example%2Fa%23lt%3DtAAAAAAAAAA1&text=Hello%20%26%20bye".into())));
     /// ```
@@ -277,7 +209,7 @@ impl Channel {
                 let params = [
                     ("app_id", Fixed(app_id)),
                     ("link", Url),
-                    ("redirect_uri", Url),
+                    ("redirect_uri", Page),
                 ];
                 let base = "https://www.facebook.com/dialog/send";
                 return Ok(ShareTarget::NewTab(build(base, &params, content)));
@@ -366,6 +298,9 @@ mod tests {
     const TITLE: &str = "Tom & Jerry #1: 100% \"C++\" <script>alert('x')</script> 🎉";
     const TEXT: &str = "Line one\nline two + more";
     const URL: &str = "https://blog.example/a?x=1&utm_source=whatsapp#lt=wAbCdEfGh-_9";
+    /// The page shared from, Messenger's `redirect_uri`.
+    const PAGE: &str = "https://blog.example/b";
+    const E_PAGE: &str = "https%3A%2F%2Fblog.example%2Fb";
 
     const E_TITLE: &str = "Tom%20%26%20Jerry%20%231%3A%20100%25%20%22C%2B%2B%22%20%3Cscript%3Ealert('x')%3C%2Fscript%3E%20%F0%9F%8E%89";
     const E_TEXT: &str = "Line%20one%0Aline%20two%20%2B%20more";
@@ -378,6 +313,7 @@ mod tests {
                 url: URL,
                 title: TITLE,
                 text: TEXT,
+                page: PAGE,
             },
             &settings,
         )
@@ -395,22 +331,22 @@ mod tests {
             (Channel::Telegram, ShareTarget::NewTab(t("https://t.me/share/url?url={U}&text={T}%0A{X}"))),
             (Channel::Sms, ShareTarget::SameTab(t("sms:?&body={T}%0A{X}%0A{U}"))),
             (Channel::Email, ShareTarget::SameTab(t("mailto:?subject={T}&body={X}%0D%0A%0D%0A{U}"))),
-            (Channel::Line, ShareTarget::NewTab(t("https://social-plugins.line.me/lineit/share?url={U}&text={T}"))),
-            (Channel::Viber, ShareTarget::SameTab(t("viber://forward?text={T}%20{U}"))),
-            (Channel::Threema, ShareTarget::SameTab(t("threema://compose?text={T}%20{U}"))),
-            (Channel::X, ShareTarget::NewTab(t("https://x.com/intent/tweet?text={T}&url={U}"))),
+            (Channel::Line, ShareTarget::NewTab(t("https://social-plugins.line.me/lineit/share?url={U}&text={T}%0A{X}"))),
+            (Channel::Viber, ShareTarget::SameTab(t("viber://forward?text={T}%0A{X}%0A{U}"))),
+            (Channel::Threema, ShareTarget::SameTab(t("threema://compose?text={T}%0A{X}%0A{U}"))),
+            (Channel::X, ShareTarget::NewTab(t("https://x.com/intent/tweet?text={T}%0A{X}&url={U}"))),
             (Channel::Facebook, ShareTarget::NewTab(t("https://www.facebook.com/sharer/sharer.php?u={U}"))),
             (Channel::Linkedin, ShareTarget::NewTab(t("https://www.linkedin.com/sharing/share-offsite/?url={U}"))),
             (Channel::Reddit, ShareTarget::NewTab(t("https://www.reddit.com/submit?url={U}&title={T}&type=LINK"))),
-            (Channel::Bluesky, ShareTarget::NewTab(t("https://bsky.app/intent/compose?text={T}%20{U}"))),
-            (Channel::Mastodon, ShareTarget::NewTab(t("https://share.joinmastodon.org/?text={T}%20{U}"))),
-            (Channel::Threads, ShareTarget::NewTab(t("https://www.threads.com/intent/post?text={T}&url={U}"))),
-            (Channel::Pinterest, ShareTarget::NewTab(t("https://www.pinterest.com/pin/create/button/?url={U}&description={T}"))),
+            (Channel::Bluesky, ShareTarget::NewTab(t("https://bsky.app/intent/compose?text={T}%0A{X}%0A{U}"))),
+            (Channel::Mastodon, ShareTarget::NewTab(t("https://share.joinmastodon.org/?text={T}%0A{X}%0A{U}"))),
+            (Channel::Threads, ShareTarget::NewTab(t("https://www.threads.com/intent/post?text={T}%0A{X}&url={U}"))),
+            (Channel::Pinterest, ShareTarget::NewTab(t("https://www.pinterest.com/pin/create/button/?url={U}&description={T}%0A{X}"))),
             (Channel::Tumblr, ShareTarget::NewTab(t("https://www.tumblr.com/widgets/share/tool?posttype=link&canonicalUrl={U}&title={T}&caption={X}"))),
             (Channel::Hackernews, ShareTarget::NewTab(t("https://news.ycombinator.com/submitlink?u={U}&t={T}"))),
             (Channel::Vk, ShareTarget::NewTab(t("https://vk.com/share.php?url={U}&title={T}"))),
             (Channel::Xing, ShareTarget::NewTab(t("https://www.xing.com/spi/shares/new?url={U}"))),
-            (Channel::Weibo, ShareTarget::NewTab(t("https://service.weibo.com/share/share.php?url={U}&title={T}"))),
+            (Channel::Weibo, ShareTarget::NewTab(t("https://service.weibo.com/share/share.php?url={U}&title={T}%0A{X}"))),
         ];
         for (channel, expected) in cases {
             assert_eq!(
@@ -431,7 +367,7 @@ mod tests {
         );
         assert_eq!(
             target(Channel::Messenger, ShareSettings { messenger_app_id: Some("1234"), ..desktop }),
-            Ok(ShareTarget::NewTab(format!("https://www.facebook.com/dialog/send?app_id=1234&link={E_URL}&redirect_uri={E_URL}")))
+            Ok(ShareTarget::NewTab(format!("https://www.facebook.com/dialog/send?app_id=1234&link={E_URL}&redirect_uri={E_PAGE}")))
         );
         assert_eq!(
             target(
@@ -465,7 +401,7 @@ mod tests {
                 }
             ),
             Ok(ShareTarget::NewTab(format!(
-                "https://mastodon.social/share?text={E_TITLE}%20{E_URL}"
+                "https://mastodon.social/share?text={E_TITLE}%0A{E_TEXT}%0A{E_URL}"
             )))
         );
         // No encoded value ever contains a raw '+', '#', '&', space or newline.

@@ -24,25 +24,26 @@ const TEXT = "Line one\nline two + more";
 const EXPECTED = {
   whatsapp: { at: "https://api.whatsapp.com/send", url: (p) => p.text.split("\n").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE}\n${TEXT}\n${u}`) },
   telegram: { at: "https://t.me/share/url", url: (p) => p.url, also: (p) => assert.equal(p.text, `${TITLE}\n${TEXT}`) },
-  messenger: { at: "https://www.facebook.com/dialog/send", url: (p) => p.link, also: (p, u) => { assert.equal(p.app_id, "1234567890"); assert.equal(p.redirect_uri, u); } },
+  // Messenger returns to the page shared from (Meta wants the app's own domain there).
+  messenger: { at: "https://www.facebook.com/dialog/send", url: (p) => p.link, also: (p, u) => { assert.equal(p.app_id, "1234567890"); assert.equal(p.redirect_uri, u.slice(0, u.indexOf("?"))); } },
   sms: { at: "sms:", url: (p) => p.body.split("\n").at(-1), also: (p, u) => assert.equal(p.body, `${TITLE}\n${TEXT}\n${u}`) },
   email: { at: "mailto:", url: (p) => p.body.split("\r\n\r\n").at(-1), also: (p, u) => { assert.equal(p.subject, TITLE); assert.equal(p.body, `${TEXT}\r\n\r\n${u}`); } },
-  line: { at: "https://social-plugins.line.me/lineit/share", url: (p) => p.url, also: (p) => assert.equal(p.text, TITLE) },
-  viber: { at: "viber://forward", url: (p) => p.text.split(" ").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE} ${u}`) },
-  threema: { at: "threema://compose", url: (p) => p.text.split(" ").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE} ${u}`) },
-  x: { at: "https://x.com/intent/tweet", url: (p) => p.url, also: (p) => assert.equal(p.text, TITLE) },
+  line: { at: "https://social-plugins.line.me/lineit/share", url: (p) => p.url, also: (p) => assert.equal(p.text, `${TITLE}\n${TEXT}`) },
+  viber: { at: "viber://forward", url: (p) => p.text.split("\n").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE}\n${TEXT}\n${u}`) },
+  threema: { at: "threema://compose", url: (p) => p.text.split("\n").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE}\n${TEXT}\n${u}`) },
+  x: { at: "https://x.com/intent/tweet", url: (p) => p.url, also: (p) => assert.equal(p.text, `${TITLE}\n${TEXT}`) },
   facebook: { at: "https://www.facebook.com/sharer/sharer.php", url: (p) => p.u },
   linkedin: { at: "https://www.linkedin.com/sharing/share-offsite/", url: (p) => p.url },
   reddit: { at: "https://www.reddit.com/submit", url: (p) => p.url, also: (p) => { assert.equal(p.title, TITLE); assert.equal(p.type, "LINK"); } },
-  bluesky: { at: "https://bsky.app/intent/compose", url: (p) => p.text.split(" ").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE} ${u}`) },
-  mastodon: { at: "https://share.joinmastodon.org/", url: (p) => p.text.split(" ").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE} ${u}`) },
-  threads: { at: "https://www.threads.com/intent/post", url: (p) => p.url, also: (p) => assert.equal(p.text, TITLE) },
-  pinterest: { at: "https://www.pinterest.com/pin/create/button/", url: (p) => p.url, also: (p) => assert.equal(p.description, TITLE) },
+  bluesky: { at: "https://bsky.app/intent/compose", url: (p) => p.text.split("\n").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE}\n${TEXT}\n${u}`) },
+  mastodon: { at: "https://share.joinmastodon.org/", url: (p) => p.text.split("\n").at(-1), also: (p, u) => assert.equal(p.text, `${TITLE}\n${TEXT}\n${u}`) },
+  threads: { at: "https://www.threads.com/intent/post", url: (p) => p.url, also: (p) => assert.equal(p.text, `${TITLE}\n${TEXT}`) },
+  pinterest: { at: "https://www.pinterest.com/pin/create/button/", url: (p) => p.url, also: (p) => assert.equal(p.description, `${TITLE}\n${TEXT}`) },
   tumblr: { at: "https://www.tumblr.com/widgets/share/tool", url: (p) => p.canonicalUrl, also: (p) => { assert.equal(p.posttype, "link"); assert.equal(p.title, TITLE); assert.equal(p.caption, TEXT); } },
   hackernews: { at: "https://news.ycombinator.com/submitlink", url: (p) => p.u, also: (p) => assert.equal(p.t, TITLE) },
   vk: { at: "https://vk.com/share.php", url: (p) => p.url, also: (p) => assert.equal(p.title, TITLE) },
   xing: { at: "https://www.xing.com/spi/shares/new", url: (p) => p.url },
-  weibo: { at: "https://service.weibo.com/share/share.php", url: (p) => p.url, also: (p) => assert.equal(p.title, TITLE) },
+  weibo: { at: "https://service.weibo.com/share/share.php", url: (p) => p.url, also: (p) => assert.equal(p.title, `${TITLE}\n${TEXT}`) },
 };
 
 /**
@@ -125,7 +126,9 @@ test("every channel opens its share URL, carrying a fresh token and UTM, and sto
         // Signal has no share URL: without a share sheet it falls back to copy link.
         assert.equal(opened.kind, "clipboard", channel);
         shared = opened.url;
-        assert.equal(await page.locator("#all .lanterne-status").textContent(), "Link copied");
+        // Announced in a role="status" region (emptied first, so a repeat is announced).
+        await page.waitForFunction(() => document.querySelector("#all .lanterne-status").textContent === "Link copied");
+        assert.equal(await page.locator("#all [role=status]").count(), 1);
       } else {
         const expected = EXPECTED[channel];
         assert.ok(opened.url.startsWith(`${expected.at}?`), `${channel} opens ${expected.at}: ${opened.url}`);
@@ -249,9 +252,37 @@ test("containers added after start get buttons; fallback links are enhanced, and
     assert.deepEqual(await page.$$eval("#typo .lanterne-button", (b) => b.map((x) => x.dataset.channel)), ["email"]);
     assert.ok(problems.some((p) => p.startsWith('lanterne: data-channels has an unknown channel "whatsap" (known: whatsapp,')), problems.join("\n"));
 
+    // A container none of whose channels this browser can offer keeps its fallback links.
+    await page.evaluate(() => document.querySelector("main").insertAdjacentHTML("beforeend", '<div id="sheet-only" data-lanterne-share data-channels="web_share"><a href="mailto:?body=x">E-mail</a></div>'));
+    await page.waitForTimeout(200);
+    assert.equal(await page.$eval("#sheet-only", (d) => d.innerHTML), '<a href="mailto:?body=x">E-mail</a>');
+
     await page.evaluate(() => window.__tracker.stop());
     assert.equal(await page.$$eval(".lanterne-button", (b) => b.length), 0, "stop() removes every button");
     assert.deepEqual(await page.$$eval("#fallback a", (a) => a.map((x) => x.getAttribute("href"))), ["https://api.whatsapp.com/send?text=x", "mailto:?subject=x"], "the fallback links are back");
+  });
+});
+
+test("when the clipboard refuses, copy link says so and offers the link to copy by hand; nothing is reported", async () => {
+  // A browser (or in-app web view) where both the Clipboard API and execCommand refuse.
+  const init = () => {
+    Object.defineProperty(Navigator.prototype, "clipboard", { get: () => ({ writeText: () => Promise.reject(new DOMException("no", "NotAllowedError")) }) });
+    Document.prototype.execCommand = () => false;
+  };
+  await withCollector({}, async (collector) => {
+    const { page } = await openButtons(collector, PAGE, { init });
+    await page.click("#all [data-channel=copy_link]");
+    await page.waitForSelector("#all .lanterne-manual");
+    const shown = await page.evaluate(() => {
+      const field = document.querySelector("#all .lanterne-manual");
+      return { status: document.querySelector("#all [role=status]").textContent, value: field.value, label: field.getAttribute("aria-label"), selected: field.selectionEnd - field.selectionStart };
+    });
+    assert.equal(shown.status, "Could not copy the link");
+    assert.equal(shown.label, "Could not copy the link");
+    assert.match(shown.value, /\?utm_source=copy_link&utm_medium=social&utm_campaign=spring#lt=C/);
+    assert.equal(shown.selected, shown.value.length, "selected, ready to copy by hand");
+    await page.waitForTimeout(800);
+    assert.deepEqual(await collector.events(), [], "a copy that did not happen is not a share");
   });
 });
 
@@ -293,7 +324,7 @@ test("the JS API: renderButtons and shareUrl, with errors naming the option; Mes
     assert.deepEqual(result.warnings, ["lanterne: no messenger button: Messenger's desktop share dialog needs a Meta app id: set messengerAppId (data-messenger-app-id)"]);
     assert.deepEqual(result.names, ["Send via WhatsApp"], "strings override the accessible names");
     assert.match(result.errors[0], /^lanterne: options\.channels has an unknown channel "myspace" \(known: whatsapp,/);
-    assert.match(result.errors[1], /^lanterne: options\.chanels is not a button option/);
+    assert.match(result.errors[1], /^lanterne: options\.chanels is not an option here \(known: channels, url, title, text, labels\)/);
     assert.match(result.errors[2], /^lanterne: options\.url must be an http\(s\) URL/);
     assert.equal(result.errors[3], "lanterne: options.labels must be true or false");
     const telegram = new URL(result.telegram);

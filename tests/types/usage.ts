@@ -38,7 +38,7 @@ async function main(): Promise<void> {
   if (element) {
     const buttons: ShareButtons = tracker.renderButtons(element, { channels: ["whatsapp", "email"], url: "/a", title: "A", text: "B", labels: false });
     for (const { channel, reason } of buttons.skipped) console.log(channel satisfies Channel, reason);
-    buttons.remove();
+    if (buttons.drawn) buttons.remove();
   }
   const href: string = tracker.shareUrl("telegram", { text: "Worth a read" });
   const unsubscribe = tracker.onShare((share: ShareIntent) => {
