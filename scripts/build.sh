@@ -13,7 +13,7 @@ wasm-bindgen --target web --out-dir pkg --out-name lanterne_core target/wasm32-u
 # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
 # wasm-bindgen's externref table. --low-memory-unused: Rust keeps its data above the
 # first kilobyte.
-node_modules/.bin/wasm-opt -Oz --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
+node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
   --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
   --enable-reference-types --enable-multivalue pkg/lanterne_core_bg.wasm -o pkg/lanterne_core_bg.wasm
 rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
