@@ -263,6 +263,31 @@ test("containers added after start get buttons; fallback links are enhanced, and
   });
 });
 
+test("a share made during a visit that arrived with a token carries it as parent; without the Clipboard API, copy link falls back to a textarea", async () => {
+  // The async Clipboard API refuses (as in some in-app browsers); execCommand still works.
+  const init = () => {
+    const real = (window.__realClipboard = navigator.clipboard);
+    Object.defineProperty(Navigator.prototype, "clipboard", {
+      get: () => ({ writeText: () => Promise.reject(new DOMException("no", "NotAllowedError")), readText: () => real.readText() }),
+    });
+  };
+  await withCollector({}, async (collector) => {
+    const arrived = "wAbCdEfGh-_9";
+    const { page } = await openButtons(collector, `${PAGE}#lt=${arrived}`, { init });
+    await page.evaluate(() => window.__realClipboard.writeText("(before)"));
+    await page.click("#all [data-channel=copy_link]");
+    await page.waitForFunction(() => window.__realClipboard.readText().then((t) => t !== "(before)"));
+    const copied = { url: await page.evaluate(() => window.__realClipboard.readText()) };
+    assert.match(copied.url, /\?utm_source=copy_link&utm_medium=social&utm_campaign=spring#lt=C/, "copied through the textarea fallback");
+    assert.equal(await page.evaluate(() => document.activeElement.dataset.channel), "copy_link", "focus is back on the button");
+    const events = await collector.waitFor((e) => e.some((x) => x.type === "share"), "the share");
+    const share = events.find((e) => e.type === "share");
+    assert.equal(share.parent, arrived, "the visit's arrival token is the share's parent");
+    assert.equal(share.token, tracked(copied.url).token);
+    assert.ok(events.some((e) => e.type === "arrival" && e.token === arrived));
+  });
+});
+
 test("when the clipboard refuses, copy link says so and offers the link to copy by hand; nothing is reported", async () => {
   // A browser (or in-app web view) where both the Clipboard API and execCommand refuse.
   const init = () => {
