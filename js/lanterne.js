@@ -11,7 +11,7 @@
 import init, { Core } from "./lanterne_core.js";
 import { onStart, restore } from "./address-bar.js";
 import { CONTAINER, ShareButtons, mobile, pageUrl } from "./buttons.js";
-import { check, fromObject, fromScript } from "./config.js";
+import { check, fieldName, fromObject, fromScript } from "./config.js";
 import { onCopy } from "./copy.js";
 import { joinFields } from "./fields.js";
 import { Memory } from "./memory.js";
@@ -245,13 +245,15 @@ class Tracker {
   }
 }
 
-async function begin(entries, fromAttributes) {
+async function begin(pairs, fromAttributes) {
   await load();
   let core;
   try {
-    core = new Core(entries, fromAttributes, location.hostname, document.documentElement.lang);
-  } catch (message) {
-    throw new Error(message);
+    core = new Core(pairs, location.hostname, document.documentElement.lang);
+  } catch (reason) {
+    // What only the core can judge: "option NUL problem".
+    const [field, problem] = String(reason).split("\0");
+    throw new Error(`lanterne: ${fieldName(field, fromAttributes)} ${problem}`);
   }
   try {
     const [endpoint, ignoreSelector] = core.settings.split("\0");

@@ -13,8 +13,7 @@
 use crate::core::attribution::default_label;
 use crate::core::buttons::{parse_channels, Labels};
 use crate::core::channel::Channel;
-use crate::core::chars::sub;
-use crate::core::config::{Config, ConfigError, ConfigValue};
+use crate::core::config::{Config, ConfigError};
 use crate::core::copy::{Attribution, CopyDecision, CopyPolicy, NEVER_TOUCHED};
 use crate::core::event::{uuid_v4, Event, EventKind};
 use crate::core::hosts::TrackedHosts;
@@ -64,79 +63,16 @@ fn bytes<const N: usize>(random: &[u8]) -> [u8; N] {
     out
 }
 
-/// Reads a config value as `js/config.js` encodes it: a kind letter then the value.
-fn config_value(encoded: &str) -> ConfigValue {
-    let (kind, value) = (sub(encoded, 0, 1), sub(encoded, 1, encoded.len()));
-    let items = || {
-        value
-            .split('\0')
-            .filter(|s| !s.is_empty())
-            .map(str::to_owned)
-    };
-    match kind {
-        "s" => ConfigValue::Text(value.to_owned()),
-        "b" => ConfigValue::Bool(value == "true"),
-        "n" => {
-            let (negative, digits) = match value.strip_prefix('-') {
-                Some(d) => (true, d),
-                None => (false, value),
-            };
-            let n = digits
-                .bytes()
-                .fold(0f64, |n, b| n * 10.0 + f64::from(b.wrapping_sub(b'0')));
-            ConfigValue::Number(if negative { -n } else { n })
-        }
-        "f" => ConfigValue::Number(0.5),
-        "l" => ConfigValue::List(items().collect()),
-        "o" => {
-            let parts: Vec<String> = value.split('\0').map(str::to_owned).collect();
-            ConfigValue::Strings(
-                parts
-                    .chunks(2)
-                    .filter(|p| p.len() == 2)
-                    .map(|p| (p[0].clone(), p[1].clone()))
-                    .collect(),
-            )
-        }
-        "a" => ConfigValue::Other("an array with non-string items"),
-        "x" => ConfigValue::Other("an object with non-string values"),
-        "u" => ConfigValue::Other("null"),
-        "F" => ConfigValue::Other("a function"),
-        _ => ConfigValue::Other("an object"),
-    }
-}
-
 #[wasm_bindgen]
 impl Core {
-    /// A core for `start(config)` (`attributes` false: `entries` are key, encoded value
-    /// pairs) or for a script tag (`attributes` true: attribute name, value pairs).
-    /// `host` is the page's hostname, `lang` its `<html lang>`. Throws the message of the
-    /// first bad field.
+    /// A core for the config `js/config.js` checked, as key, value pairs (see
+    /// [`Config::from_pairs`]); `host` is the page's hostname, `lang` its `<html lang>`.
+    /// Throws `option NUL problem` for what only the core can judge (host names, channel
+    /// ids, string keys): the browser layer names the field.
     #[wasm_bindgen(constructor)]
-    pub fn new(
-        entries: Vec<String>,
-        attributes: bool,
-        host: &str,
-        lang: &str,
-    ) -> Result<Core, String> {
-        let mut config = Config::default();
-        let fail = |e: ConfigError| e.message();
-        for pair in entries.chunks(2) {
-            let [key, value] = pair else { continue };
-            if attributes {
-                config.set_attribute(key, value).map_err(fail)?;
-            } else {
-                config.set(key, config_value(value)).map_err(fail)?;
-            }
-        }
-        config.check().map_err(|e| {
-            let field = if attributes {
-                "data-endpoint".into()
-            } else {
-                e.field.clone()
-            };
-            ConfigError { field, ..e }.message()
-        })?;
+    pub fn new(pairs: Vec<String>, host: &str, lang: &str) -> Result<Core, String> {
+        let config = Config::from_pairs(pairs)
+            .map_err(|ConfigError { field, problem }| [field, problem].join("\0"))?;
         let hosts = config
             .tracked_hosts
             .clone()

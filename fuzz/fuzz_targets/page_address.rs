@@ -1,5 +1,5 @@
 //! Hammers what lanterne does with an address: reading a landing address, removing tokens,
-//! choosing the address-bar URL, and config attributes. No input may panic, and removing
+//! choosing the address-bar URL, and reading a config (hosts, channels, strings). No input may panic, and removing
 //! tokens must leave no token-shaped slot behind.
 #![no_main]
 
@@ -20,7 +20,6 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = address_bar_url(&landing.clean_url, &token, "lt", placement, &["/a/*".to_owned()]);
     }
-    let mut config = Config::default();
-    let (name, value) = input.split_once('=').unwrap_or((input, ""));
-    let _ = config.set_attribute(name, value);
+    let pairs = input.split('=').map(str::to_owned);
+    let _ = Config::from_pairs(pairs);
 });
