@@ -7,6 +7,9 @@
 // Why here and not in Rust: the checks and their messages were 4.9 KB of the wasm's
 // brotli size, and are a third of that as JavaScript (README "Size").
 
+/** The `format` option's values: lanterne's JSON, or an analytics tool's API. */
+export const FORMATS = ["lanterne", "plausible", "umami", "posthog", "matomo", "ga4", "callback"];
+
 // Every option: its JS key, its data-* attribute, its kind (s string, b boolean, n whole
 // number, l list of strings, o object of strings), and a check giving what was expected
 // when the value is wrong. Keep in step with lanterne.d.ts and the README's table.
@@ -30,7 +33,21 @@ const OPTIONS = {
   channels: ["data-channels", "l"],
   shareButtons: ["data-share-buttons", "b"],
   strings: ["data-strings-", "o"],
+  // Delivery: the browser layer's alone (the core never sees them).
+  queueLimit: ["data-queue-limit", "n"],
+  queueBytes: ["data-queue-bytes", "n", "a number of bytes from 1024 to 100000000", (v) => v >= 1024],
+  headers: ["data-headers-", "o", "HTTP headers: names of letters, digits and -, values on one line", (v) => Object.entries(v).every(([k, x]) => /^[\w!#$%&'*+.^`|~-]+$/.test(k) && !/[\r\n\0]/.test(x))],
+  consent: ["data-consent", ...text('"granted", "pending" or "denied"', (v) => ["granted", "pending", "denied"].includes(v))],
+  gpc: ["data-gpc", "b"],
+  dnt: ["data-dnt", "b"],
+  format: ["data-format", ...text(`one of ${FORMATS.map((f) => JSON.stringify(f)).join(", ")}`, (v) => FORMATS.includes(v))],
+  site: ["data-site", ...text("the site's id in the analytics tool (1 to 200 characters)", (v) => v !== "" && v.length <= 200 && !/[\r\n\0]/.test(v))],
+  callback: ["", "f"],
 };
+const DELIVERY = ["queueLimit", "queueBytes", "headers", "consent", "gpc", "dnt", "format", "site", "callback"];
+/** Formats that need `site`, and those that send nothing over the network. */
+const NEEDS_SITE = ["plausible", "umami", "posthog", "matomo"];
+const LOCAL = ["ga4", "callback"];
 
 const EXPECTED = {
   s: "a string",
@@ -38,6 +55,7 @@ const EXPECTED = {
   n: "a whole number from 1 to 100000000",
   l: "an array of strings",
   o: 'an object of strings such as { linkCopied: "Copied!" }',
+  f: "a function receiving each batch of events",
 };
 
 /** How an error message shows a value. */
@@ -73,6 +91,7 @@ function checked(key, value, field) {
     kind === "b" ? typeof value === "boolean" :
     kind === "n" ? Number.isInteger(value) && value >= 1 && value <= 1e8 :
     kind === "l" ? Array.isArray(value) && value.every((v) => typeof v === "string") :
+    kind === "f" ? typeof value === "function" :
     value !== null && typeof value === "object" && !Array.isArray(value) && Object.values(value).every((v) => typeof v === "string");
   if (!typeOk) throw problem(EXPECTED[kind]);
   if (check) {
@@ -81,6 +100,7 @@ function checked(key, value, field) {
     if (kind === "l" && typeof result === "string") throw fail(field, `must be ${expected} (got ${describe(result)})`);
     if (result === false) throw problem(expected);
   }
+  if (DELIVERY.includes(key)) return value;
   if (kind === "b") return value ? "1" : "0";
   if (kind === "l") return value.join("\u0001");
   if (kind === "o") {
@@ -98,35 +118,54 @@ function checked(key, value, field) {
 const fromStrings = (field, key) => (field.endsWith("-") ? field + kebab(key) : `${field}.${key}`);
 
 /**
- * `start(config)`'s argument as key, value pairs for the core. Throws a ConfigError naming
- * the first bad field. `undefined` values mean "not set".
+ * `start(config)`'s argument: key, value pairs for the core, and the delivery options.
+ * Throws a ConfigError naming the first bad field. `undefined` values mean "not set".
  */
 export function fromObject(config) {
   if (config === null || typeof config !== "object" || Array.isArray(config)) {
     throw fail("config", 'must be an object such as { endpoint: "/collect" }');
   }
   const pairs = [];
+  const delivery = {};
   for (const [key, value] of Object.entries(config)) {
     if (value === undefined) continue;
     if (!Object.hasOwn(OPTIONS, key)) throw fail(`config.${key}`, `is not a lanterne option (known: ${Object.keys(OPTIONS).join(", ")})`);
-    pairs.push(key, checked(key, value, `config.${key}`));
+    const ok = checked(key, value, `config.${key}`);
+    if (DELIVERY.includes(key)) delivery[key] = ok;
+    else pairs.push(key, ok);
   }
-  if (!Object.hasOwn(config, "endpoint") || config.endpoint === undefined) {
-    throw fail("config.endpoint", 'is required: the URL events are POSTed to, such as "/collect"');
+  return finish(pairs, delivery, false);
+}
+
+// What no single option can say: the endpoint (unless events stay in the page), the
+// site's id for the tools that need one, the callback for format "callback".
+function finish(pairs, delivery, fromAttributes) {
+  const format = delivery.format ?? "lanterne";
+  if (NEEDS_SITE.includes(format) && delivery.site === undefined) {
+    throw fail(fieldName("site", fromAttributes), `is required with format "${format}": the site's id in that tool`);
   }
-  return pairs;
+  if (format === "callback" && !delivery.callback) {
+    throw fail(fromAttributes ? "data-format" : "config.callback", 'is required with format "callback": a function receiving each batch of events (from JavaScript: start({ format: "callback", callback }))');
+  }
+  if (!pairs.includes("endpoint") && !LOCAL.includes(format)) {
+    throw fail(fieldName("endpoint", fromAttributes), 'is required: the URL events are POSTed to, such as "/collect"');
+  }
+  return { pairs, delivery };
 }
 
 /**
- * A script tag's data-* attributes as key, value pairs for the core. Attributes lanterne
- * does not know are ignored (other tools put theirs on script tags too).
+ * A script tag's data-* attributes: key, value pairs for the core, and the delivery
+ * options. Attributes lanterne does not know are ignored (other tools put theirs on
+ * script tags too).
  */
 export function fromScript(script) {
   const pairs = [];
-  const strings = {};
+  const delivery = {};
+  const objects = { strings: {}, headers: {} };
   for (const { name, value: raw } of script.attributes) {
-    if (name.startsWith("data-strings-")) {
-      strings[camel(name.slice(13))] = raw;
+    const prefix = /^data-(strings|headers)-(.+)$/.exec(name);
+    if (prefix) {
+      objects[prefix[1]][prefix[1] === "strings" ? camel(prefix[2]) : prefix[2]] = raw;
       continue;
     }
     const key = Object.keys(OPTIONS).find((k) => OPTIONS[k][0] === name);
@@ -138,11 +177,13 @@ export function fromScript(script) {
       kind === "n" ? (/^\d{1,15}$/.test(trimmed) ? Number(trimmed) : raw) :
       kind === "l" ? raw.split(",").map((s) => s.trim()).filter(Boolean) :
       raw;
-    pairs.push(key, checked(key, value, name));
+    const ok = checked(key, value, name);
+    if (DELIVERY.includes(key)) delivery[key] = ok;
+    else pairs.push(key, ok);
   }
-  if (Object.keys(strings).length) pairs.push("strings", checked("strings", strings, "data-strings-"));
-  if (!pairs.includes("endpoint")) throw fail("data-endpoint", 'is required: the URL events are POSTed to, such as "/collect"');
-  return pairs;
+  if (Object.keys(objects.strings).length) pairs.push("strings", checked("strings", objects.strings, "data-strings-"));
+  if (Object.keys(objects.headers).length) delivery.headers = checked("headers", objects.headers, "data-headers-");
+  return finish(pairs, delivery, true);
 }
 
 /**

@@ -15,7 +15,8 @@ import { check, fieldName, fromObject, fromScript } from "./config.js";
 import { onCopy } from "./copy.js";
 import { joinFields } from "./fields.js";
 import { Memory } from "./memory.js";
-import { Reporter } from "./reporter.js";
+import { Queue } from "./queue.js";
+import { Reporter, lanterneFormat } from "./reporter.js";
 
 let loading;
 const load = () => (loading ??= init());
@@ -30,18 +31,49 @@ const random = (n) => crypto.getRandomValues(new Uint8Array(n));
 
 /** What one tracker's listeners share. Internal: the public surface is Tracker. */
 class Session {
-  constructor(core, endpoint, tracking) {
+  constructor(core, endpoint, delivery) {
     const [, , never, maxChars, addressBar, autoButtons] = core.settings.split("\0");
+    const { queueLimit = 1000, queueBytes = 262144, headers, consent = "granted", gpc = true, dnt = false, format = "lanterne", site, callback } = delivery;
     this.core = core;
     this.never = never;
     this.maxChars = Number(maxChars);
     this.addressBar = addressBar === "1";
     this.autoButtons = autoButtons === "1";
-    this.tracking = tracking;
+    this.endpoint = endpoint;
+    this.consent = consent;
+    this.format = format;
+    this.site = site;
+    this.callback = callback;
+    this.queueLimit = queueLimit;
+    this.queueBytes = queueBytes;
+    this.headers = headers && Object.keys(headers).length ? headers : null;
+    // The visitor's browser said no (Global Privacy Control, or Do Not Track where the
+    // site honours it): no tracking, whatever the consent.
+    this.refused = (gpc && navigator.globalPrivacyControl === true) || (dnt && navigator.doNotTrack === "1");
+    this.tracking = false;
     this.stopped = false;
     this.random = random;
-    this.memory = tracking ? new Memory() : null;
-    this.reporter = tracking ? new Reporter(endpoint) : null;
+    this.memory = null;
+    this.reporter = null;
+    this.errorListeners = new Set();
+    this.eventListeners = new Set();
+  }
+
+  /** Starts tracking: the memory, the queue and its reporter. */
+  track(send) {
+    this.memory = new Memory();
+    const emit = (error) => {
+      for (const listener of this.errorListeners) {
+        try {
+          listener(error);
+        } catch (e) {
+          console.error(e);
+        }
+      }
+    };
+    this.reporter = new Reporter(this.endpoint, new Queue(this.queueLimit, this.queueBytes), { format: send, headers: this.headers, delay: 200, emit });
+    this.reporter.held = this.consent === "pending";
+    this.tracking = true;
   }
 
   /** Reports an event; `url` and `title` default to this page's. */
@@ -49,7 +81,18 @@ class Session {
     if (!this.reporter) return;
     const fields = [kind, channel, token, parent, url ?? this.core.clean(location.href), title ?? document.title, extra];
     const json = this.core.event(joinFields(fields), Date.now(), random(16));
-    if (json) this.reporter.report(json);
+    if (!json) return;
+    this.reporter.report(json);
+    if (this.eventListeners.size) {
+      const event = JSON.parse(json);
+      for (const listener of this.eventListeners) {
+        try {
+          listener(event);
+        } catch (e) {
+          console.error(e);
+        }
+      }
+    }
   }
 
   /** Remembers a token this visitor just shared (no self-click later) and reports it. */
@@ -95,47 +138,97 @@ class Tracker {
   #shareListeners = new Set();
   #observer = null;
 
-  constructor(session) {
+  #send;
+
+  constructor(session, send) {
     this.#session = session;
+    this.#send = send;
     running.add(this);
-    if (session.tracking) {
-      onStart(session);
-      // One signal for every listener: stop() removes them all at once.
-      const signal = this.#stop.signal;
-      document.addEventListener("copy", (event) => onCopy(session, event), { signal });
-      document.addEventListener("visibilitychange", () => document.hidden && session.reporter.flushBeacon(), { signal });
-      addEventListener("pagehide", () => session.reporter.flushBeacon(), { signal });
-    }
+    if (session.consent !== "denied") this.#track();
     if (session.autoButtons) this.#watch();
   }
 
+  // Tracking on: the address bar, the copy listener, the reporter.
+  #track() {
+    const session = this.#session;
+    if (session.tracking || session.refused || session.stopped) return;
+    session.track(this.#send);
+    onStart(session);
+    // One signal for every listener: stop() and deny() remove them all at once.
+    const signal = (this.#stop = new AbortController()).signal;
+    document.addEventListener("copy", (event) => onCopy(session, event), { signal });
+    document.addEventListener("visibilitychange", () => document.hidden && session.reporter.flushBeacon(), { signal });
+    addEventListener("pagehide", () => session.reporter.flushBeacon(), { signal });
+  }
+
+  // Tracking off: listeners removed, the address bar restored, the queue handed to a
+  // beacon (`keep`) or emptied.
+  #untrack(keep) {
+    const session = this.#session;
+    this.#stop.abort();
+    if (!session.tracking) return;
+    if (keep) session.reporter.shutDown();
+    else session.reporter.forget();
+    restore(session.core);
+    session.tracking = false;
+    session.reporter = null;
+  }
+
+  grant() {
+    const session = this.#session;
+    if (session.stopped) return;
+    session.consent = "granted";
+    if (session.tracking) session.reporter.release();
+    else this.#track();
+  }
+
+  deny() {
+    const session = this.#session;
+    if (session.stopped) return;
+    session.consent = "denied";
+    this.#untrack(false);
+  }
+
+  stats() {
+    const reporter = this.#session.reporter;
+    return {
+      consent: this.#session.consent,
+      tracking: this.running,
+      queued: reporter?.queued ?? 0,
+      sent: reporter?.sent ?? 0,
+      dropped: reporter?.dropped ?? 0,
+      retries: reporter?.retries ?? 0,
+    };
+  }
+
+  on(type, listener) {
+    if (typeof listener !== "function") throw new TypeError("lanterne: on() needs a function");
+    const set = { error: this.#session.errorListeners, event: this.#session.eventListeners, share: this.#shareListeners }[type];
+    if (!set) throw new TypeError(`lanterne: on() takes "error", "event" or "share" (got ${JSON.stringify(type)})`);
+    set.add(listener);
+    return () => set.delete(listener);
+  }
+
   get running() {
-    return this.#session.tracking && !this.#stop.signal.aborted;
+    return this.#session.tracking;
   }
 
   flush() {
-    if (this.running) this.#session.reporter.flush();
+    this.#session.reporter?.flush();
   }
 
   stop() {
     if (!running.has(this)) return;
     running.delete(this);
-    this.#stop.abort();
+    this.#untrack(true);
     this.#session.stopped = true;
     this.#observer?.disconnect();
     for (const bar of this.#bars) bar.remove();
     this.#bars.clear();
     this.#shareListeners.clear();
-    const session = this.#session;
-    if (session.tracking) {
-      session.reporter.shutDown();
-      restore(session.core);
-      session.tracking = false;
-    }
     // A share sheet or clipboard write still pending reports nothing now, and never
     // reaches the freed core.
-    session.reporter = null;
-    session.core.free();
+    this.#session.core.free();
   }
 
   renderButtons(element, options = {}) {
@@ -245,7 +338,28 @@ class Tracker {
   }
 }
 
-async function begin(pairs, fromAttributes) {
+/**
+ * How a tracker's batches go out, for the `format` option: `{ batch, body(events,
+ * dropped) }` for the formats that POST to an endpoint (`batch`: events per request), or
+ * `{ batch, deliver(events) }` for those that stay in the page. The analytics tools'
+ * adapters are separate modules, loaded only by the sites that use them.
+ */
+async function formatFor({ format = "lanterne", site, callback }) {
+  if (format === "lanterne") return { batch: 500, body: lanterneFormat };
+  if (format === "callback") {
+    return { batch: 500, deliver: (events) => callback(events.map((e) => JSON.parse(e))) };
+  }
+  const adapters = {
+    plausible: () => import("./adapters/plausible.js"),
+    umami: () => import("./adapters/umami.js"),
+    posthog: () => import("./adapters/posthog.js"),
+    matomo: () => import("./adapters/matomo.js"),
+    ga4: () => import("./adapters/ga4.js"),
+  };
+  return (await adapters[format]()).adapter(site);
+}
+
+async function begin({ pairs, delivery }, fromAttributes) {
   await load();
   let core;
   try {
@@ -257,14 +371,15 @@ async function begin(pairs, fromAttributes) {
   }
   try {
     const [endpoint, ignoreSelector] = core.settings.split("\0");
-    const resolved = check(endpoint, ignoreSelector, fromAttributes);
+    const resolved = endpoint ? check(endpoint, ignoreSelector, fromAttributes) : (check("/", ignoreSelector, fromAttributes), "");
     if (!globalThis.crypto?.getRandomValues) throw new Error("lanterne: needs Web Crypto (crypto.getRandomValues)");
     if (location.protocol !== "https:" && location.protocol !== "http:") {
       throw new Error("lanterne: needs a page served over http(s); event URLs must be web addresses");
     }
-    // Global Privacy Control (SPEC §6): the visitor asked not to be tracked. Nothing is
-    // started or sent; share buttons still work, without token, UTM or report.
-    return new Tracker(new Session(core, resolved, !navigator.globalPrivacyControl));
+    const send = await formatFor(delivery);
+    // Global Privacy Control, Do Not Track when honoured, or consent denied (SPEC §6):
+    // nothing is tracked or sent; share buttons still work, without token, UTM or report.
+    return new Tracker(new Session(core, resolved, delivery), send);
   } catch (error) {
     core.free();
     throw error;

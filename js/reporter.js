@@ -1,30 +1,37 @@
-// Sending events to the endpoint (SPEC §6), first version: batched in memory, POSTed as a
-// JSON array with fetch(…, {keepalive}), flushed with sendBeacon when the page is hidden,
-// and retried with backoff while the endpoint is unreachable or answers 5xx, 408 or 429.
-// The durable localStorage queue comes later behind this same interface.
+// Delivery (SPEC §6): events wait in the durable queue (queue.js) and are POSTed in
+// batches with fetch(…, {keepalive}); when the page is hidden or unloading, with
+// sendBeacon in chunks within its 64 KiB budget. Network errors, timeouts, 5xx, 408 and
+// 429 are retried with exponential backoff and jitter, honouring Retry-After; other
+// answers drop the batch with one console warning naming the status.
 //
 // Requests are text/plain and without credentials: a "simple" CORS request, so a
-// cross-origin endpoint never needs a preflight. (sendBeacon cannot omit credentials: the
-// browser sends the endpoint's own cookies with beacons, if it has any; lanterne sets none.)
+// cross-origin endpoint never needs a preflight (custom headers make one necessary, and
+// rule out sendBeacon: then fetch with keepalive is used at page exit too).
 
-/** Events written within this many milliseconds go in one request. */
-const BATCH_DELAY_MS = 200;
 /** First retry delay; doubles up to MAX_RETRY_MS. */
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60000;
 /** A request that has not settled after this long counts as failed. */
 const REQUEST_TIMEOUT_MS = 30000;
-/** Events kept in memory at most; the oldest go first. */
-const MAX_PENDING = 1000;
 /** Largest request body: keepalive fetches and beacons share a 64 KiB budget. */
 const MAX_BODY = 60000;
-/** Most events in one request (the collector accepts up to 1000). */
-const MAX_EVENTS = 500;
+
+/** When a Retry-After header asks to retry, in ms from now (seconds or an HTTP date). */
+function retryAfter(value) {
+  if (!value) return 0;
+  const seconds = Number(value);
+  const ms = Number.isFinite(seconds) ? seconds * 1000 : Date.parse(value) - Date.now();
+  return Math.min(Math.max(ms || 0, 0), 3600000);
+}
 
 export class Reporter {
   #endpoint;
-  #pending = [];
-  #inFlight = [];
+  #queue;
+  #format;
+  #headers;
+  #delay;
+  #emit;
+  #inFlight = null;
   // Identifies the request in flight, so a late answer to an abandoned one is ignored.
   #request = 0;
   #timer = 0;
@@ -32,61 +39,117 @@ export class Reporter {
   // While the endpoint is failing: when the next attempt is due, so events reported
   // meanwhile wait for it instead of bypassing the backoff.
   #retryAt = 0;
-  #warned = false;
+  #warned = new Set();
   #stopped = false;
+  /** Consent pending: events are queued, nothing is sent. */
+  held = false;
+  /** For stats(): events delivered and retries made in this page view. */
+  sent = 0;
+  retries = 0;
 
-  /** A reporter for an absolute endpoint URL. */
-  constructor(endpoint) {
+  /**
+   * `format` is `{ batch, body(events, dropped) }` (events per request, and the request
+   * body of a batch of event JSON), or `{ batch, deliver(events) }` for formats that hand
+   * events to something in the page (a promise that rejects, or a throw, is a failure);
+   * `headers` are extra request headers; `delay` the batching window in ms; `emit(error)`
+   * tells the page's error listeners.
+   */
+  constructor(endpoint, queue, { format, headers, delay, emit }) {
     this.#endpoint = endpoint;
+    this.#queue = queue;
+    this.#format = format;
+    this.#headers = headers;
+    this.#delay = delay;
+    this.#emit = emit;
+    // What earlier page views left (an outage, a closed tab) goes now.
+    queue.adopt(() => this.#schedule(0));
+    if (queue.length || queue.dropped) this.#schedule(0);
   }
 
-  /** Queues one event (its JSON); it is sent within BATCH_DELAY_MS. */
+  /** Queues one event (its JSON); it is sent within the batching window. */
   report(json) {
-    this.#pending.push(json);
-    this.#trim();
-    this.#schedule(BATCH_DELAY_MS);
+    this.#queue.push(json);
+    this.#schedule(this.#delay);
   }
 
-  /** Sends what is pending now, even during a retry backoff (tracker.flush()). */
+  /** Sends what is queued now, even during a retry backoff. */
   flush() {
     this.#retryAt = 0;
     this.#send();
   }
 
-  /**
-   * Hands everything pending to sendBeacon (the page is being hidden or unloaded and may
-   * never run a timer again), in chunks within the beacon budget. What the browser refuses
-   * stays queued for when the page is shown again.
-   */
-  flushBeacon() {
-    while (this.#pending.length) {
-      const batch = this.#batch();
-      let sent = false;
-      try {
-        sent = navigator.sendBeacon(this.#endpoint, `[${batch}]`);
-      } catch {}
-      if (!sent) {
-        this.#requeue(batch);
-        break;
-      }
-    }
+  /** Consent granted: what waited goes out. */
+  release() {
+    this.held = false;
+    this.flush();
   }
 
   /**
-   * Stops sending: the timer is cancelled, and pending events and the request in flight
-   * go by beacon (receivers dedupe on id, so a request that also succeeds is harmless).
+   * The page is being hidden or unloaded and may never run a timer again: everything
+   * queued goes now, by beacon (or keepalive fetch with custom headers), in chunks within
+   * the budget. A chunk the browser accepts leaves the queue: it gives no answer, and
+   * keeping it would send it again on the next page. A refused chunk stays for later.
    */
+  flushBeacon() {
+    if (this.held || this.#stopped) return;
+    const inFlight = new Set(this.#inFlight ?? []);
+    const format = this.#format;
+    while (this.#queue.length) {
+      const batch = this.#queue.peek(format.batch, MAX_BODY).filter((e) => !inFlight.has(e));
+      if (!batch.length) break;
+      const dropped = this.#queue.dropped;
+      let sent = false;
+      try {
+        if (format.deliver) {
+          // In the page: handed over now (its promise may outlive the page).
+          format.deliver(batch);
+          sent = true;
+        } else if (this.#headers) {
+          const body = format.body(batch, dropped);
+          fetch(this.#endpoint, this.#init(body)).catch(() => {});
+          sent = true;
+        } else {
+          sent = navigator.sendBeacon(this.#endpoint, format.body(batch, dropped));
+        }
+      } catch {}
+      if (!sent) break;
+      this.#queue.remove(batch);
+      this.#queue.reported(dropped);
+      this.sent += batch.length;
+    }
+  }
+
+  /** Events waiting, and events dropped in this page view (queue full). */
+  get queued() {
+    return this.#queue.length;
+  }
+
+  get dropped() {
+    return this.#queue.droppedHere;
+  }
+
+  /** Consent denied: everything queued is forgotten, nothing more is sent. */
+  forget() {
+    clearTimeout(this.#timer);
+    this.#request++;
+    this.#inFlight = null;
+    this.#queue.clear();
+    this.#stopped = true;
+  }
+
+  /** Stops sending; what is queued goes by beacon, and what is left waits for a later page. */
   shutDown() {
     clearTimeout(this.#timer);
     this.#request++;
-    this.#requeue(this.#inFlight);
-    this.#inFlight = [];
+    this.#inFlight = null;
     this.flushBeacon();
     this.#stopped = true;
   }
 
-  #trim() {
-    if (this.#pending.length > MAX_PENDING) this.#pending.splice(0, this.#pending.length - MAX_PENDING);
+  #init(body) {
+    const init = { method: "POST", body, mode: "cors", credentials: "omit", keepalive: true };
+    if (this.#headers) init.headers = { "Content-Type": "text/plain;charset=UTF-8", ...this.#headers };
+    return init;
   }
 
   #schedule(delay) {
@@ -97,58 +160,65 @@ export class Reporter {
     }, delay);
   }
 
-  // Takes the next batch off the queue: as many events as fit in one request.
-  #batch() {
-    let size = 2;
-    let count = 0;
-    for (const event of this.#pending) {
-      size += event.length + 1;
-      if (count === MAX_EVENTS || size > MAX_BODY) break;
-      count++;
-    }
-    return this.#pending.splice(0, Math.max(count, 1));
-  }
-
   // Sends the next batch, unless a request is in flight (the rest follows when it
-  // settles) or a retry is not due yet (then it waits for it).
+  // settles), a retry is not due yet (then it waits for it) or consent is pending.
   #send() {
-    if (this.#stopped || this.#inFlight.length || !this.#pending.length) return;
+    if (this.#stopped || this.held || this.#inFlight || !(this.#queue.length || this.#queue.dropped)) return;
     const wait = this.#retryAt - Date.now();
     if (wait > 0) return this.#schedule(Math.ceil(wait));
-    const batch = (this.#inFlight = this.#batch());
+    if (!this.#queue.length) return;
+    const format = this.#format;
+    const batch = (this.#inFlight = this.#queue.peek(format.batch, MAX_BODY));
+    const dropped = this.#queue.dropped;
     const request = ++this.#request;
-    const settle = (status) => this.#settle(request, status);
-    fetch(this.#endpoint, { method: "POST", body: `[${batch}]`, mode: "cors", credentials: "omit", keepalive: true }).then(
-      (response) => settle(response.status),
-      () => settle(0),
-    );
+    const settle = (status, after) => this.#settle(request, batch, dropped, status, after);
+    if (format.deliver) {
+      new Promise((done) => done(format.deliver(batch))).then(() => settle(200), () => settle(0));
+    } else {
+      fetch(this.#endpoint, this.#init(format.body(batch, dropped))).then(
+        (response) => settle(response.status, response.headers.get("Retry-After")),
+        () => settle(0),
+      );
+    }
     setTimeout(settle, REQUEST_TIMEOUT_MS, 0);
   }
 
   // The end of request `request`: `status` 0 means a network error or a timeout.
-  #settle(request, status) {
-    if (request !== this.#request || !this.#inFlight.length) return; // already settled
-    const batch = this.#inFlight;
-    this.#inFlight = [];
+  #settle(request, batch, dropped, status, after) {
+    if (request !== this.#request || this.#inFlight !== batch) return; // already settled
+    this.#inFlight = null;
     if (status >= 200 && status < 300) {
+      this.#queue.remove(batch);
+      this.#queue.reported(dropped);
+      this.sent += batch.length;
       this.#retryMs = FIRST_RETRY_MS;
       this.#retryAt = 0;
     } else if (!status || status === 408 || status === 429 || status >= 500) {
-      this.#requeue(batch);
-      const delay = this.#retryMs;
-      this.#retryMs = Math.min(delay * 2, MAX_RETRY_MS);
+      // Full backoff with jitter (so tabs and visitors do not retry in step), or what the
+      // endpoint asked for.
+      const delay = retryAfter(after) || this.#retryMs * (0.5 + Math.random() / 2);
+      this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
       this.#retryAt = Date.now() + delay;
+      this.retries++;
+      this.#emit({ kind: status ? "http" : "network", status, retry: true, events: batch.length, message: `lanterne: delivery failed (${status ? `HTTP ${status}` : "network error or timeout"}); retrying in ${Math.round(delay)} ms` });
       return this.#schedule(delay);
-    } else if (!this.#warned) {
-      this.#warned = true;
-      console.warn(`lanterne: the endpoint refused a batch of events with HTTP ${status}; they are dropped, not retried`);
+    } else {
+      // The endpoint refuses these events: sending them again would not change that.
+      this.#queue.remove(batch);
+      this.#queue.reported(dropped);
+      const message = `lanterne: the endpoint refused a batch of ${batch.length} events with HTTP ${status}; they are dropped, not retried`;
+      if (!this.#warned.has(status)) {
+        this.#warned.add(status);
+        console.warn(message);
+      }
+      this.#emit({ kind: "http", status, retry: false, events: batch.length, message });
     }
-    if (this.#pending.length) this.#schedule(0);
+    if (this.#queue.length) this.#schedule(0);
   }
+}
 
-  // Puts events back at the front of the queue (they are older than what is there).
-  #requeue(events) {
-    this.#pending.unshift(...events);
-    this.#trim();
-  }
+/** The default request body: the lanterne JSON array (SPEC §5), `dropped` on the first event. */
+export function lanterneFormat(events, dropped) {
+  const body = `[${events}]`;
+  return dropped > 0 ? body.replace(/^\[\{/, `[{"dropped":${dropped},`) : body;
 }

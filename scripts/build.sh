@@ -23,8 +23,11 @@ rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
 # stylesheet) and as pkg/lanterne.css (for browsers without constructable stylesheets).
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
 # Bundled from a scratch folder holding js/ and the glue side by side.
-rm -rf target/bundle && mkdir -p target/bundle && cp js/*.js js/*.css pkg/lanterne_core.js target/bundle/
-node_modules/.bin/esbuild target/bundle/lanterne.js --bundle --minify --format=esm --loader:.css=text --log-level=warning --outfile=pkg/lanterne.js
+# The analytics adapters are chunks of their own (pkg/adapters/), loaded only by the
+# sites that use them.
+rm -rf target/bundle pkg/adapters && mkdir -p target/bundle && cp -r js/*.js js/*.css js/adapters pkg/lanterne_core.js target/bundle/
+node_modules/.bin/esbuild target/bundle/lanterne.js --bundle --minify --format=esm --splitting --loader:.css=text --log-level=warning \
+  --outdir=pkg --entry-names=[name] --chunk-names=adapters/[name]-[hash]
 rm pkg/lanterne_core.js
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
 rm -rf pkg/icons && node scripts/icons.mjs pkg/icons >/dev/null
@@ -44,7 +47,7 @@ const pkg = {
   module: "lanterne.js",
   types: "lanterne.d.ts",
   exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "README.md"],
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "adapters/", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

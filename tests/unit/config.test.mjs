@@ -40,16 +40,32 @@ test("start(config): errors name the field and the expectation", () => {
 });
 
 test("start(config): values go to the core as key, value pairs", () => {
-  const pairs = fromObject({ endpoint: "/c", addressBar: false, maxChars: 500, channels: ["whatsapp", "email"], strings: { linkCopied: "Copié" } });
+  const { pairs, delivery } = fromObject({ endpoint: "/c", addressBar: false, maxChars: 500, channels: ["whatsapp", "email"], strings: { linkCopied: "Copié" }, consent: "pending", queueLimit: 50 });
   assert.deepEqual(pairs, ["endpoint", "/c", "addressBar", "0", "maxChars", "500", "channels", "whatsapp\u0001email", "strings", "linkCopied\u0001Copié"]);
+  assert.deepEqual(delivery, { consent: "pending", queueLimit: 50 }, "delivery options stay in the browser layer");
+});
+
+test("delivery options: checked, and what they need together", () => {
+  assert.equal(error({ endpoint: "/c", consent: "maybe" }), 'lanterne: config.consent must be "granted", "pending" or "denied" (got "maybe")');
+  assert.match(error({ endpoint: "/c", format: "ga3" }), /^lanterne: config\.format must be one of "lanterne", "plausible", "umami", "posthog", "matomo", "ga4", "callback" \(got "ga3"\)/);
+  assert.match(error({ endpoint: "/c", headers: { "X Bad": "v" } }), /^lanterne: config\.headers must be HTTP headers/);
+  assert.match(error({ endpoint: "/c", headers: { "X-Ok": "a\r\nSet-Cookie: x" } }), /must be HTTP headers/);
+  assert.match(error({ endpoint: "/c", queueBytes: 10 }), /config\.queueBytes must be a number of bytes from 1024/);
+  assert.equal(error({ endpoint: "/api/event", format: "plausible" }), 'lanterne: config.site is required with format "plausible": the site\'s id in that tool');
+  assert.match(error({ format: "callback" }), /^lanterne: config\.callback is required with format "callback"/);
+  assert.equal(error({ format: "callback", callback: () => {} }), "accepted", "a callback needs no endpoint");
+  assert.equal(error({ format: "ga4" }), "accepted", "gtag needs no endpoint");
+  assert.equal(error({ endpoint: "/c", callback: "f" }), "lanterne: config.callback must be a function receiving each batch of events (got \"f\")");
+  assert.equal(error({ endpoint: "/c", gpc: false, dnt: true }), "accepted");
 });
 
 // Just enough of an element for fromScript.
 const script = (attributes) => ({ attributes: Object.entries(attributes).map(([name, value]) => ({ name, value })) });
 
 test("a script tag's attributes: converted, checked, named in errors; unknown ones ignored", () => {
-  const pairs = fromScript(script({ src: "/lanterne.js", "data-endpoint": "/collect", "data-address-bar": "false", "data-attribution": "", "data-attribution-min-words": "12", "data-tracked-hosts": " a.example, *.b.example ,", "data-cfasync": "false", "data-strings-link-copied": "Copié !" }));
+  const { pairs, delivery } = fromScript(script({ src: "/lanterne.js", "data-endpoint": "/collect", "data-address-bar": "false", "data-attribution": "", "data-attribution-min-words": "12", "data-tracked-hosts": " a.example, *.b.example ,", "data-cfasync": "false", "data-strings-link-copied": "Copié !", "data-consent": "pending", "data-headers-x-api-key": "k1", "data-gpc": "false" }));
   assert.deepEqual(pairs, ["endpoint", "/collect", "addressBar", "0", "attribution", "1", "attributionMinWords", "12", "trackedHosts", "a.example\u0001*.b.example", "strings", "linkCopied\u0001Copié !"]);
+  assert.deepEqual(delivery, { consent: "pending", gpc: false, headers: { "x-api-key": "k1" } });
   const fails = (attributes) => {
     try {
       fromScript(script({ "data-endpoint": "/c", ...attributes }));
@@ -63,6 +79,8 @@ test("a script tag's attributes: converted, checked, named in errors; unknown on
   assert.equal(fails({ "data-placement": "middle" }), 'lanterne: data-placement must be "auto", "fragment" or "query" (got "middle")');
   assert.equal(fails({ "data-strings-link-copied": "" }), "lanterne: data-strings-link-copied must be a non-empty string of at most 200 characters");
   assert.throws(() => fromScript(script({ "data-param": "x" })), /^Error: lanterne: data-endpoint is required/);
+  assert.throws(() => fromScript(script({ "data-endpoint": "/c", "data-format": "umami" })), /^Error: lanterne: data-site is required with format "umami"/);
+  assert.equal(fails({ "data-consent": "later" }), 'lanterne: data-consent must be "granted", "pending" or "denied" (got "later")');
 });
 
 test("the core's errors are named after where the config came from", () => {
