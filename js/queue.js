@@ -28,6 +28,9 @@ export class Queue {
   #id = Math.random().toString(36).slice(2, 10);
   #key = PREFIX + this.#id;
   #events = [];
+  // Handed to a beacon in this page view: not sent again from here, but kept for the next
+  // page (the browser never says whether a beacon arrived).
+  #aside = new Set();
   #bytes = 0;
   #maxEvents;
   #maxBytes;
@@ -103,17 +106,29 @@ export class Queue {
     let size = 2;
     let n = 0;
     for (const event of this.#events) {
+      if (this.#aside.has(event)) continue;
       size += event.length + 1;
       if (n === count || size > bytes) break;
       n++;
     }
-    return this.#events.slice(0, Math.max(n, 1));
+    return this.#events.filter((e) => !this.#aside.has(e)).slice(0, Math.max(n, 1));
+  }
+
+  /** Events waiting to be sent from this page (not set aside). */
+  get waiting() {
+    return this.#events.length - this.#aside.size;
+  }
+
+  /** Events a beacon took: kept for the next page, not sent again from this one. */
+  setAside(events) {
+    for (const event of events) this.#aside.add(event);
   }
 
   /** Removes events that were delivered (by identity: the queue may have moved meanwhile). */
   remove(events) {
     const done = new Set(events);
     this.#events = this.#events.filter((e) => !done.has(e));
+    for (const event of events) this.#aside.delete(event);
     this.#bytes = this.#events.reduce((n, e) => n + e.length, 0);
     this.#save();
   }
@@ -128,6 +143,7 @@ export class Queue {
   /** Forgets every event (consent denied). */
   clear() {
     this.#events = [];
+    this.#aside.clear();
     this.#bytes = 0;
     this.dropped = 0;
     this.#save();

@@ -48,8 +48,9 @@ export class Reporter {
   retries = 0;
 
   /**
-   * `format` is `{ batch, body(events, dropped) }` (events per request, and the request
-   * body of a batch of event JSON), or `{ batch, deliver(events) }` for formats that hand
+   * `format` is `{ batch, body(events, dropped), once }` (events per request, the request
+   * body of a batch of event JSON, and whether the receiver does not dedupe on the event
+   * id), or `{ batch, deliver(events) }` for formats that hand
    * events to something in the page (a promise that rejects, or a throw, is a failure);
    * `headers` are extra request headers; `delay` the batching window in ms; `emit(error)`
    * tells the page's error listeners.
@@ -86,15 +87,17 @@ export class Reporter {
 
   /**
    * The page is being hidden or unloaded and may never run a timer again: everything
-   * queued goes now, by beacon (or keepalive fetch with custom headers), in chunks within
-   * the budget. A chunk the browser accepts leaves the queue: it gives no answer, and
-   * keeping it would send it again on the next page. A refused chunk stays for later.
+   * waiting goes now, by beacon (or keepalive fetch with custom headers), in chunks within
+   * the budget. The browser never says whether a beacon arrived (an outage not noticed
+   * yet, a network gone), so for receivers that dedupe on the event id the events stay
+   * queued for the next page, which sends them again; for the others (`once`), what the
+   * browser accepted leaves the queue. A refused chunk stays for later.
    */
   flushBeacon() {
     if (this.held || this.#stopped) return;
-    const inFlight = new Set(this.#inFlight ?? []);
     const format = this.#format;
-    while (this.#queue.length) {
+    const inFlight = new Set(this.#inFlight ?? []);
+    while (this.#queue.waiting > inFlight.size) {
       const batch = this.#queue.peek(format.batch, MAX_BODY).filter((e) => !inFlight.has(e));
       if (!batch.length) break;
       const dropped = this.#queue.dropped;
@@ -105,17 +108,20 @@ export class Reporter {
           format.deliver(batch);
           sent = true;
         } else if (this.#headers) {
-          const body = format.body(batch, dropped);
-          fetch(this.#endpoint, this.#init(body)).catch(() => {});
+          fetch(this.#endpoint, this.#init(format.body(batch, dropped))).catch(() => {});
           sent = true;
         } else {
           sent = navigator.sendBeacon(this.#endpoint, format.body(batch, dropped));
         }
       } catch {}
       if (!sent) break;
-      this.#queue.remove(batch);
-      this.#queue.reported(dropped);
-      this.sent += batch.length;
+      if (format.once || format.deliver) {
+        this.#queue.remove(batch);
+        this.#queue.reported(dropped);
+        this.sent += batch.length;
+      } else {
+        this.#queue.setAside(batch);
+      }
     }
   }
 
@@ -163,10 +169,9 @@ export class Reporter {
   // Sends the next batch, unless a request is in flight (the rest follows when it
   // settles), a retry is not due yet (then it waits for it) or consent is pending.
   #send() {
-    if (this.#stopped || this.held || this.#inFlight || !(this.#queue.length || this.#queue.dropped)) return;
+    if (this.#stopped || this.held || this.#inFlight || !this.#queue.waiting) return;
     const wait = this.#retryAt - Date.now();
     if (wait > 0) return this.#schedule(Math.ceil(wait));
-    if (!this.#queue.length) return;
     const format = this.#format;
     const batch = (this.#inFlight = this.#queue.peek(format.batch, MAX_BODY));
     const dropped = this.#queue.dropped;
@@ -213,7 +218,7 @@ export class Reporter {
       }
       this.#emit({ kind: "http", status, retry: false, events: batch.length, message });
     }
-    if (this.#queue.length) this.#schedule(0);
+    if (this.#queue.waiting) this.#schedule(0);
   }
 }
 

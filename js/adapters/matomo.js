@@ -5,6 +5,8 @@ const CATEGORIES = { share: "Share", copy: "Copy", arrival: "Share arrival" };
 
 export const adapter = (site) => ({
   batch: 100,
+  // It does not dedupe on the event id: a beacon at page exit is sent once, not again.
+  once: true,
   body: (events) =>
     JSON.stringify({
       requests: events.map((json) => {

@@ -5,6 +5,8 @@ const NAMES = { share: "Share", copy: "Copy", arrival: "Share arrival" };
 
 export const adapter = (site) => ({
   batch: 1,
+  // It does not dedupe on the event id: a beacon at page exit is sent once, not again.
+  once: true,
   body: ([json]) => {
     const event = JSON.parse(json);
     const props = { channel: event.channel, token: event.token };

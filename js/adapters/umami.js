@@ -3,6 +3,8 @@
 // "Adapters". No screen size is sent: lanterne identifies nobody.
 export const adapter = (site) => ({
   batch: 1,
+  // It does not dedupe on the event id: a beacon at page exit is sent once, not again.
+  once: true,
   body: ([json]) => {
     const event = JSON.parse(json);
     const url = new URL(event.url);
