@@ -20,10 +20,52 @@ export interface LanterneStrings extends Partial<Record<Channel, string>> {
   readMore?: string;
 }
 
-/** Options for {@link start}. Only `endpoint` is required. */
-export interface LanterneConfig {
-  /** Where events are POSTed as a JSON array: same-origin ("/collect") or cross-origin. */
-  endpoint: string;
+/** An event as lanterne reports it (SPEC §5; README "Events"). */
+export interface LanterneEvent {
+  v: 1;
+  id: string;
+  type: "copy" | "share" | "arrival";
+  channel: "copy" | "address_bar" | Channel;
+  token: string;
+  parent: string | null;
+  url: string;
+  title: string;
+  ts: number;
+  referrer?: string | null;
+  chars?: number;
+  /** On the first event of a batch, when the queue was full: how many events were dropped. */
+  dropped?: number;
+}
+
+/** A delivery problem, for {@link Tracker.on}("error"). */
+export interface DeliveryError {
+  /** "http" (the endpoint answered `status`) or "network" (no answer, or a timeout). */
+  kind: "http" | "network";
+  /** The HTTP status, 0 without an answer. */
+  status: number;
+  /** Whether the events are retried (network errors, 5xx, 408, 429) or dropped. */
+  retry: boolean;
+  /** How many events the failed request carried. */
+  events: number;
+  message: string;
+}
+
+/** Delivery health, from {@link Tracker.stats}. */
+export interface DeliveryStats {
+  consent: "granted" | "pending" | "denied";
+  /** Whether lanterne is tracking (false after stop(), deny(), or for GPC/DNT). */
+  tracking: boolean;
+  /** Events waiting for the endpoint (kept across page loads). */
+  queued: number;
+  /** Events the endpoint acknowledged in this page view. */
+  sent: number;
+  /** Events dropped in this page view because the queue was full. */
+  dropped: number;
+  /** Failed attempts that were retried in this page view. */
+  retries: number;
+}
+
+interface BaseConfig {
   /** Hosts whose URLs get a token when copied. Default: the page's host and its www. twin. `*.example.com` matches subdomains. */
   trackedHosts?: string[];
   /** Name of the token parameter. Default "lt". 1-32 of A-Z a-z 0-9 _ -. */
@@ -58,7 +100,28 @@ export interface LanterneConfig {
   shareButtons?: boolean;
   /** Overrides of the strings visitors see. Default: English or French from <html lang>. */
   strings?: LanterneStrings;
+  /** Most events waiting in the queue; past it the oldest are dropped (and counted). Default 1000. */
+  queueLimit?: number;
+  /** Most bytes of events waiting in the queue (from 1024). Default 262144. */
+  queueBytes?: number;
+  /** Extra request headers. They make a CORS preflight necessary and rule out sendBeacon (fetch keepalive instead). */
+  headers?: Record<string, string>;
+  /** "granted" (default), "pending" (queue, send nothing until grant()), or "denied" (track nothing until grant()). */
+  consent?: "granted" | "pending" | "denied";
+  /** Honour Global Privacy Control. Default true. */
+  gpc?: boolean;
+  /** Honour Do Not Track. Default false. */
+  dnt?: boolean;
 }
+
+/** Options for {@link start}. `endpoint` is required, except for the ga4 and callback formats. */
+export type LanterneConfig = BaseConfig &
+  (
+    | { format?: "lanterne"; endpoint: string }
+    | { format: "plausible" | "umami" | "posthog" | "matomo"; endpoint: string; /** The site's id in the tool: Plausible domain, Umami website id, PostHog project API key, Matomo site id. */ site: string }
+    | { format: "ga4"; endpoint?: string }
+    | { format: "callback"; endpoint?: string; /** Receives each batch; a rejected promise or a throw is retried. */ callback: (events: LanterneEvent[]) => void | Promise<unknown> }
+  );
 
 /** Where and what {@link Tracker.renderButtons} and {@link Tracker.shareUrl} share. */
 export interface ShareOptions {
@@ -113,7 +176,7 @@ export interface Tracker {
   stop(): void;
   /** Sends pending events now. */
   flush(): void;
-  /** False after stop(), and when Global Privacy Control turned tracking off. */
+  /** Whether lanterne is tracking: false after stop() or deny(), with consent "denied", and for GPC (or DNT when honoured). */
   readonly running: boolean;
   /**
    * Draws share buttons into `element` (replacing buttons drawn there before). Throws an
@@ -134,6 +197,20 @@ export interface Tracker {
    * @example tracker.onShare((share) => { if (share.channel === "email") share.text = "From our newsletter"; });
    */
   onShare(listener: (share: ShareIntent) => void): () => void;
+  /**
+   * Listens to delivery errors, to every event as it is queued, or to shares before they
+   * happen (as onShare). Returns a function that unsubscribes.
+   * @example tracker.on("error", (e) => console.log(e.status, e.retry));
+   */
+  on(type: "error", listener: (error: DeliveryError) => void): () => void;
+  on(type: "event", listener: (event: LanterneEvent) => void): () => void;
+  on(type: "share", listener: (share: ShareIntent) => void): () => void;
+  /** Consent given: what waited is sent; with consent "denied", tracking starts (GPC and DNT still win). */
+  grant(): void;
+  /** Consent refused: the queue is emptied, tracking stops (buttons stay, untracked). */
+  deny(): void;
+  /** Delivery health: queued, sent, dropped, retries. */
+  stats(): DeliveryStats;
 }
 
 /**

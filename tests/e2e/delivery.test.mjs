@@ -10,7 +10,7 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-const PAGE = "/t/delivery.html";
+const PAGE = "/t/api.html";
 
 /** Opens the delivery page in `context` (or a new one) and starts lanterne with `config`. */
 async function open(collector, config, { context, page: given } = {}) {
@@ -248,6 +248,35 @@ test("consent: pending sends nothing until grant(); deny() forgets; denied has n
       assert.ok(untouched, "denied: no copy listener");
       await denied.page.waitForTimeout(500);
       assert.equal((await collector.events()).length, 2, "nothing more stored");
+    } finally {
+      endpoint.stop();
+    }
+  });
+});
+
+test("custom headers are sent (fetch, with the preflight they need); GPC and DNT as configured", async () => {
+  await withCollector({}, async (collector) => {
+    const endpoint = await faultyEndpoint(collector.url);
+    try {
+      const { page } = await open(collector, { endpoint: endpoint.url, headers: { "X-Api-Key": "k1" } });
+      await share(page, 1);
+      await collector.waitFor((e) => e.length === 1, "the share, with headers");
+      assert.equal(endpoint.state.requests[0].headers["x-api-key"], "k1");
+
+      // A visitor with Global Privacy Control, on a site that chose not to honour it
+      // (gpc: false), and one with Do Not Track on a site that honours it (dnt: true).
+      const signals = async (init, config) => {
+        const { context, page } = await newPage(browser, collector.url);
+        await context.addInitScript(init);
+        await open(collector, { endpoint: endpoint.url, ...config }, { context, page });
+        return page.evaluate(() => window.__tracker.running);
+      };
+      const gpc = () => Object.defineProperty(Navigator.prototype, "globalPrivacyControl", { get: () => true });
+      const dnt = () => Object.defineProperty(Navigator.prototype, "doNotTrack", { get: () => "1" });
+      assert.equal(await signals(gpc, {}), false, "GPC honoured by default");
+      assert.equal(await signals(gpc, { gpc: false }), true, "gpc: false");
+      assert.equal(await signals(dnt, {}), true, "DNT ignored by default");
+      assert.equal(await signals(dnt, { dnt: true }), false, "dnt: true");
     } finally {
       endpoint.stop();
     }

@@ -1,6 +1,6 @@
 // Compiled with `tsc --noEmit --strict` against pkg/lanterne.d.ts by the test command:
 // the published types must accept what the README shows and reject what start() rejects.
-import { start, startFromElement, type Channel, type LanterneConfig, type ShareButtons, type ShareIntent, type Tracker } from "lanterne";
+import { start, startFromElement, type Channel, type DeliveryStats, type LanterneConfig, type LanterneEvent, type ShareButtons, type ShareIntent, type Tracker } from "lanterne";
 
 async function main(): Promise<void> {
   const tracker: Tracker = await start({ endpoint: "/collect" });
@@ -26,8 +26,23 @@ async function main(): Promise<void> {
     channels: ["whatsapp", "telegram", "copy_link"],
     shareButtons: true,
     strings: { shareOn: "Send via {channel}", linkCopied: "Copied!", email: "Courriel" },
+    queueLimit: 500,
+    queueBytes: 100_000,
+    headers: { "X-Api-Key": "k" },
+    consent: "pending",
+    gpc: true,
+    dnt: false,
   };
   await start(full);
+  await start({ format: "plausible", site: "blog.example", endpoint: "https://plausible.io/api/event" });
+  await start({ format: "ga4" });
+  await start({ format: "callback", callback: async (events: LanterneEvent[]) => { for (const e of events) console.log(e.type, e.channel, e.token); } });
+  tracker.grant();
+  tracker.deny();
+  const stats: DeliveryStats = tracker.stats();
+  const off = tracker.on("error", (e) => console.log(e.kind, e.status, e.retry, stats.queued));
+  off();
+  tracker.on("event", (e) => console.log(e.id));
 
   const script = document.querySelector<HTMLScriptElement>("script[data-endpoint]");
   if (script) await startFromElement(script);
@@ -56,6 +71,12 @@ async function main(): Promise<void> {
   await start({ endpoint: "/collect", addressBar: "no" });
   // @ts-expect-error: not a channel
   await start({ endpoint: "/collect", channels: ["myspace"] });
+  // @ts-expect-error: plausible needs site
+  await start({ format: "plausible", endpoint: "https://plausible.io/api/event" });
+  // @ts-expect-error: consent is one of three words
+  await start({ endpoint: "/collect", consent: "maybe" });
+  // @ts-expect-error: not an event type to listen to
+  tracker.on("click", () => {});
   // @ts-expect-error: not a string key
   await start({ endpoint: "/collect", strings: { shareOnn: "x" } });
   // @ts-expect-error: a share's channel cannot be changed
