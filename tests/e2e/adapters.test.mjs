@@ -17,6 +17,19 @@ const VENDOR = [`/vendor/plausible=${join(root, "node_modules/@plausible-analyti
 // The strict policy, with the tools' hosts allowed, as a site using them would.
 const csp = STRICT_CSP.replace("connect-src 'self'", "connect-src 'self' https://plausible.example https://umami.example https://posthog.example https://matomo.example");
 
+/** A local HTTP server that records what an official client sends it. */
+async function localSink() {
+  const bodies = [];
+  const sink = http.createServer(async (req, res) => {
+    let body = "";
+    for await (const chunk of req) body += chunk;
+    bodies.push({ path: req.url, body });
+    res.end("{}");
+  });
+  await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+  return { sink, bodies };
+}
+
 /**
  * Starts lanterne with `config` on the API page, with requests to `host` captured (and
  * answered 200), makes one share (copy link) and returns the captured requests and the
@@ -92,14 +105,7 @@ test("umami: one /api/send request per event; the same payload as Umami's own cl
     });
 
     // Umami's own client (npm @umami/node), the same payload, to a local sink.
-    const bodies = [];
-    const sink = http.createServer(async (req, res) => {
-      let body = "";
-      for await (const chunk of req) body += chunk;
-      bodies.push({ path: req.url, body });
-      res.end("{}");
-    });
-    await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+    const { sink, bodies } = await localSink();
     try {
       const { Umami } = await import("@umami/node");
       const umami = new Umami({ websiteId: config.site, hostUrl: `http://127.0.0.1:${sink.address().port}` });
@@ -128,14 +134,7 @@ test("posthog: batch capture, anonymous; the same event shape as PostHog's own c
     assert.deepEqual(event.properties, { $current_url: pageUrl, $process_person_profile: false, $lib: "lanterne", title, channel: "copy_link", token, parent: null });
 
     // PostHog's own client (npm posthog-node), to a local sink.
-    const bodies = [];
-    const sink = http.createServer(async (req, res) => {
-      let body = "";
-      for await (const chunk of req) body += chunk;
-      bodies.push({ path: req.url, body });
-      res.end("{}");
-    });
-    await new Promise((r) => sink.listen(0, "127.0.0.1", r));
+    const { sink, bodies } = await localSink();
     try {
       const { PostHog } = await import("posthog-node");
       const client = new PostHog("phc_project_key", { host: `http://127.0.0.1:${sink.address().port}`, flushAt: 1, flushInterval: 0, disableCompression: true });
