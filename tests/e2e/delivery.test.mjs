@@ -129,8 +129,8 @@ test("a share immediately followed by leaving the page arrives (beacon)", async 
     const { page } = await open(collector, { endpoint: "/collect" });
     await page.click("#share [data-channel=copy_link]");
     await page.waitForFunction(() => document.querySelector("#share .lanterne-status").textContent !== "");
-    // Leave at once, well inside the 200 ms batching window.
-    await page.goto("about:blank");
+    // Leave for another site at once, well inside the 200 ms batching window.
+    await page.goto(collector.url.replace("127.0.0.1", "localhost") + "/");
     const stored = await collector.waitFor((e) => e.length === 1, "the share, by beacon");
     assert.equal(stored[0].type, "share");
   });
@@ -280,5 +280,21 @@ test("custom headers are sent (fetch, with the preflight they need); GPC and DNT
     } finally {
       endpoint.stop();
     }
+  });
+});
+
+test("without storage (disabled, private modes): events are queued in memory and delivered, without errors", async () => {
+  await withCollector({}, async (collector) => {
+    const { context, page, problems } = await newPage(browser, collector.url);
+    await context.addInitScript(() => {
+      for (const name of ["localStorage", "sessionStorage"]) {
+        Object.defineProperty(window, name, { get: () => { throw new DOMException("denied", "SecurityError"); } });
+      }
+    });
+    await open(collector, { endpoint: "/collect" }, { context, page });
+    await share(page, 2);
+    const stored = await collector.waitFor((e) => e.length === 2, "both shares");
+    assert.equal(stored.length, 2);
+    assert.deepEqual(problems, []);
   });
 });
