@@ -120,7 +120,7 @@ export type LanterneConfig = BaseConfig &
     | { format?: "lanterne"; endpoint: string }
     | { format: "plausible" | "umami" | "posthog" | "matomo"; endpoint: string; /** The site's id in the tool: Plausible domain, Umami website id, PostHog project API key, Matomo site id. */ site: string }
     | { format: "ga4"; endpoint?: string }
-    | { format: "callback"; endpoint?: string; /** Receives each batch; a rejected promise or a throw is retried. */ callback: (events: LanterneEvent[]) => void | Promise<unknown> }
+    | { format: "callback"; endpoint?: string; /** Receives each batch (and how many events were dropped since the last one, if any); a rejected promise or a throw is retried. */ callback: (events: LanterneEvent[], dropped: number) => void | Promise<unknown> }
   );
 
 /** Where and what {@link Tracker.renderButtons} and {@link Tracker.shareUrl} share. */
@@ -207,7 +207,7 @@ export interface Tracker {
   on(type: "share", listener: (share: ShareIntent) => void): () => void;
   /** Consent given: what waited is sent; with consent "denied", tracking starts (GPC and DNT still win). */
   grant(): void;
-  /** Consent refused: the queue is emptied, tracking stops (buttons stay, untracked). */
+  /** Consent refused: tracking stops, and what lanterne stored is removed (buttons stay, untracked). */
   deny(): void;
   /** Delivery health: queued, sent, dropped, retries. */
   stats(): DeliveryStats;

@@ -15,7 +15,7 @@ import { check, fieldName, fromObject, fromScript } from "./config.js";
 import { onCopy } from "./copy.js";
 import { joinFields } from "./fields.js";
 import { Memory } from "./memory.js";
-import { Queue } from "./queue.js";
+import { Queue, forgetOrphans } from "./queue.js";
 import { Reporter, lanterneFormat } from "./reporter.js";
 
 let loading;
@@ -144,7 +144,9 @@ class Tracker {
     this.#session = session;
     this.#send = send;
     running.add(this);
-    if (session.consent !== "denied") this.#track();
+    if (session.consent !== "denied" && !session.refused) this.#track();
+    // Refused (consent denied, GPC, DNT): what earlier pages queued is not sent either.
+    else forgetOrphans();
     if (session.autoButtons) this.#watch();
   }
 
@@ -187,6 +189,10 @@ class Tracker {
     if (session.stopped) return;
     session.consent = "denied";
     this.#untrack(false);
+    // Nothing of this visitor's is kept: queued events (this tab's and closed tabs'), the
+    // tokens remembered against self-clicks, the visit's parent.
+    forgetOrphans();
+    new Memory().clear();
   }
 
   stats() {
@@ -347,7 +353,7 @@ class Tracker {
 async function formatFor({ format = "lanterne", site, callback }) {
   if (format === "lanterne") return { batch: 500, body: lanterneFormat };
   if (format === "callback") {
-    return { batch: 500, deliver: (events) => callback(events.map((e) => JSON.parse(e))) };
+    return { batch: 500, deliver: (events, dropped) => callback(events.map((e) => JSON.parse(e)), dropped) };
   }
   const adapters = {
     plausible: () => import("./adapters/plausible.js"),

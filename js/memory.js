@@ -56,6 +56,16 @@ export class Memory {
     return [this.#kept[key], this.#stored(key)].some((list) => list.split(" ").includes(token));
   }
 
+  /** Forgets every token and the visit's parent (consent refused). */
+  clear() {
+    this.#kept = { [SHARED]: "", [ADDRESS_BAR]: "" };
+    this.#parent = "";
+    try {
+      for (const key of [SHARED, ADDRESS_BAR]) this.#local?.removeItem(key);
+      this.#session?.removeItem(PARENT);
+    } catch {}
+  }
+
   /** The token this visit arrived with, or "" (the core ignores anything not a token). */
   get parent() {
     try {

@@ -11,10 +11,12 @@
 /** First retry delay; doubles up to MAX_RETRY_MS. */
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 60000;
-/** A request that has not settled after this long counts as failed. */
+/** A request that has not settled after this long is abandoned and counts as failed. */
 const REQUEST_TIMEOUT_MS = 30000;
-/** Largest request body: keepalive fetches and beacons share a 64 KiB budget. */
+/** Largest request body in bytes: keepalive fetches and beacons share a 64 KiB budget. */
 const MAX_BODY = 60000;
+
+const encoder = new TextEncoder();
 
 /** When a Retry-After header asks to retry, in ms from now (seconds or an HTTP date). */
 function retryAfter(value) {
@@ -32,13 +34,11 @@ export class Reporter {
   #delay;
   #emit;
   #inFlight = null;
+  #abort = null;
   // Identifies the request in flight, so a late answer to an abandoned one is ignored.
   #request = 0;
   #timer = 0;
   #retryMs = FIRST_RETRY_MS;
-  // While the endpoint is failing: when the next attempt is due, so events reported
-  // meanwhile wait for it instead of bypassing the backoff.
-  #retryAt = 0;
   #warned = new Set();
   #stopped = false;
   /** Consent pending: events are queued, nothing is sent. */
@@ -50,10 +50,10 @@ export class Reporter {
   /**
    * `format` is `{ batch, body(events, dropped), once }` (events per request, the request
    * body of a batch of event JSON, and whether the receiver does not dedupe on the event
-   * id), or `{ batch, deliver(events) }` for formats that hand
-   * events to something in the page (a promise that rejects, or a throw, is a failure);
-   * `headers` are extra request headers; `delay` the batching window in ms; `emit(error)`
-   * tells the page's error listeners.
+   * id), or `{ batch, deliver(events, dropped) }` for formats that hand events to
+   * something in the page (a promise that rejects, or a throw, is a failure); `headers`
+   * are extra request headers; `delay` the batching window in ms; `emit(error)` tells the
+   * page's error listeners.
    */
   constructor(endpoint, queue, { format, headers, delay, emit }) {
     this.#endpoint = endpoint;
@@ -62,9 +62,18 @@ export class Reporter {
     this.#headers = headers;
     this.#delay = delay;
     this.#emit = emit;
-    // What earlier page views left (an outage, a closed tab) goes now.
+    // What earlier page views left (an outage, a closed tab) goes now, or when the
+    // backoff they were in ends.
     queue.adopt(() => this.#schedule(0));
-    if (queue.length || queue.dropped) this.#schedule(0);
+  }
+
+  /** Events not yet acknowledged, and events dropped in this page view (queue full). */
+  get queued() {
+    return this.#queue.length;
+  }
+
+  get dropped() {
+    return this.#queue.droppedHere;
   }
 
   /** Queues one event (its JSON); it is sent within the batching window. */
@@ -75,87 +84,94 @@ export class Reporter {
 
   /** Sends what is queued now, even during a retry backoff. */
   flush() {
-    this.#retryAt = 0;
+    this.#queue.retryAt = 0;
     this.#send();
   }
 
-  /** Consent granted: what waited goes out. */
+  /** Consent granted: what waited goes out (unless the endpoint asked to wait). */
   release() {
     this.held = false;
-    this.flush();
+    this.#send();
   }
 
   /**
-   * The page is being hidden or unloaded and may never run a timer again: everything
-   * waiting goes now, by beacon (or keepalive fetch with custom headers), in chunks within
-   * the budget. The browser never says whether a beacon arrived (an outage not noticed
-   * yet, a network gone), so for receivers that dedupe on the event id the events stay
-   * queued for the next page, which sends them again; for the others (`once`), what the
-   * browser accepted leaves the queue. A refused chunk stays for later.
+   * The page is being hidden or unloaded and may never run a timer again: what is waiting
+   * goes now, by beacon (or keepalive fetch with custom headers), in chunks within the
+   * budget; not while the endpoint is known to be failing, and not for formats that hand
+   * events to the page (the next page does). The browser never says whether a beacon
+   * arrived, so for receivers that dedupe on the event id the events stay queued for the
+   * next page, which sends them again; for the others (`once`), what the browser accepted
+   * leaves the queue. A refused chunk stays for later.
    */
   flushBeacon() {
-    if (this.held || this.#stopped) return;
     const format = this.#format;
+    if (this.held || this.#stopped || format.deliver || this.#queue.retryAt > Date.now()) return;
     const inFlight = new Set(this.#inFlight ?? []);
     while (this.#queue.waiting > inFlight.size) {
-      const batch = this.#queue.peek(format.batch, MAX_BODY).filter((e) => !inFlight.has(e));
-      if (!batch.length) break;
-      const dropped = this.#queue.dropped;
+      const peeked = this.#queue.peek(format.batch, MAX_BODY).filter((e) => !inFlight.has(e));
+      if (!peeked.length) break;
+      // No drop count by beacon: only the next fetched batch carries it, once.
+      const [batch, body, bytes] = this.#fit(peeked, 0);
       let sent = false;
       try {
-        if (format.deliver) {
-          // In the page: handed over now (its promise may outlive the page).
-          format.deliver(batch);
-          sent = true;
-        } else if (this.#headers) {
-          fetch(this.#endpoint, this.#init(format.body(batch, dropped))).catch(() => {});
+        if (this.#headers) {
+          const request = fetch(this.#endpoint, this.#init(body, bytes <= MAX_BODY));
+          // If the page lives on (hidden, not closed), the answer is known after all.
+          request.then((r) => r.ok && this.#queue.remove(batch), () => {});
           sent = true;
         } else {
-          sent = navigator.sendBeacon(this.#endpoint, format.body(batch, dropped));
+          sent = bytes <= MAX_BODY && navigator.sendBeacon(this.#endpoint, body);
         }
       } catch {}
       if (!sent) break;
-      if (format.once || format.deliver) {
+      if (format.once) {
         this.#queue.remove(batch);
-        this.#queue.reported(dropped);
         this.sent += batch.length;
       } else {
         this.#queue.setAside(batch);
       }
+      for (const event of batch) inFlight.add(event);
     }
   }
 
-  /** Events waiting, and events dropped in this page view (queue full). */
-  get queued() {
-    return this.#queue.length;
+  /** Stops sending; what is queued goes by beacon, and what is left waits for a later page. */
+  shutDown() {
+    clearTimeout(this.#timer);
+    this.flushBeacon();
+    // A request in flight goes on (keepalive); for receivers that do not dedupe, its events
+    // are taken as sent rather than sent again by the next page.
+    if (this.#inFlight && this.#format.once) this.#queue.remove(this.#inFlight);
+    this.#request++;
+    this.#inFlight = null;
+    this.#stopped = true;
   }
 
-  get dropped() {
-    return this.#queue.droppedHere;
-  }
-
-  /** Consent denied: everything queued is forgotten, nothing more is sent. */
+  /** Consent refused: everything queued is forgotten, nothing more is sent. */
   forget() {
     clearTimeout(this.#timer);
+    this.#abort?.abort();
     this.#request++;
     this.#inFlight = null;
     this.#queue.clear();
     this.#stopped = true;
   }
 
-  /** Stops sending; what is queued goes by beacon, and what is left waits for a later page. */
-  shutDown() {
-    clearTimeout(this.#timer);
-    this.#request++;
-    this.#inFlight = null;
-    this.flushBeacon();
-    this.#stopped = true;
-  }
-
-  #init(body) {
-    const init = { method: "POST", body, mode: "cors", credentials: "omit", keepalive: true };
+  #init(body, keepalive, signal) {
+    const init = { method: "POST", body, mode: "cors", credentials: "omit", keepalive, signal };
     if (this.#headers) init.headers = { "Content-Type": "text/plain;charset=UTF-8", ...this.#headers };
     return init;
+  }
+
+  // The body of `batch` within the byte budget: halves the batch until it fits (titles in
+  // other scripts take several bytes a character). A single event over the budget goes
+  // alone, without keepalive.
+  #fit(batch, dropped) {
+    for (;;) {
+      const body = this.#format.body(batch, dropped);
+      const bytes = encoder.encode(body).length;
+      if (bytes <= MAX_BODY || batch.length === 1) return [batch, body, bytes];
+      batch = batch.slice(0, Math.ceil(batch.length / 2));
+    }
   }
 
   #schedule(delay) {
@@ -170,22 +186,33 @@ export class Reporter {
   // settles), a retry is not due yet (then it waits for it) or consent is pending.
   #send() {
     if (this.#stopped || this.held || this.#inFlight || !this.#queue.waiting) return;
-    const wait = this.#retryAt - Date.now();
+    const wait = this.#queue.retryAt - Date.now();
     if (wait > 0) return this.#schedule(Math.ceil(wait));
     const format = this.#format;
-    const batch = (this.#inFlight = this.#queue.peek(format.batch, MAX_BODY));
     const dropped = this.#queue.dropped;
     const request = ++this.#request;
-    const settle = (status, after) => this.#settle(request, batch, dropped, status, after);
+    const peeked = this.#queue.peek(format.batch, MAX_BODY);
+    this.#queue.save(); // the record's time shows this tab is alive
     if (format.deliver) {
-      new Promise((done) => done(format.deliver(batch))).then(() => settle(200), () => settle(0));
-    } else {
-      fetch(this.#endpoint, this.#init(format.body(batch, dropped))).then(
-        (response) => settle(response.status, response.headers.get("Retry-After")),
-        () => settle(0),
-      );
+      const batch = (this.#inFlight = peeked);
+      const settle = (status) => this.#settle(request, batch, dropped, status);
+      new Promise((done) => done(format.deliver(batch, dropped))).then(() => settle(200), () => settle(0));
+      return;
     }
-    setTimeout(settle, REQUEST_TIMEOUT_MS, 0);
+    const [batch, body, bytes] = this.#fit(peeked, dropped);
+    this.#inFlight = batch;
+    const abort = (this.#abort = new AbortController());
+    const settle = (status, after) => this.#settle(request, batch, dropped, status, after);
+    fetch(this.#endpoint, this.#init(body, bytes <= MAX_BODY, abort.signal)).then(
+      (response) => settle(response.status, response.headers.get("Retry-After")),
+      () => settle(0),
+    );
+    setTimeout(() => {
+      if (this.#inFlight === batch && request === this.#request) {
+        abort.abort(); // so a late answer cannot race the retry
+        settle(0);
+      }
+    }, REQUEST_TIMEOUT_MS);
   }
 
   // The end of request `request`: `status` 0 means a network error or a timeout.
@@ -197,20 +224,21 @@ export class Reporter {
       this.#queue.reported(dropped);
       this.sent += batch.length;
       this.#retryMs = FIRST_RETRY_MS;
-      this.#retryAt = 0;
+      this.#queue.retryAt = 0;
     } else if (!status || status === 408 || status === 429 || status >= 500) {
       // Full backoff with jitter (so tabs and visitors do not retry in step), or what the
-      // endpoint asked for.
+      // endpoint asked for; kept in the queue's record, so the next page waits too.
       const delay = retryAfter(after) || this.#retryMs * (0.5 + Math.random() / 2);
       this.#retryMs = Math.min(this.#retryMs * 2, MAX_RETRY_MS);
-      this.#retryAt = Date.now() + delay;
+      this.#queue.retryAt = Date.now() + delay;
+      this.#queue.save();
       this.retries++;
       this.#emit({ kind: status ? "http" : "network", status, retry: true, events: batch.length, message: `lanterne: delivery failed (${status ? `HTTP ${status}` : "network error or timeout"}); retrying in ${Math.round(delay)} ms` });
       return this.#schedule(delay);
     } else {
-      // The endpoint refuses these events: sending them again would not change that.
+      // The endpoint refuses these events: sending them again would not change that. The
+      // drop count was not delivered: the next batch carries it.
       this.#queue.remove(batch);
-      this.#queue.reported(dropped);
       const message = `lanterne: the endpoint refused a batch of ${batch.length} events with HTTP ${status}; they are dropped, not retried`;
       if (!this.#warned.has(status)) {
         this.#warned.add(status);

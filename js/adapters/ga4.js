@@ -8,8 +8,9 @@ export const adapter = () => ({
     for (const json of events) {
       const event = JSON.parse(json);
       const name = event.type === "arrival" ? "share_arrival" : "share";
-      const params = { method: event.channel, content_type: event.type === "copy" ? "text" : "page", item_id: event.token };
-      if (event.parent) params.share_parent = event.parent;
+      // share_parent always set (undefined when none): Tag Manager's data model would
+      // otherwise carry an earlier event's into this one.
+      const params = { method: event.channel, content_type: event.type === "copy" ? "text" : "page", item_id: event.token, share_parent: event.parent ?? undefined };
       if (typeof window.gtag === "function") window.gtag("event", name, params);
       else (window.dataLayer ||= []).push({ event: name, ...params });
     }

@@ -160,8 +160,9 @@ test("matomo: the bulk Tracking API, category Share, action the channel, name th
     const ours = JSON.parse(captured[0].body);
     assert.equal(ours.requests.length, 1);
     const query = Object.fromEntries(new URLSearchParams(ours.requests[0].slice(1)));
-    const { rand, ...rest } = query;
+    const { rand, cdt, ...rest } = query;
     assert.match(rand, /^[0-9a-f]{8}$/);
+    assert.ok(Math.abs(Number(cdt) * 1000 - Date.now()) < 60_000, "cdt: when it happened, in seconds");
     assert.deepEqual(rest, { idsite: "7", rec: "1", apiv: "1", send_image: "0", url: pageUrl, action_name: title, e_c: "Share", e_a: "copy_link", e_n: token });
   });
 });
@@ -173,11 +174,11 @@ test("ga4: the recommended share event through the page's gtag, or dataLayer wit
       window.gtag = (...args) => window.__gtag.push(args);
     });
     await withGtag.page.waitForFunction(() => window.__gtag.length === 1);
-    assert.deepEqual(await withGtag.page.evaluate(() => window.__gtag), [["event", "share", { method: "copy_link", content_type: "page", item_id: withGtag.token }]], "gtag('event', 'share', …)");
+    assert.deepEqual(await withGtag.page.evaluate(() => window.__gtag), [["event", "share", { method: "copy_link", content_type: "page", item_id: withGtag.token, share_parent: undefined }]], "gtag('event', 'share', …)");
 
     const withLayer = await shareThrough(collector, { format: "ga4" });
     await withLayer.page.waitForFunction(() => window.dataLayer?.length === 1);
-    assert.deepEqual(await withLayer.page.evaluate(() => window.dataLayer), [{ event: "share", method: "copy_link", content_type: "page", item_id: withLayer.token }]);
+    assert.deepEqual(await withLayer.page.evaluate(() => window.dataLayer), [{ event: "share", method: "copy_link", content_type: "page", item_id: withLayer.token, share_parent: undefined }]);
     assert.deepEqual(await collector.events(), [], "nothing sent anywhere");
   });
 });

@@ -227,6 +227,8 @@ test("consent: pending sends nothing until grant(); deny() forgets; denied has n
 
       await page.evaluate(() => window.__tracker.deny());
       assert.equal(await page.evaluate(() => window.__tracker.running), false);
+      await page.waitForTimeout(100);
+      assert.deepEqual(await page.evaluate(() => Object.keys(localStorage).filter((k) => k.startsWith("lanterne:"))), [], "deny() leaves nothing stored");
       await page.evaluate(() => navigator.clipboard.writeText("(before)"));
       await page.click("#share [data-channel=copy_link]");
       await page.waitForFunction(() => navigator.clipboard.readText().then((t) => t !== "(before)"));
