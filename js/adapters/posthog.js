@@ -13,12 +13,13 @@ export const adapter = (site) => ({
           $process_person_profile: false,
           $lib: "lanterne",
           title: event.title,
-          channel: event.channel,
-          token: event.token,
-          parent: event.parent,
+          // Not `token`: PostHog reads a `token` property as the project's API key.
+          share_channel: event.channel,
+          share_token: event.token,
+          share_parent: event.parent,
         };
         if (event.referrer) properties.$referrer = event.referrer;
-        if (event.chars !== undefined) properties.chars = event.chars;
+        if (event.chars !== undefined) properties.share_chars = event.chars;
         return {
           event: event.type === "arrival" ? "share arrival" : event.type,
           distinct_id: event.id,

@@ -119,11 +119,13 @@ test("umami: one /api/send request per event; the same payload as Umami's own cl
   });
 });
 
-test("posthog: batch capture, anonymous; the same event shape as PostHog's own client sends", async () => {
-  await withCollector({ csp }, async (collector) => {
+test("posthog: batch capture, anonymous; the same event as PostHog's own browser library sends", async () => {
+  const vendor = [`/vendor/posthog=${join(root, "node_modules/posthog-js/dist")}`];
+  await withCollector({ csp, extraStatic: vendor }, async (collector) => {
     const config = { format: "posthog", site: "phc_project_key", endpoint: "https://posthog.example/batch/" };
-    const { captured, token, pageUrl, title } = await shareThrough(collector, config, "posthog.example");
+    const { page, captured, token, pageUrl, title } = await shareThrough(collector, config, "posthog.example");
     const ours = JSON.parse(captured[0].body);
+    assert.equal(captured[0].url, "https://posthog.example/batch/");
     assert.equal(ours.api_key, "phc_project_key");
     assert.equal(ours.batch.length, 1);
     const [event] = ours.batch;
@@ -131,25 +133,37 @@ test("posthog: batch capture, anonymous; the same event shape as PostHog's own c
     assert.equal(event.distinct_id, event.uuid, "the event id: no person is joined");
     assert.match(event.uuid, /^[0-9a-f-]{36}$/);
     assert.ok(Math.abs(Date.parse(event.timestamp) - Date.now()) < 60_000);
-    assert.deepEqual(event.properties, { $current_url: pageUrl, $process_person_profile: false, $lib: "lanterne", title, channel: "copy_link", token, parent: null });
+    assert.deepEqual(event.properties, { $current_url: pageUrl, $process_person_profile: false, $lib: "lanterne", title, share_channel: "copy_link", share_token: token, share_parent: null });
 
-    // PostHog's own client (npm posthog-node), to a local sink.
-    const { sink, bodies } = await localSink();
-    try {
-      const { PostHog } = await import("posthog-node");
-      const client = new PostHog("phc_project_key", { host: `http://127.0.0.1:${sink.address().port}`, flushAt: 1, flushInterval: 0, disableCompression: true });
-      client.capture({ distinctId: event.distinct_id, event: "share", uuid: event.uuid, properties: event.properties, timestamp: new Date(event.timestamp) });
-      await client.shutdown();
-      const official = JSON.parse(bodies.find((b) => b.path.startsWith("/batch")).body);
-      assert.equal(official.api_key, ours.api_key);
-      const theirs = official.batch[0];
-      for (const key of ["event", "distinct_id", "uuid", "timestamp"]) assert.deepEqual(theirs[key], event[key], key);
-      // Every property we send, the client sends the same (but $lib, each library's name).
-      for (const [key, value] of Object.entries(event.properties)) if (key !== "$lib") assert.deepEqual(theirs.properties[key], value, `properties.${key}`);
-      assert.equal(theirs.properties.$lib, "posthog-node");
-    } finally {
-      sink.close();
+    // PostHog's own browser library (npm posthog-js), the same event, to the same host.
+    await page.addScriptTag({ url: "/vendor/posthog/array.full.no-external.js" });
+    await page.evaluate((event) => {
+      window.posthog.init("phc_project_key", {
+        api_host: "https://posthog.example", autocapture: false, capture_pageview: false, capture_pageleave: false,
+        disable_compression: true, persistence: "memory", disable_session_recording: true, advanced_disable_decide: true, request_batching: false,
+        // Its bot filter would drop events from this headless browser.
+        opt_out_useragent_filter: true,
+      });
+      const { $lib, $current_url, ...properties } = event.properties;
+      window.posthog.capture(event.event, properties, { timestamp: new Date(event.timestamp) });
+    }, event);
+    const deadline = Date.now() + 5000;
+    let theirs;
+    while (!theirs && Date.now() < deadline) {
+      await page.waitForTimeout(50);
+      const request = captured.slice(1).find((c) => c.body?.includes('"share"'));
+      if (request) theirs = JSON.parse(request.body);
     }
+    assert.ok(theirs, `posthog-js sent the event: ${JSON.stringify(captured.slice(1).map((c) => [c.url, c.body?.slice(0, 200)]))}`);
+    theirs = Array.isArray(theirs) ? theirs[0] : theirs.batch?.[0] ?? theirs;
+    assert.equal(theirs.event, "share");
+    assert.equal(theirs.properties.token, "phc_project_key", "posthog-js puts the project key in `token`: ours must not be called that");
+    // Every property lanterne sets, the library sent the same, under the same name.
+    for (const [key, value] of Object.entries(event.properties)) {
+      if (key !== "$lib") assert.deepEqual(theirs.properties[key], value, `properties.${key}`);
+    }
+    assert.ok(theirs.properties.distinct_id, "posthog-js: distinct_id among the properties");
+    assert.ok(theirs.uuid && theirs.timestamp, "posthog-js: uuid and timestamp on the event");
   });
 });
 
