@@ -65,6 +65,17 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
     let mut router = Router::new()
         .route("/collect", post(collect).options(preflight))
         .route("/api/events", get(events).options(preflight))
+        .route("/api/stats", get(stats).options(preflight))
+        .route("/report", get(report))
+        .route(
+            "/report.css",
+            get(|| async {
+                (
+                    [(header::CONTENT_TYPE, "text/css; charset=utf-8")],
+                    crate::report::CSS,
+                )
+            }),
+        )
         .route("/healthz", get(|| async { "ok" }))
         .with_state(app.clone())
         .layer(middleware::from_fn_with_state(app, cors));
@@ -264,5 +275,113 @@ async fn events(
             StatusCode::SERVICE_UNAVAILABLE,
             "storage failed, retry later",
         ),
+    }
+}
+
+/// A time from a query: milliseconds since the epoch, or a `YYYY-MM-DD` day (UTC), its
+/// first millisecond (`end` false) or its last.
+fn parse_time(value: &str, end: bool) -> Option<i64> {
+    if let Ok(ms) = value.parse::<i64>() {
+        return Some(ms);
+    }
+    let mut parts = value.split('-').map(|p| p.parse::<i64>().ok());
+    let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
+    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+        return None;
+    }
+    // Days from civil (Howard Hinnant's algorithm).
+    let y = if m <= 2 { y - 1 } else { y };
+    let era = y.div_euclid(400);
+    let yoe = y - era * 400;
+    let doy = (153 * (if m > 2 { m - 3 } else { m + 9 }) + 2) / 5 + d - 1;
+    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+    let days = era * 146_097 + doe - 719_468;
+    Some(days * 86_400_000 + if end { 86_399_999 } else { 0 })
+}
+
+/// The filter of a stats or report request: `from`, `to`, `page`, `direct`.
+pub fn parse_filter(query: &HashMap<String, String>) -> Result<crate::stats::Filter, String> {
+    let time = |key: &str, end: bool| match query.get(key) {
+        None => Ok(None),
+        Some(v) => parse_time(v, end).map(Some).ok_or_else(|| {
+            format!("{key} must be milliseconds since 1970 or a day such as 2026-11-21")
+        }),
+    };
+    let direct = match query.get("direct") {
+        None => None,
+        Some(v) => Some(
+            v.parse::<u64>()
+                .map_err(|_| "direct must be a whole number of visits".to_string())?,
+        ),
+    };
+    Ok(crate::stats::Filter {
+        from: time("from", false)?,
+        to: time("to", true)?,
+        page: query.get("page").filter(|p| !p.is_empty()).cloned(),
+        direct,
+    })
+}
+
+/// `GET /api/stats?from=&to=&page=&direct=`: README "Stats".
+async fn stats(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = match parse_filter(&query) {
+        Ok(filter) => filter,
+        Err(problem) => return error(StatusCode::BAD_REQUEST, problem),
+    };
+    let store = app.store.clone();
+    match tokio::task::spawn_blocking(move || {
+        store
+            .rows(&filter)
+            .map(|rows| crate::stats::compute(&rows, filter))
+    })
+    .await
+    {
+        Ok(Ok(stats)) => Json(stats).into_response(),
+        _ => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage failed, retry later",
+        ),
+    }
+}
+
+/// `GET /report?from=&to=&page=&direct=&tree=&lang=`: the stats as a page (README "Report").
+async fn report(
+    State(app): State<Arc<App>>,
+    headers: HeaderMap,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = match parse_filter(&query) {
+        Ok(filter) => filter,
+        Err(problem) => return error(StatusCode::BAD_REQUEST, problem),
+    };
+    let lang = crate::report::Lang::pick(
+        query.get("lang").map(String::as_str),
+        headers
+            .get(header::ACCEPT_LANGUAGE)
+            .and_then(|v| v.to_str().ok()),
+    );
+    let tree = query.get("tree").cloned();
+    let store = app.store.clone();
+    let page = tokio::task::spawn_blocking(move || {
+        store.rows(&filter).map(|rows| {
+            let stats = crate::stats::compute(&rows, filter);
+            crate::report::render(&stats, &rows, tree.as_deref(), lang)
+        })
+    })
+    .await;
+    match page {
+        Ok(Ok(html)) => (
+            [
+                (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+                // Nothing but its own stylesheet: no script, no third party.
+                (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; img-src data:; form-action 'self'; base-uri 'none'"),
+            ],
+            html,
+        )
+            .into_response(),
+        _ => error(StatusCode::SERVICE_UNAVAILABLE, "storage failed, retry later"),
     }
 }

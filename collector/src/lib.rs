@@ -5,5 +5,7 @@
 //! client may forget an event as soon as it sees the answer.
 
 pub mod http;
+pub mod report;
+pub mod stats;
 pub mod store;
 pub mod validate;

@@ -135,6 +135,34 @@ impl Store {
             .collect()
     }
 
+    /// The events `filter` selects, as stats read them.
+    pub fn rows(&self, filter: &crate::stats::Filter) -> rusqlite::Result<Vec<crate::stats::Row>> {
+        let db = self.lock();
+        let mut query = db.prepare_cached(
+            "SELECT type, channel, token, parent, url, referrer, ts FROM events
+             WHERE ts >= ?1 AND ts <= ?2 AND (?3 IS NULL OR url = ?3) ORDER BY ts",
+        )?;
+        let rows = query.query_map(
+            params![
+                filter.from.unwrap_or(i64::MIN),
+                filter.to.unwrap_or(i64::MAX),
+                filter.page
+            ],
+            |row| {
+                Ok(crate::stats::Row {
+                    kind: row.get(0)?,
+                    channel: row.get(1)?,
+                    token: row.get(2)?,
+                    parent: row.get(3)?,
+                    url: row.get(4)?,
+                    referrer: row.get(5)?,
+                    ts: row.get(6)?,
+                })
+            },
+        )?;
+        rows.collect()
+    }
+
     /// How many events are stored.
     pub fn count(&self) -> rusqlite::Result<u64> {
         self.lock()

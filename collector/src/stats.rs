@@ -1,0 +1,519 @@
+//! `GET /api/stats` (SPEC §8): what a marketer wants to know about dark social, computed
+//! from the stored events. Definitions (README "Stats"):
+//!
+//! - a **share** is a `share` event (a button) or a `copy` event: each minted a token;
+//! - a **click-back** is an `arrival`, counted for the channel its token names;
+//! - **virality** is click-backs per share, for a channel with shares;
+//! - **sharers**: lanterne has no visitor id, by design; a visit is known only by the token
+//!   it arrived with (`parent`), so shares with the same parent count as one sharer and
+//!   each share without a parent as its own: an upper bound;
+//! - a share's **chain depth** is how many shares led to it: 0 without a parent, else one
+//!   more than the share whose token is its parent (1 when that is not a share event: an
+//!   address-bar token, which has no event of its own);
+//! - **dark social**: click-backs whose referrer is empty came through apps, messengers or
+//!   e-mail, which analytics tools file as "direct"; given the site's own count of direct
+//!   visits for the same period (`direct=N`), their share of it is estimated.
+
+use serde::Serialize;
+use std::collections::HashMap;
+
+/// One stored event, as far as stats need it.
+#[derive(Clone, Debug)]
+pub struct Row {
+    pub kind: String,
+    pub channel: String,
+    pub token: String,
+    pub parent: Option<String>,
+    pub url: String,
+    pub referrer: Option<String>,
+    pub ts: i64,
+}
+
+/// Which events: a time range (ms since the epoch, both ends included) and a page.
+#[derive(Clone, Debug, Default, Serialize)]
+pub struct Filter {
+    pub from: Option<i64>,
+    pub to: Option<i64>,
+    pub page: Option<String>,
+    /// The site's own count of "direct" visits in the range, for the dark-social estimate.
+    pub direct: Option<u64>,
+}
+
+#[derive(Debug, Default, PartialEq, Serialize)]
+pub struct Counts {
+    pub shares: u64,
+    pub arrivals: u64,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct ChannelStats {
+    pub channel: String,
+    pub shares: u64,
+    pub arrivals: u64,
+    pub virality: Option<f64>,
+    pub sharers: u64,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct PageStats {
+    pub url: String,
+    pub shares: u64,
+    pub arrivals: u64,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Chain {
+    pub depth: u32,
+    /// The page of the last share.
+    pub url: String,
+    /// Tokens from the first share (or the address-bar token it came from) to the last.
+    pub tokens: Vec<String>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Chains {
+    /// How many shares are at each depth (index = depth).
+    pub depths: Vec<u64>,
+    /// The longest chains, longest first (at most 5).
+    pub longest: Vec<Chain>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct DarkSocial {
+    /// Click-backs (arrivals with a lanterne token).
+    pub arrivals: u64,
+    /// Of those, with no referrer: what analytics call "direct".
+    pub without_referrer: u64,
+    /// The site's direct visits, when given.
+    pub direct: Option<u64>,
+    /// `without_referrer / direct`: the part of "direct" traffic that was dark social.
+    pub share_of_direct: Option<f64>,
+}
+
+#[derive(Debug, PartialEq, Serialize)]
+pub struct Stats {
+    pub filter: Filter,
+    pub shares: u64,
+    pub arrivals: u64,
+    pub virality: Option<f64>,
+    /// Copies, the address bar (click-backs only: its shares are not events) and buttons.
+    pub by_source: HashMap<&'static str, Counts>,
+    /// Per channel, most shares first.
+    pub channels: Vec<ChannelStats>,
+    /// The most shared pages (at most 10).
+    pub top_pages: Vec<PageStats>,
+    pub chains: Chains,
+    pub dark_social: DarkSocial,
+    /// Shares per day (UTC), oldest first: `[day as YYYY-MM-DD, shares, arrivals]`.
+    pub days: Vec<(String, u64, u64)>,
+}
+
+impl PartialEq for Filter {
+    fn eq(&self, other: &Filter) -> bool {
+        (self.from, self.to, &self.page, self.direct)
+            == (other.from, other.to, &other.page, other.direct)
+    }
+}
+
+fn ratio(a: u64, b: u64) -> Option<f64> {
+    (b > 0).then(|| (a as f64 / b as f64 * 1000.0).round() / 1000.0)
+}
+
+/// The calendar day (UTC) of a time in ms since the epoch.
+pub fn day(ts: i64) -> String {
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = ts.div_euclid(86_400_000) + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    format!("{y:04}-{m:02}-{d:02}")
+}
+
+/// The stats of `rows` (already filtered).
+pub fn compute(rows: &[Row], filter: Filter) -> Stats {
+    let is_share = |r: &Row| r.kind == "share" || r.kind == "copy";
+    let shares: Vec<&Row> = rows.iter().filter(|r| is_share(r)).collect();
+    let arrivals: Vec<&Row> = rows.iter().filter(|r| r.kind == "arrival").collect();
+
+    // Per channel: shares, arrivals, and shares per parent (for sharers).
+    type Tally<'a> = (u64, u64, HashMap<Option<&'a str>, u64>);
+    let mut channels: HashMap<&str, Tally> = HashMap::new();
+    for share in &shares {
+        let entry = channels.entry(&share.channel).or_default();
+        entry.0 += 1;
+        *entry.2.entry(share.parent.as_deref()).or_default() += 1;
+    }
+    for arrival in &arrivals {
+        channels.entry(&arrival.channel).or_default().1 += 1;
+    }
+    let mut channels: Vec<ChannelStats> = channels
+        .into_iter()
+        .map(|(channel, (s, a, parents))| ChannelStats {
+            channel: channel.to_owned(),
+            shares: s,
+            arrivals: a,
+            virality: ratio(a, s),
+            sharers: parents
+                .iter()
+                .map(|(parent, n)| if parent.is_some() { 1 } else { *n })
+                .sum(),
+        })
+        .collect();
+    channels.sort_by(|a, b| {
+        (b.shares, b.arrivals, &a.channel).cmp(&(a.shares, a.arrivals, &b.channel))
+    });
+
+    let mut by_source: HashMap<&'static str, Counts> = HashMap::new();
+    for share in &shares {
+        let source = if share.kind == "copy" {
+            "copy"
+        } else {
+            "buttons"
+        };
+        by_source.entry(source).or_default().shares += 1;
+    }
+    for arrival in &arrivals {
+        let source = match arrival.channel.as_str() {
+            "copy" => "copy",
+            "address_bar" => "address_bar",
+            _ => "buttons",
+        };
+        by_source.entry(source).or_default().arrivals += 1;
+    }
+    for source in ["copy", "address_bar", "buttons"] {
+        by_source.entry(source).or_default();
+    }
+
+    let mut pages: HashMap<&str, (u64, u64)> = HashMap::new();
+    for share in &shares {
+        pages.entry(&share.url).or_default().0 += 1;
+    }
+    for arrival in &arrivals {
+        pages.entry(&arrival.url).or_default().1 += 1;
+    }
+    let mut top_pages: Vec<PageStats> = pages
+        .into_iter()
+        .map(|(url, (s, a))| PageStats {
+            url: url.to_owned(),
+            shares: s,
+            arrivals: a,
+        })
+        .collect();
+    top_pages.sort_by(|a, b| (b.shares, b.arrivals, &a.url).cmp(&(a.shares, a.arrivals, &b.url)));
+    top_pages.truncate(10);
+
+    // Chains: each share's parent is the token of the share (or address-bar token) its
+    // sharer arrived with. Depths by walking up, memoised, with a guard against loops
+    // (tokens are random, but stored data is input).
+    let by_token: HashMap<&str, &Row> = shares.iter().map(|s| (s.token.as_str(), *s)).collect();
+    let mut depth_of: HashMap<&str, u32> = HashMap::new();
+    fn depth<'a>(
+        token: &'a str,
+        by_token: &HashMap<&'a str, &'a Row>,
+        memo: &mut HashMap<&'a str, u32>,
+        guard: u32,
+    ) -> u32 {
+        if let Some(d) = memo.get(token) {
+            return *d;
+        }
+        let d = match by_token.get(token).and_then(|s| s.parent.as_deref()) {
+            None => 0,
+            Some(_) if guard > 10_000 => 0,
+            Some(parent) if by_token.contains_key(parent) => {
+                1 + depth(parent, by_token, memo, guard + 1)
+            }
+            Some(_) => 1,
+        };
+        memo.insert(token, d);
+        d
+    }
+    let mut depths = Vec::new();
+    for share in &shares {
+        let d = depth(&share.token, &by_token, &mut depth_of, 0) as usize;
+        if depths.len() <= d {
+            depths.resize(d + 1, 0);
+        }
+        depths[d] += 1;
+    }
+    let mut deepest: Vec<&&Row> = shares
+        .iter()
+        .filter(|s| depth_of[s.token.as_str()] > 0)
+        .collect();
+    deepest.sort_by(|a, b| {
+        (depth_of[b.token.as_str()], b.ts).cmp(&(depth_of[a.token.as_str()], a.ts))
+    });
+    let longest = deepest
+        .iter()
+        .take(5)
+        .map(|leaf| {
+            let mut tokens = vec![leaf.token.clone()];
+            let mut current = leaf.parent.as_deref();
+            while let Some(token) = current {
+                if tokens.len() > 10_000 {
+                    break;
+                }
+                tokens.push(token.to_owned());
+                current = by_token.get(token).and_then(|s| s.parent.as_deref());
+            }
+            tokens.reverse();
+            Chain {
+                depth: depth_of[leaf.token.as_str()],
+                url: leaf.url.clone(),
+                tokens,
+            }
+        })
+        .collect();
+
+    let without_referrer = arrivals
+        .iter()
+        .filter(|a| a.referrer.as_deref().unwrap_or("").is_empty())
+        .count() as u64;
+
+    let mut days: HashMap<String, (u64, u64)> = HashMap::new();
+    for share in &shares {
+        days.entry(day(share.ts)).or_default().0 += 1;
+    }
+    for arrival in &arrivals {
+        days.entry(day(arrival.ts)).or_default().1 += 1;
+    }
+    let mut days: Vec<(String, u64, u64)> = days.into_iter().map(|(d, (s, a))| (d, s, a)).collect();
+    days.sort();
+
+    let (s, a) = (shares.len() as u64, arrivals.len() as u64);
+    Stats {
+        shares: s,
+        arrivals: a,
+        virality: ratio(a, s),
+        by_source,
+        channels,
+        top_pages,
+        chains: Chains { depths, longest },
+        dark_social: DarkSocial {
+            arrivals: a,
+            without_referrer,
+            direct: filter.direct,
+            share_of_direct: filter.direct.and_then(|d| ratio(without_referrer, d)),
+        },
+        days,
+        filter,
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+
+    /// A fixture with known chains: a WhatsApp share clicked back, re-shared on Telegram,
+    /// clicked back, copied; a second WhatsApp share nobody followed; an arrival from an
+    /// address-bar token whose visitor then e-mailed the page.
+    pub fn fixture() -> Vec<Row> {
+        let row = |kind: &str,
+                   channel: &str,
+                   token: &str,
+                   parent: Option<&str>,
+                   url: &str,
+                   referrer: Option<&str>,
+                   ts: i64| Row {
+            kind: kind.into(),
+            channel: channel.into(),
+            token: token.into(),
+            parent: parent.map(Into::into),
+            url: url.into(),
+            referrer: referrer.map(Into::into),
+            ts,
+        };
+        let a = "https://blog.example/a";
+        let b = "https://blog.example/b";
+        let day1 = 1_763_683_200_000; // 2025-11-21 00:00 UTC
+        let day2 = day1 + 86_400_000;
+        vec![
+            row("share", "whatsapp", "wAAAAAAAAAA1", None, a, None, day1),
+            row(
+                "arrival",
+                "whatsapp",
+                "wAAAAAAAAAA1",
+                Some("wAAAAAAAAAA1"),
+                a,
+                None,
+                day1 + 1,
+            ),
+            row(
+                "share",
+                "telegram",
+                "tAAAAAAAAAA2",
+                Some("wAAAAAAAAAA1"),
+                a,
+                None,
+                day1 + 2,
+            ),
+            row(
+                "arrival",
+                "telegram",
+                "tAAAAAAAAAA2",
+                Some("tAAAAAAAAAA2"),
+                a,
+                Some("https://t.me/"),
+                day2,
+            ),
+            row(
+                "copy",
+                "copy",
+                "cAAAAAAAAAA3",
+                Some("tAAAAAAAAAA2"),
+                a,
+                None,
+                day2 + 1,
+            ),
+            row("share", "whatsapp", "wAAAAAAAAAA4", None, b, None, day2 + 2),
+            row(
+                "arrival",
+                "address_bar",
+                "aAAAAAAAAAA5",
+                Some("aAAAAAAAAAA5"),
+                b,
+                None,
+                day2 + 3,
+            ),
+            row(
+                "share",
+                "email",
+                "eAAAAAAAAAA6",
+                Some("aAAAAAAAAAA5"),
+                b,
+                None,
+                day2 + 4,
+            ),
+        ]
+    }
+
+    #[test]
+    fn exact_numbers_from_known_chains() {
+        let stats = compute(
+            &fixture(),
+            Filter {
+                direct: Some(40),
+                ..Filter::default()
+            },
+        );
+        assert_eq!(
+            (stats.shares, stats.arrivals, stats.virality),
+            (5, 3, Some(0.6))
+        );
+        let channel = |id: &str| stats.channels.iter().find(|c| c.channel == id).unwrap();
+        assert_eq!(
+            channel("whatsapp"),
+            &ChannelStats {
+                channel: "whatsapp".into(),
+                shares: 2,
+                arrivals: 1,
+                virality: Some(0.5),
+                sharers: 2
+            }
+        );
+        assert_eq!(
+            channel("telegram"),
+            &ChannelStats {
+                channel: "telegram".into(),
+                shares: 1,
+                arrivals: 1,
+                virality: Some(1.0),
+                sharers: 1
+            }
+        );
+        assert_eq!(
+            channel("address_bar"),
+            &ChannelStats {
+                channel: "address_bar".into(),
+                shares: 0,
+                arrivals: 1,
+                virality: None,
+                sharers: 0
+            }
+        );
+        assert_eq!(stats.channels[0].channel, "whatsapp", "most shares first");
+        assert_eq!(
+            stats.by_source["copy"],
+            Counts {
+                shares: 1,
+                arrivals: 0
+            }
+        );
+        assert_eq!(
+            stats.by_source["buttons"],
+            Counts {
+                shares: 4,
+                arrivals: 2
+            }
+        );
+        assert_eq!(
+            stats.by_source["address_bar"],
+            Counts {
+                shares: 0,
+                arrivals: 1
+            }
+        );
+        assert_eq!(
+            stats.top_pages[0],
+            PageStats {
+                url: "https://blog.example/a".into(),
+                shares: 3,
+                arrivals: 2
+            }
+        );
+        assert_eq!(
+            stats.chains.depths,
+            vec![2, 2, 1],
+            "depth 0: the two first shares; 1: telegram, e-mail; 2: the copy"
+        );
+        assert_eq!(
+            stats.chains.longest[0],
+            Chain {
+                depth: 2,
+                url: "https://blog.example/a".into(),
+                tokens: vec![
+                    "wAAAAAAAAAA1".into(),
+                    "tAAAAAAAAAA2".into(),
+                    "cAAAAAAAAAA3".into()
+                ]
+            }
+        );
+        assert_eq!(
+            stats.chains.longest[1].tokens,
+            vec!["aAAAAAAAAAA5", "eAAAAAAAAAA6"],
+            "an address-bar token starts a chain"
+        );
+        assert_eq!(
+            stats.dark_social,
+            DarkSocial {
+                arrivals: 3,
+                without_referrer: 2,
+                direct: Some(40),
+                share_of_direct: Some(0.05)
+            }
+        );
+        assert_eq!(
+            stats.days,
+            vec![("2025-11-21".into(), 2, 1), ("2025-11-22".into(), 3, 2)]
+        );
+    }
+
+    #[test]
+    fn days_are_civil_dates() {
+        assert_eq!(day(0), "1970-01-01");
+        assert_eq!(day(951_782_400_000), "2000-02-29");
+        assert_eq!(day(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn a_loop_in_stored_parents_ends() {
+        let mut rows = fixture();
+        rows[0].parent = Some("cAAAAAAAAAA3".into()); // w1 -> c3 -> t2 -> w1
+        let stats = compute(&rows, Filter::default());
+        assert!(stats.chains.depths.iter().sum::<u64>() == 5);
+    }
+}
