@@ -7,6 +7,9 @@ pub const EVENT_SCHEMA: &str = include_str!("../../schema/event.schema.json");
 
 /// Most events accepted in one request.
 pub const MAX_BATCH: usize = 1000;
+/// Largest event, as JSON: the schema bounds every known field (about 9 KiB in all);
+/// this bounds what unknown fields may add.
+pub const MAX_EVENT_BYTES: usize = 16_384;
 
 /// Checks events against [`EVENT_SCHEMA`].
 ///
@@ -89,6 +92,12 @@ impl EventValidator {
             ));
         }
         for (i, event) in events.iter().enumerate() {
+            let size = event.to_string().len();
+            if size > MAX_EVENT_BYTES {
+                return Err(format!(
+                    "event {i}: {size} bytes of JSON; at most {MAX_EVENT_BYTES}"
+                ));
+            }
             self.check(event)
                 .map_err(|problems| format!("event {i}: {problems}"))?;
         }
@@ -110,7 +119,28 @@ fn kind(value: &Value) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
     use serde_json::json;
+
+    proptest! {
+        #![proptest_config(ProptestConfig::with_cases(2000))]
+        /// Any body at all: an answer (events or a problem), never a panic.
+        #[test]
+        fn any_bytes_get_an_answer(body in proptest::collection::vec(any::<u8>(), 0..512)) {
+            let _ = EventValidator::new().parse_batch(&body);
+        }
+
+        /// Valid events with one field replaced by anything JSON-shaped: an answer.
+        #[test]
+        fn any_field_value_gets_an_answer(key in "[a-z]{1,8}", text in ".{0,64}", n in any::<i64>(), f in any::<f64>()) {
+            let v = EventValidator::new();
+            for value in [json!(text), json!(n), json!(f), json!([text.clone()]), json!({ "k": n }), json!(null)] {
+                let mut event = valid();
+                event[key.as_str()] = value;
+                let _ = v.parse_batch(event.to_string().as_bytes());
+            }
+        }
+    }
 
     pub fn valid() -> Value {
         json!({"v":1,"id":"0f8fad5b-d9cb-469f-a165-70867728950e","type":"copy","channel":"copy",
@@ -156,6 +186,24 @@ mod tests {
             .unwrap_err()
             .starts_with("body is not valid JSON"));
         assert!(v.parse_batch(b"42").unwrap_err().contains("not a number"));
+        let mut big = valid();
+        big["future"] = json!("x".repeat(20_000));
+        assert_eq!(
+            v.parse_batch(big.to_string().as_bytes()).unwrap_err(),
+            format!(
+                "event 0: {} bytes of JSON; at most 16384",
+                big.to_string().len()
+            )
+        );
+        let deep = "[".repeat(10_000) + &"]".repeat(10_000);
+        assert!(v
+            .parse_batch(deep.as_bytes())
+            .unwrap_err()
+            .starts_with("body is not valid JSON"));
+        assert!(v
+            .parse_batch(b"[\xff\xfe]")
+            .unwrap_err()
+            .starts_with("body is not valid JSON"));
         let two = format!("[{},{{\"v\":2}}]", valid());
         assert!(v
             .parse_batch(two.as_bytes())

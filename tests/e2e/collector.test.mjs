@@ -72,3 +72,37 @@ test("cross-origin: only configured origins, CORS headers, preflight answered", 
     assert.equal(preflight.headers.get("access-control-allow-origin"), "http://site.example");
   });
 });
+
+test("bad input, table-driven: every case gets a 4xx naming the problem, and the collector keeps serving", async () => {
+  await withCollector({}, async (collector) => {
+    const good = { v: 1, id: "0f8fad5b-d9cb-469f-a165-70867728950e", type: "share", channel: "whatsapp", token: "wAbCdEfGhIj9", parent: null, url: "https://blog.example/a", title: "A", ts: 1763700000000 };
+    const body = (value) => (typeof value === "string" || value instanceof Uint8Array ? value : JSON.stringify(value));
+    const cases = [
+      ["malformed JSON", "{\"v\":1,", 400, /^body is not valid JSON/],
+      ["invalid UTF-8", new Uint8Array([0x5b, 0xff, 0xfe, 0x5d]), 400, /^body is not valid JSON/],
+      ["deep nesting", "[".repeat(5000) + "]".repeat(5000), 400, /^body is not valid JSON/],
+      ["not an event", 42, 400, /not a number/],
+      ["empty batch", [], 400, /empty array/],
+      ["unknown type", { ...good, type: "like" }, 400, /^event 0: .*\/type/],
+      ["bad token shape", { ...good, token: "wAbC" }, 400, /^event 0: .*\/token/],
+      ["token of no channel", { ...good, token: "zAbCdEfGhIj9" }, 400, /^event 0: .*\/token/],
+      ["absurd timestamp", { ...good, ts: 99 }, 400, /^event 0: .*\/ts/],
+      ["timestamp as a string", { ...good, ts: "yesterday" }, 400, /^event 0: .*\/ts/],
+      ["oversized title", { ...good, title: "x".repeat(2000) }, 400, /^event 0: .*\/title/],
+      ["oversized event", { ...good, extra: "x".repeat(20000) }, 400, /^event 0: \d+ bytes of JSON; at most 16384/],
+      ["second event bad", [good, { ...good, id: "nope" }], 400, /^event 1: .*\/id/],
+      ["too many events", Array.from({ length: 1001 }, () => good), 400, /1001 events in one request; at most 1000/],
+      ["huge body", "x".repeat(2 * 1024 * 1024), 413, /over the limit/],
+    ];
+    for (const [name, value, status, message] of cases) {
+      const response = await fetch(`${collector.url}/collect`, { method: "POST", body: body(value), headers: { "Content-Type": "text/plain" } });
+      assert.equal(response.status, status, name);
+      assert.match((await response.json()).error, message, name);
+    }
+    // Duplicate ids within one batch: stored once, the other counted as a duplicate.
+    const twice = await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify([good, good]) });
+    assert.deepEqual(await twice.json(), { stored: 1, duplicates: 1 });
+    assert.equal((await collector.events()).length, 1, "nothing of the bad requests was stored");
+    assert.equal(await (await fetch(`${collector.url}/healthz`)).text(), "ok");
+  });
+});
