@@ -66,6 +66,7 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
         .route("/collect", post(collect).options(preflight))
         .route("/api/events", get(events).options(preflight))
         .route("/api/stats", get(stats).options(preflight))
+        .route("/api/export", get(export).options(preflight))
         .route("/report", get(report))
         .route(
             "/report.css",
@@ -383,5 +384,96 @@ async fn report(
         )
             .into_response(),
         _ => error(StatusCode::SERVICE_UNAVAILABLE, "storage failed, retry later"),
+    }
+}
+
+/// One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+fn csv_field(out: &mut String, value: &serde_json::Value) {
+    let text = match value {
+        serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) => s.clone(),
+        other => other.to_string(),
+    };
+    if text.contains([',', '"', '\n', '\r']) {
+        out.push('"');
+        out.push_str(&text.replace('"', "\"\""));
+        out.push('"');
+    } else {
+        out.push_str(&text);
+    }
+}
+
+/// The events as CSV: one line per event, the fields of SPEC §5.
+pub fn to_csv(events: &[serde_json::Value]) -> String {
+    const FIELDS: [&str; 12] = [
+        "id", "type", "channel", "token", "parent", "url", "title", "ts", "referrer", "chars",
+        "dropped", "v",
+    ];
+    let mut out = FIELDS.join(",");
+    out.push_str("\r\n");
+    for event in events {
+        for (i, field) in FIELDS.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            csv_field(
+                &mut out,
+                event.get(*field).unwrap_or(&serde_json::Value::Null),
+            );
+        }
+        out.push_str("\r\n");
+    }
+    out
+}
+
+/// `GET /api/export?from=&to=&format=json|csv`: the events of a time range, oldest first.
+async fn export(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let filter = match parse_filter(&query) {
+        Ok(filter) => filter,
+        Err(problem) => return error(StatusCode::BAD_REQUEST, problem),
+    };
+    let csv = match query.get("format").map(String::as_str) {
+        None | Some("json") => false,
+        Some("csv") => true,
+        Some(_) => return error(StatusCode::BAD_REQUEST, "format must be json or csv"),
+    };
+    let store = app.store.clone();
+    let (from, to) = (
+        filter.from.unwrap_or(i64::MIN),
+        filter.to.unwrap_or(i64::MAX),
+    );
+    match tokio::task::spawn_blocking(move || store.export(from, to)).await {
+        Ok(Ok(events)) if csv => (
+            [
+                (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
+                (
+                    header::CONTENT_DISPOSITION,
+                    "attachment; filename=\"lanterne-events.csv\"",
+                ),
+            ],
+            to_csv(&events),
+        )
+            .into_response(),
+        Ok(Ok(events)) => Json(events).into_response(),
+        _ => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage failed, retry later",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        let event = serde_json::json!({"id": "x", "type": "share", "title": "A, \"B\"\nC", "ts": 5, "parent": null});
+        let csv = super::to_csv(&[event]);
+        assert_eq!(
+            csv,
+            "id,type,channel,token,parent,url,title,ts,referrer,chars,dropped,v\r\nx,share,,,,,\"A, \"\"B\"\"\nC\",5,,,,\r\n"
+        );
     }
 }

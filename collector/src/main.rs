@@ -30,6 +30,9 @@ struct Args {
     /// Largest request body in bytes (413 above).
     #[arg(long, default_value_t = 1 << 20)]
     body_limit: usize,
+    /// Delete events older than this many days (at start, then every hour). Default: keep.
+    #[arg(long)]
+    retention_days: Option<u32>,
 }
 
 #[tokio::main]
@@ -73,10 +76,28 @@ async fn run(args: Args) -> Result<(), String> {
         }
         statics.push((prefix, PathBuf::from(dir)));
     }
-    let store = Store::open(&args.db)
-        .map_err(|e| format!("cannot open database {}: {e}", args.db.display()))?;
+    let store = Arc::new(
+        Store::open(&args.db)
+            .map_err(|e| format!("cannot open database {}: {e}", args.db.display()))?,
+    );
+    if let Some(days) = args.retention_days {
+        let store = store.clone();
+        tokio::spawn(async move {
+            let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
+            loop {
+                hourly.tick().await;
+                let store = store.clone();
+                let cutoff = lanterne_collector::store::now_ms() - i64::from(days) * 86_400_000;
+                match tokio::task::spawn_blocking(move || store.delete_before(cutoff)).await {
+                    Ok(Ok(0)) => {}
+                    Ok(Ok(n)) => println!("retention: deleted {n} events older than {days} days"),
+                    _ => eprintln!("retention: deleting old events failed; will retry in an hour"),
+                }
+            }
+        });
+    }
     let app = router(
-        Arc::new(store),
+        store,
         Settings {
             origins,
             body_limit: args.body_limit,

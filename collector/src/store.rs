@@ -59,6 +59,13 @@ fn whole_number(value: Option<&Value>) -> Option<i64> {
     })
 }
 
+/// Now, in milliseconds since 1970.
+pub fn now_ms() -> i64 {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
+}
+
 impl Store {
     /// Opens (creating if needed) the database file.
     pub fn open(path: &Path) -> rusqlite::Result<Store> {
@@ -89,9 +96,7 @@ impl Store {
 
     /// Stores validated events in one transaction, ignoring ids already stored.
     pub fn insert_batch(&self, events: &[Value]) -> rusqlite::Result<Stored> {
-        let now = SystemTime::now()
-            .duration_since(UNIX_EPOCH)
-            .map_or(0, |d| d.as_millis() as i64);
+        let now = now_ms();
         let mut db = self.lock();
         let tx = db.transaction()?;
         let mut stored = 0;
@@ -161,6 +166,23 @@ impl Store {
             },
         )?;
         rows.collect()
+    }
+
+    /// Deletes the events that happened before `ts` (retention); returns how many.
+    pub fn delete_before(&self, ts: i64) -> rusqlite::Result<usize> {
+        self.lock()
+            .execute("DELETE FROM events WHERE ts < ?1", [ts])
+    }
+
+    /// The events of a time range (ms, both ends included), oldest first, as received.
+    pub fn export(&self, from: i64, to: i64) -> rusqlite::Result<Vec<Value>> {
+        let db = self.lock();
+        let mut query = db.prepare_cached(
+            "SELECT body FROM events WHERE ts >= ?1 AND ts <= ?2 ORDER BY ts, seq",
+        )?;
+        let rows = query.query_map([from, to], |row| row.get::<_, String>(0))?;
+        rows.map(|body| body.map(|b| serde_json::from_str(&b).unwrap_or(Value::Null)))
+            .collect()
     }
 
     /// How many events are stored.
@@ -238,6 +260,19 @@ mod tests {
             store.insert_batch(&[f]).is_err(),
             "a constraint violation is an error, never a silent skip"
         );
+    }
+
+    #[test]
+    fn retention_and_export() {
+        let store = Store::open_in_memory().unwrap();
+        let mut old = event("0f8fad5b-d9cb-469f-a165-700000000001");
+        old["ts"] = json!(1_000_000_000_000u64);
+        let new = event("0f8fad5b-d9cb-469f-a165-700000000002");
+        store.insert_batch(&[old, new]).unwrap();
+        assert_eq!(store.export(0, i64::MAX).unwrap().len(), 2);
+        assert_eq!(store.export(1_500_000_000_000, i64::MAX).unwrap().len(), 1);
+        assert_eq!(store.delete_before(1_500_000_000_000).unwrap(), 1);
+        assert_eq!(store.count().unwrap(), 1);
     }
 
     #[test]

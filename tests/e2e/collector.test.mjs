@@ -2,6 +2,9 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { withCollector, assertSchemaValid } from "./harness.mjs";
 
 const event = (overrides = {}) => ({
@@ -104,5 +107,28 @@ test("bad input, table-driven: every case gets a 4xx naming the problem, and the
     assert.deepEqual(await twice.json(), { stored: 1, duplicates: 1 });
     assert.equal((await collector.events()).length, 1, "nothing of the bad requests was stored");
     assert.equal(await (await fetch(`${collector.url}/healthz`)).text(), "ok");
+  });
+});
+
+test("export as JSON and CSV for a time range; retention deletes old events at start", async () => {
+  const db = join(mkdtempSync(join(tmpdir(), "lanterne-retention-")), "events.db");
+  const old = event({ ts: Date.UTC(2024, 0, 1), title: 'Quotes "and", commas' });
+  const recent = event({ ts: Date.now() - 3600_000 });
+  await withCollector({ db }, async (collector) => {
+    await post(collector.url, JSON.stringify([old, recent]));
+    const all = await (await fetch(`${collector.url}/api/export`)).json();
+    assert.deepEqual(all.map((e) => e.id), [old.id, recent.id], "oldest first");
+    const since = await (await fetch(`${collector.url}/api/export?from=2025-01-01`)).json();
+    assert.deepEqual(since.map((e) => e.id), [recent.id]);
+    const csv = await fetch(`${collector.url}/api/export?format=csv&to=2024-12-31`);
+    assert.match(csv.headers.get("content-type"), /^text\/csv/);
+    const lines = (await csv.text()).trim().split("\r\n");
+    assert.equal(lines[0], "id,type,channel,token,parent,url,title,ts,referrer,chars,dropped,v");
+    assert.equal(lines[1], `${old.id},share,whatsapp,wAbCdEfGh-_9,,https://blog.example/a,"Quotes ""and"", commas",${old.ts},,,,1`);
+    assert.equal((await fetch(`${collector.url}/api/export?format=xml`)).status, 400);
+  });
+  await withCollector({ db, args: ["--retention-days", "30"] }, async (collector) => {
+    await collector.waitFor((events) => events.length === 1, "only the recent event after retention");
+    assert.equal((await collector.events())[0].id, recent.id);
   });
 });

@@ -16,9 +16,9 @@ const collectorBin = join(root, "target", "release", "lanterne-collector");
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*";
 
 /** Starts a collector serving the demo, the package and the test pages. */
-export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP, extraStatic = [], addr = "127.0.0.1:0" } = {}) {
+export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP, extraStatic = [], addr = "127.0.0.1:0", db, args: extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lanterne-e2e-"));
-  const args = ["--addr", addr, "--db", join(dir, "events.db")];
+  const args = ["--addr", addr, "--db", db ?? join(dir, "events.db"), ...extra];
   for (const origin of origins) args.push("--origin", origin);
   if (statics) {
     args.push("--static", join(root, "www"), "--static", `/pkg=${join(root, "pkg")}`, "--static", `/t=${join(root, "tests/e2e/pages")}`);
