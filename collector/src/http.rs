@@ -67,6 +67,7 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
         .route("/api/events", get(events).options(preflight))
         .route("/api/stats", get(stats).options(preflight))
         .route("/api/export", get(export).options(preflight))
+        .route("/api/count", get(count))
         .route("/report", get(report))
         .route(
             "/report.css",
@@ -475,5 +476,18 @@ mod csv_tests {
             csv,
             "id,type,channel,token,parent,url,title,ts,referrer,chars,dropped,v\r\nx,share,,,,,\"A, \"\"B\"\"\nC\",5,,,,\r\n"
         );
+    }
+}
+
+/// `GET /api/count`: `{"events": n}`, the number of stored events (for benchmarks and
+/// monitoring; cheap at any size).
+async fn count(State(app): State<Arc<App>>) -> Response {
+    let store = app.store.clone();
+    match tokio::task::spawn_blocking(move || store.count()).await {
+        Ok(Ok(n)) => Json(serde_json::json!({ "events": n })).into_response(),
+        _ => error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage failed, retry later",
+        ),
     }
 }

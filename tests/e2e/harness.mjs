@@ -54,6 +54,10 @@ export async function startCollector({ origins = [], statics = true, csp = STRIC
     stop() {
       child.kill("SIGTERM");
     },
+    /** kill -9: no shutdown, no flush, as a crash or a power cut would. */
+    kill() {
+      child.kill("SIGKILL");
+    },
   };
 }
 

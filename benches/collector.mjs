@@ -1,0 +1,71 @@
+// The collector's load benchmark (SPEC §8: "thousands of events per second on one core,
+// nothing acknowledged ever lost"). For each backend: the collector pinned to one core,
+// wrk (Debian's package) on the other, posting batches of 50 events for 10 s over 16
+// connections; then events/s, p50/p99 request latency, peak memory, and the stored count
+// against the acknowledged count. A measurement, not a test: it prints a table.
+//   node benches/collector.mjs [seconds]     (after the collector's release build)
+// Backends: SQLite (the default). PostgreSQL is not there yet.
+import { spawn, execFileSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { join, dirname } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..");
+const seconds = Number(process.argv[2] ?? 10);
+const BATCH = 50;
+const pin = (core) => (hasTaskset() ? ["taskset", "-c", String(core)] : []);
+function hasTaskset() {
+  try {
+    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function startCollector(db) {
+  const [cmd, ...args] = [...pin(0), join(root, "target/release/lanterne-collector"), "--addr", "127.0.0.1:0", "--db", db];
+  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const url = await new Promise((resolve, reject) => {
+    let out = "";
+    child.stdout.on("data", (d) => {
+      out += d;
+      const m = /listening on (http:\/\/\S+)/.exec(out);
+      if (m) resolve(m[1]);
+    });
+    child.on("exit", (code) => reject(new Error(`collector exited: ${code}`)));
+  });
+  return { child, url };
+}
+
+function peakMemory(pid) {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return Number(/VmHWM:\s+(\d+) kB/.exec(status)?.[1] ?? 0) / 1024;
+}
+
+const rows = [];
+for (const backend of ["sqlite"]) {
+  // On the project's own disk, not a tmpfs: fsync must cost what it costs.
+  mkdirSync(join(root, "target"), { recursive: true });
+  const db = join(mkdtempSync(join(root, "target", "bench-")), "events.db");
+  const { child, url } = await startCollector(db);
+  const [cmd, ...args] = [...pin(1), "wrk", "-t2", "-c16", `-d${seconds}s`, "--latency", "-s", join(root, "benches/collect.lua"), url];
+  const out = execFileSync(cmd, args, { env: { ...process.env, BATCH: String(BATCH) }, encoding: "utf8" });
+  const requests = Number(/(\d+) requests in/.exec(out)[1]);
+  const acked = Number(/ACKED (\d+)/.exec(out)[1]);
+  const p50 = /50%\s+(\S+)/.exec(out)[1];
+  const p99 = /99%\s+(\S+)/.exec(out)[1];
+  const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
+  const memory = peakMemory(child.pid);
+  await new Promise((r) => setTimeout(r, 500)); // requests still in flight when wrk stopped
+  const stored = (await (await fetch(`${url}/api/count`)).json()).events;
+  child.kill("SIGTERM");
+  rows.push({ backend, seconds, eventsPerSecond: Math.round(acked / seconds), requests, errors, p50, p99, memoryMiB: memory.toFixed(1), acked, stored, lost: Math.max(0, acked - stored) });
+}
+console.table(rows);
+for (const r of rows) {
+  if (r.lost) {
+    console.error(`${r.backend}: ${r.lost} acknowledged events missing`);
+    process.exitCode = 1;
+  }
+}
