@@ -466,19 +466,6 @@ async fn export(
     }
 }
 
-#[cfg(test)]
-mod csv_tests {
-    #[test]
-    fn csv_quotes_what_needs_it() {
-        let event = serde_json::json!({"id": "x", "type": "share", "title": "A, \"B\"\nC", "ts": 5, "parent": null});
-        let csv = super::to_csv(&[event]);
-        assert_eq!(
-            csv,
-            "id,type,channel,token,parent,url,title,ts,referrer,chars,dropped,v\r\nx,share,,,,,\"A, \"\"B\"\"\nC\",5,,,,\r\n"
-        );
-    }
-}
-
 /// `GET /api/count`: `{"events": n}`, the number of stored events (for benchmarks and
 /// monitoring; cheap at any size).
 async fn count(State(app): State<Arc<App>>) -> Response {
@@ -489,5 +476,18 @@ async fn count(State(app): State<Arc<App>>) -> Response {
             StatusCode::SERVICE_UNAVAILABLE,
             "storage failed, retry later",
         ),
+    }
+}
+
+#[cfg(test)]
+mod csv_tests {
+    #[test]
+    fn csv_quotes_what_needs_it() {
+        let event = serde_json::json!({"id": "x", "type": "share", "title": "A, \"B\"\nC", "ts": 5, "parent": null});
+        let csv = super::to_csv(&[event]);
+        assert_eq!(
+            csv,
+            "id,type,channel,token,parent,url,title,ts,referrer,chars,dropped,v\r\nx,share,,,,,\"A, \"\"B\"\"\nC\",5,,,,\r\n"
+        );
     }
 }
