@@ -4,7 +4,8 @@
 // connections; then events/s, p50/p99 request latency, peak memory, and the stored count
 // against the acknowledged count. A measurement, not a test: it prints a table.
 //   node benches/collector.mjs [seconds]     (after the collector's release build)
-// Backends: SQLite (the default). PostgreSQL is not there yet.
+// Backends: SQLite (the default) and PostgreSQL (a throw-away server from Debian's
+// packages, tests/e2e/postgres.mjs, on the collector's core too: one core for both).
 import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
@@ -44,17 +45,23 @@ function peakMemory(pid) {
 }
 
 const rows = [];
-for (const backend of ["sqlite"]) {
+const { database, postgres } = await import("../tests/e2e/postgres.mjs");
+for (const backend of ["sqlite", "postgres"]) {
   // On the project's own disk, not a tmpfs: fsync must cost what it costs.
   mkdirSync(join(root, "target"), { recursive: true });
-  const db = join(mkdtempSync(join(root, "target", "bench-")), "events.db");
+  let db = join(mkdtempSync(join(root, "target", "bench-")), "events.db");
+  if (backend === "postgres") {
+    const server = await postgres();
+    if (hasTaskset()) execFileSync("taskset", ["-a", "-p", "-c", "0", String(server.child.pid)], { stdio: "ignore" });
+    db = await database(`lanterne_bench_${Date.now()}`);
+  }
   const { child, url } = await startCollector(db);
   const [cmd, ...args] = [...pin(1), "wrk", "-t2", "-c16", `-d${seconds}s`, "--latency", "-s", join(root, "benches/collect.lua"), url];
   const out = execFileSync(cmd, args, { env: { ...process.env, BATCH: String(BATCH) }, encoding: "utf8" });
   const requests = Number(/(\d+) requests in/.exec(out)[1]);
   const acked = Number(/ACKED (\d+)/.exec(out)[1]);
-  const p50 = /50%\s+(\S+)/.exec(out)[1];
-  const p99 = /99%\s+(\S+)/.exec(out)[1];
+  const p50 = /^\s*50%\s+(\S+)/m.exec(out)[1];
+  const p99 = /^\s*99%\s+(\S+)/m.exec(out)[1];
   const errors = Number(/Non-2xx or 3xx responses: (\d+)/.exec(out)?.[1] ?? 0);
   const memory = peakMemory(child.pid);
   await new Promise((r) => setTimeout(r, 500)); // requests still in flight when wrk stopped

@@ -14,6 +14,8 @@ say() { printf '\033[1m[setup]\033[0m %s\n' "$*"; }
 
 need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
+# The collector's second backend, for its tests (a throw-away server per test run).
+ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -6,7 +6,8 @@
 #   2. types and size: the TypeScript types against a usage file; what a page downloads,
 #      brotli, against the 40 KB limit;
 #   3. end to end: the browser layer in Chromium, with the real collector, the real
-#      clipboard, axe-core, and screenshots of the share buttons.
+#      clipboard, axe-core, and screenshots of the share buttons and the report; then
+#      the collector's tests again on PostgreSQL.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -26,6 +27,9 @@ step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build 
 step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 step "size (brotli, limit 40 KB)" node scripts/size.mjs
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
+# The collector's own tests again, on its second backend: a real PostgreSQL server from
+# Debian's packages, started by the tests (tests/e2e/postgres.mjs).
+step "collector on PostgreSQL (contract, stats, report, load, crash)" env LANTERNE_BACKEND=postgres node --test --test-concurrency=1 tests/e2e/collector.test.mjs tests/e2e/report.test.mjs tests/e2e/load.test.mjs
 
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"

@@ -5,6 +5,7 @@
 //! client may forget an event as soon as it sees the answer.
 
 pub mod http;
+pub mod postgres;
 pub mod report;
 pub mod stats;
 pub mod store;

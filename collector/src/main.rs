@@ -14,9 +14,10 @@ struct Args {
     /// Address to listen on (port 0 picks a free port; the chosen address is printed).
     #[arg(long, default_value = "127.0.0.1:8080")]
     addr: String,
-    /// SQLite database file (created if missing).
+    /// SQLite database file (created if missing), or a PostgreSQL URL
+    /// (postgres://user:password@host/database) for several collectors on one database.
     #[arg(long, default_value = "lanterne.db")]
-    db: PathBuf,
+    db: String,
     /// A cross-origin page allowed to send events, e.g. https://blog.example; repeatable;
     /// '*' allows any. Same-origin pages are always allowed.
     #[arg(long = "origin")]
@@ -76,13 +77,18 @@ async fn run(args: Args) -> Result<(), String> {
         }
         statics.push((prefix, PathBuf::from(dir)));
     }
+    // The PostgreSQL client blocks: it is opened, used and dropped off the async threads.
+    let db = args.db.clone();
     let store = Arc::new(
-        Store::open(&args.db)
-            .map_err(|e| format!("cannot open database {}: {e}", args.db.display()))?,
+        tokio::task::spawn_blocking(move || Store::open(&db))
+            .await
+            .map_err(|e| e.to_string())?
+            .map_err(|e| format!("cannot open database {}: {e}", shown(&args.db)))?,
     );
+    let mut retention = None;
     if let Some(days) = args.retention_days {
         let store = store.clone();
-        tokio::spawn(async move {
+        retention = Some(tokio::spawn(async move {
             let mut hourly = tokio::time::interval(std::time::Duration::from_secs(3600));
             loop {
                 hourly.tick().await;
@@ -94,10 +100,10 @@ async fn run(args: Args) -> Result<(), String> {
                     _ => eprintln!("retention: deleting old events failed; will retry in an hour"),
                 }
             }
-        });
+        }));
     }
     let app = router(
-        store,
+        store.clone(),
         Settings {
             origins,
             body_limit: args.body_limit,
@@ -111,12 +117,17 @@ async fn run(args: Args) -> Result<(), String> {
     let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
         "lanterne-collector listening on http://{addr} (database {})",
-        args.db.display()
+        shown(&args.db)
     );
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown())
         .await
         .map_err(|e| e.to_string())?;
+    if let Some(task) = retention {
+        task.abort();
+        let _ = task.await;
+    }
+    let _ = tokio::task::spawn_blocking(move || drop(store)).await;
     println!("lanterne-collector stopped");
     Ok(())
 }
@@ -137,4 +148,18 @@ async fn shutdown() {
     #[cfg(not(unix))]
     let term = std::future::pending::<()>();
     tokio::select! { _ = ctrl_c => {}, _ = term => {} }
+}
+
+/// The database as printed: a PostgreSQL URL without its password.
+fn shown(db: &str) -> String {
+    match (db.find("://"), db.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let credentials = &db[scheme + 3..at];
+            match credentials.split_once(':') {
+                Some((user, _)) => format!("{}{user}:***{}", &db[..scheme + 3], &db[at..]),
+                None => db.to_owned(),
+            }
+        }
+        _ => db.to_owned(),
+    }
 }

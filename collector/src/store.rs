@@ -1,5 +1,6 @@
-//! Durable storage of events in SQLite (WAL, `synchronous=FULL`): a batch is one
-//! transaction, and `insert_batch` returns only after it is committed.
+//! Durable storage of events: SQLite (WAL, `synchronous=FULL`), the embedded default, or
+//! PostgreSQL (`postgres.rs`). A batch is one transaction, and `insert_batch` returns
+//! only after it is committed.
 
 use rusqlite::{params, Connection, OptionalExtension};
 use serde_json::Value;
@@ -7,13 +8,8 @@ use std::path::Path;
 use std::sync::Mutex;
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// The event store.
-///
-/// ```
-/// let store = lanterne_collector::store::Store::open_in_memory().unwrap();
-/// assert_eq!(store.count().unwrap(), 0);
-/// ```
-pub struct Store {
+/// The SQLite backend.
+pub struct SqliteStore {
     db: Mutex<Connection>,
 }
 
@@ -49,7 +45,7 @@ CREATE INDEX IF NOT EXISTS events_parent ON events(parent);
 
 /// A JSON number that is a whole number, however it was written (`1732000000000`,
 /// `1732000000000.0`, `1.732e12`: JSON Schema counts all three as integers).
-fn whole_number(value: Option<&Value>) -> Option<i64> {
+pub(crate) fn whole_number(value: Option<&Value>) -> Option<i64> {
     let value = value?;
     value.as_i64().or_else(|| {
         value
@@ -66,25 +62,25 @@ pub fn now_ms() -> i64 {
         .map_or(0, |d| d.as_millis() as i64)
 }
 
-impl Store {
+impl SqliteStore {
     /// Opens (creating if needed) the database file.
-    pub fn open(path: &Path) -> rusqlite::Result<Store> {
+    pub fn open(path: &Path) -> rusqlite::Result<SqliteStore> {
         let db = Connection::open(path)?;
         db.pragma_update(None, "journal_mode", "WAL")?;
         // FULL: a commit is on disk before we acknowledge, even across a power cut.
         db.pragma_update(None, "synchronous", "FULL")?;
         db.busy_timeout(std::time::Duration::from_secs(5))?;
-        Store::init(db)
+        SqliteStore::init(db)
     }
 
     /// A throw-away in-memory store, for tests.
-    pub fn open_in_memory() -> rusqlite::Result<Store> {
-        Store::init(Connection::open_in_memory()?)
+    pub fn open_in_memory() -> rusqlite::Result<SqliteStore> {
+        SqliteStore::init(Connection::open_in_memory()?)
     }
 
-    fn init(db: Connection) -> rusqlite::Result<Store> {
+    fn init(db: Connection) -> rusqlite::Result<SqliteStore> {
         db.execute_batch(SCHEMA)?;
-        Ok(Store { db: Mutex::new(db) })
+        Ok(SqliteStore { db: Mutex::new(db) })
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Connection> {
@@ -205,6 +201,107 @@ impl Store {
     }
 }
 
+/// A storage failure (the database's own message).
+#[derive(Debug)]
+pub struct StoreError(pub String);
+
+impl std::fmt::Display for StoreError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl From<rusqlite::Error> for StoreError {
+    fn from(e: rusqlite::Error) -> StoreError {
+        StoreError(e.to_string())
+    }
+}
+
+/// The event store: SQLite or PostgreSQL, the same answers.
+///
+/// ```
+/// let store = lanterne_collector::store::Store::open_in_memory().unwrap();
+/// assert_eq!(store.count().unwrap(), 0);
+/// ```
+pub enum Store {
+    Sqlite(SqliteStore),
+    Postgres(crate::postgres::PgStore),
+}
+
+type Result<T> = std::result::Result<T, StoreError>;
+
+impl Store {
+    /// Opens the database `spec`: a `postgres://` (or `postgresql://`) URL, else a SQLite
+    /// file path (created if needed).
+    pub fn open(spec: &str) -> Result<Store> {
+        if spec.starts_with("postgres://") || spec.starts_with("postgresql://") {
+            return Ok(Store::Postgres(crate::postgres::PgStore::open(spec)?));
+        }
+        Ok(Store::Sqlite(SqliteStore::open(Path::new(spec))?))
+    }
+
+    /// A throw-away in-memory SQLite store, for tests.
+    pub fn open_in_memory() -> Result<Store> {
+        Ok(Store::Sqlite(SqliteStore::open_in_memory()?))
+    }
+
+    /// Stores validated events in one transaction, ignoring ids already stored.
+    pub fn insert_batch(&self, events: &[Value]) -> Result<Stored> {
+        match self {
+            Store::Sqlite(s) => Ok(s.insert_batch(events)?),
+            Store::Postgres(p) => p.insert_batch(events, now_ms()),
+        }
+    }
+
+    /// The newest `limit` events, newest first, as they were received.
+    pub fn recent(&self, limit: usize) -> Result<Vec<Value>> {
+        match self {
+            Store::Sqlite(s) => Ok(s.recent(limit)?),
+            Store::Postgres(p) => p.recent(limit),
+        }
+    }
+
+    /// The events `filter` selects, as stats read them.
+    pub fn rows(&self, filter: &crate::stats::Filter) -> Result<Vec<crate::stats::Row>> {
+        match self {
+            Store::Sqlite(s) => Ok(s.rows(filter)?),
+            Store::Postgres(p) => p.rows(filter),
+        }
+    }
+
+    /// Deletes the events that happened before `ts` (retention); returns how many.
+    pub fn delete_before(&self, ts: i64) -> Result<usize> {
+        match self {
+            Store::Sqlite(s) => Ok(s.delete_before(ts)?),
+            Store::Postgres(p) => p.delete_before(ts),
+        }
+    }
+
+    /// The events of a time range (ms, both ends included), oldest first, as received.
+    pub fn export(&self, from: i64, to: i64) -> Result<Vec<Value>> {
+        match self {
+            Store::Sqlite(s) => Ok(s.export(from, to)?),
+            Store::Postgres(p) => p.export(from, to),
+        }
+    }
+
+    /// How many events are stored.
+    pub fn count(&self) -> Result<u64> {
+        match self {
+            Store::Sqlite(s) => Ok(s.count()?),
+            Store::Postgres(p) => p.count(),
+        }
+    }
+
+    /// The stored event with this id, if any.
+    pub fn get(&self, id: &str) -> Result<Option<Value>> {
+        match self {
+            Store::Sqlite(s) => Ok(s.get(id)?),
+            Store::Postgres(p) => p.get(id),
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -281,11 +378,17 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let path = dir.join("events.db");
         let _ = std::fs::remove_file(&path);
-        Store::open(&path)
+        Store::open(path.to_str().unwrap())
             .unwrap()
             .insert_batch(&[event("0f8fad5b-d9cb-469f-a165-70867728950c")])
             .unwrap();
-        assert_eq!(Store::open(&path).unwrap().count().unwrap(), 1);
+        assert_eq!(
+            Store::open(path.to_str().unwrap())
+                .unwrap()
+                .count()
+                .unwrap(),
+            1
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

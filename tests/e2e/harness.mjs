@@ -2,6 +2,7 @@
 // ports, fresh databases), Debian's Chromium driven by playwright-core, the real
 // clipboard, and the event JSON Schema.
 import { spawn } from "node:child_process";
+import { createHash } from "node:crypto";
 import { mkdtempSync, readFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
@@ -16,9 +17,21 @@ const collectorBin = join(root, "target", "release", "lanterne-collector");
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*";
 
 /** Starts a collector serving the demo, the package and the test pages. */
+/** Which storage the collectors of this run use: LANTERNE_BACKEND=postgres, or SQLite. */
+export const BACKEND = process.env.LANTERNE_BACKEND === "postgres" ? "postgres" : "sqlite";
+
+// On PostgreSQL, a database per collector; the same path always names the same database
+// (a restart finds its events).
+async function storage(db, dir) {
+  const path = db ?? join(dir, "events.db");
+  if (BACKEND !== "postgres") return path;
+  const { database } = await import("./postgres.mjs");
+  return database(`lanterne_${createHash("sha256").update(path).digest("hex").slice(0, 16)}`);
+}
+
 export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP, extraStatic = [], addr = "127.0.0.1:0", db, args: extra = [] } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lanterne-e2e-"));
-  const args = ["--addr", addr, "--db", db ?? join(dir, "events.db"), ...extra];
+  const args = ["--addr", addr, "--db", await storage(db, dir), ...extra];
   for (const origin of origins) args.push("--origin", origin);
   if (statics) {
     args.push("--static", join(root, "www"), "--static", `/pkg=${join(root, "pkg")}`, "--static", `/t=${join(root, "tests/e2e/pages")}`);
