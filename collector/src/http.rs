@@ -288,7 +288,27 @@ fn parse_time(value: &str, end: bool) -> Option<i64> {
     }
     let mut parts = value.split('-').map(|p| p.parse::<i64>().ok());
     let (y, m, d) = (parts.next()??, parts.next()??, parts.next()??);
-    if parts.next().is_some() || !(1..=12).contains(&m) || !(1..=31).contains(&d) {
+    // Years that keep the arithmetic far from overflow, and days that exist.
+    let leap = y % 4 == 0 && (y % 100 != 0 || y % 400 == 0);
+    let month_days = [
+        31,
+        if leap { 29 } else { 28 },
+        31,
+        30,
+        31,
+        30,
+        31,
+        31,
+        30,
+        31,
+        30,
+        31,
+    ];
+    if parts.next().is_some()
+        || !(1..=9999).contains(&y)
+        || !(1..=12).contains(&m)
+        || !(1..=month_days[(m - 1) as usize]).contains(&d)
+    {
         return None;
     }
     // Days from civil (Howard Hinnant's algorithm).
@@ -481,6 +501,24 @@ async fn count(State(app): State<Arc<App>>) -> Response {
 
 #[cfg(test)]
 mod csv_tests {
+    #[test]
+    fn times_from_queries() {
+        use super::parse_time;
+        assert_eq!(parse_time("2026-11-21", false), Some(1_795_219_200_000));
+        assert_eq!(parse_time("2026-11-21", true), Some(1_795_305_599_999));
+        assert_eq!(parse_time("2024-02-29", false), Some(1_709_164_800_000));
+        for bad in [
+            "2026-02-29",
+            "999999999-01-01",
+            "2026-13-01",
+            "2026-1",
+            "-5-1-1",
+            "x",
+        ] {
+            assert_eq!(parse_time(bad, false), None, "{bad}");
+        }
+    }
+
     #[test]
     fn csv_quotes_what_needs_it() {
         let event = serde_json::json!({"id": "x", "type": "share", "title": "A, \"B\"\nC", "ts": 5, "parent": null});

@@ -190,22 +190,24 @@ fn tree(rows: &[Row], page: &str, lang: Lang) -> String {
         let parent = s.parent.as_deref().filter(|p| tokens.contains(p));
         children.entry(parent).or_default().push(s);
     }
-    fn branch(
+    // `shown`: tokens already in the tree. Stored data is input: a token used by several
+    // events, or a loop, must not make the tree grow without end.
+    fn branch<'a>(
         out: &mut String,
         node: Option<&str>,
-        children: &HashMap<Option<&str>, Vec<&Row>>,
+        children: &HashMap<Option<&str>, Vec<&'a Row>>,
         arrivals: &HashMap<&str, u64>,
         lang: Lang,
-        depth: u32,
+        shown: &mut std::collections::HashSet<&'a str>,
     ) {
         let Some(list) = children.get(&node) else {
             return;
         };
-        if depth > 50 {
-            return;
-        }
         out.push_str("<ul>");
         for s in list {
+            if !shown.insert(s.token.as_str()) {
+                continue;
+            }
             let n = arrivals.get(s.token.as_str()).copied().unwrap_or(0);
             let _ = write!(
                 out,
@@ -219,14 +221,7 @@ fn tree(rows: &[Row], page: &str, lang: Lang) -> String {
                     lang.t("click-backs", "retours")
                 }
             );
-            branch(
-                out,
-                Some(s.token.as_str()),
-                children,
-                arrivals,
-                lang,
-                depth + 1,
-            );
+            branch(out, Some(s.token.as_str()), children, arrivals, lang, shown);
             out.push_str("</li>");
         }
         out.push_str("</ul>");
@@ -238,7 +233,14 @@ fn tree(rows: &[Row], page: &str, lang: Lang) -> String {
             "<p>Aucun partage de cette page sur la période.</p>",
         ));
     } else {
-        branch(&mut out, None, &children, &arrivals, lang, 0);
+        branch(
+            &mut out,
+            None,
+            &children,
+            &arrivals,
+            lang,
+            &mut std::collections::HashSet::new(),
+        );
     }
     out
 }
@@ -448,6 +450,19 @@ mod tests {
         assert_eq!(Lang::pick(None, Some("fr-CA,fr;q=0.9,en;q=0.8")), Lang::Fr);
         assert_eq!(Lang::pick(Some("en"), Some("fr")), Lang::En);
         assert_eq!(Lang::pick(None, Some("de,en;q=0.5")), Lang::En);
+    }
+
+    #[test]
+    fn a_token_shared_many_times_does_not_blow_up_the_tree() {
+        let mut rows = fixture();
+        for _ in 0..20 {
+            let mut again = rows[2].clone(); // the Telegram share, again and again
+            again.parent = Some("tAAAAAAAAAA2".into());
+            rows.push(again);
+        }
+        let stats = compute(&rows, Filter::default());
+        let html = render(&stats, &rows, Some("https://blog.example/a"), Lang::En);
+        assert!(html.len() < 20_000, "{}", html.len());
     }
 
     #[test]

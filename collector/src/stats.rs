@@ -115,6 +115,26 @@ impl PartialEq for Filter {
     }
 }
 
+/// Token codes (README "Share tokens"): the first character of a token names its channel.
+#[rustfmt::skip]
+const CODES: [(u8, &str); 26] = [
+    (b'c', "copy"), (b'a', "address_bar"), (b'w', "whatsapp"), (b't', "telegram"), (b'm', "messenger"),
+    (b's', "signal"), (b'S', "sms"), (b'e', "email"), (b'l', "line"), (b'v', "viber"), (b'T', "threema"),
+    (b'x', "x"), (b'f', "facebook"), (b'L', "linkedin"), (b'r', "reddit"), (b'b', "bluesky"),
+    (b'M', "mastodon"), (b'h', "threads"), (b'p', "pinterest"), (b'u', "tumblr"), (b'y', "hackernews"),
+    (b'k', "vk"), (b'X', "xing"), (b'W', "weibo"), (b'n', "web_share"), (b'C', "copy_link"),
+];
+
+/// The channel an arrival counts for: the one its token names (its `channel` field only
+/// when the token names none).
+fn token_channel(row: &Row) -> &str {
+    let code = row.token.as_bytes().first().copied();
+    CODES
+        .iter()
+        .find(|(c, _)| Some(*c) == code)
+        .map_or(row.channel.as_str(), |(_, id)| id)
+}
+
 fn ratio(a: u64, b: u64) -> Option<f64> {
     (b > 0).then(|| (a as f64 / b as f64 * 1000.0).round() / 1000.0)
 }
@@ -149,7 +169,7 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
         *entry.2.entry(share.parent.as_deref()).or_default() += 1;
     }
     for arrival in &arrivals {
-        channels.entry(&arrival.channel).or_default().1 += 1;
+        channels.entry(token_channel(arrival)).or_default().1 += 1;
     }
     let mut channels: Vec<ChannelStats> = channels
         .into_iter()
@@ -178,7 +198,7 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
         by_source.entry(source).or_default().shares += 1;
     }
     for arrival in &arrivals {
-        let source = match arrival.channel.as_str() {
+        let source = match token_channel(arrival) {
             "copy" => "copy",
             "address_bar" => "address_bar",
             _ => "buttons",
@@ -208,33 +228,36 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
     top_pages.truncate(10);
 
     // Chains: each share's parent is the token of the share (or address-bar token) its
-    // sharer arrived with. Depths by walking up, memoised, with a guard against loops
-    // (tokens are random, but stored data is input).
+    // sharer arrived with; stored data is input, so loops and repeated tokens must end.
     let by_token: HashMap<&str, &Row> = shares.iter().map(|s| (s.token.as_str(), *s)).collect();
+    // No recursion: a chain may be long. Each share's path up to a root, a known depth or
+    // a loop is walked once, and the depths written on the way down.
     let mut depth_of: HashMap<&str, u32> = HashMap::new();
-    fn depth<'a>(
-        token: &'a str,
-        by_token: &HashMap<&'a str, &'a Row>,
-        memo: &mut HashMap<&'a str, u32>,
-        guard: u32,
-    ) -> u32 {
-        if let Some(d) = memo.get(token) {
-            return *d;
-        }
-        let d = match by_token.get(token).and_then(|s| s.parent.as_deref()) {
-            None => 0,
-            Some(_) if guard > 10_000 => 0,
-            Some(parent) if by_token.contains_key(parent) => {
-                1 + depth(parent, by_token, memo, guard + 1)
+    for share in &shares {
+        let mut path: Vec<&str> = Vec::new();
+        let mut on_path = std::collections::HashSet::new();
+        let mut current = share.token.as_str();
+        let base = loop {
+            if let Some(d) = depth_of.get(current) {
+                break if path.is_empty() { *d } else { d + 1 };
             }
-            Some(_) => 1,
+            if !on_path.insert(current) {
+                break 0; // a loop: counted from where it closes
+            }
+            path.push(current);
+            match by_token.get(current).and_then(|s| s.parent.as_deref()) {
+                None => break 0,
+                Some(parent) if by_token.contains_key(parent) => current = parent,
+                Some(_) => break 1, // under an address-bar token
+            }
         };
-        memo.insert(token, d);
-        d
+        for (i, token) in path.iter().rev().enumerate() {
+            depth_of.insert(token, base + i as u32);
+        }
     }
     let mut depths = Vec::new();
     for share in &shares {
-        let d = depth(&share.token, &by_token, &mut depth_of, 0) as usize;
+        let d = depth_of[share.token.as_str()] as usize;
         if depths.len() <= d {
             depths.resize(d + 1, 0);
         }
@@ -507,6 +530,37 @@ pub(crate) mod tests {
         assert_eq!(day(0), "1970-01-01");
         assert_eq!(day(951_782_400_000), "2000-02-29");
         assert_eq!(day(-1), "1969-12-31");
+    }
+
+    #[test]
+    fn a_long_chain_is_walked_without_recursion() {
+        let rows: Vec<Row> = (0..200_000)
+            .map(|i| Row {
+                kind: "share".into(),
+                channel: "whatsapp".into(),
+                token: format!("w{i:011}"),
+                parent: (i > 0).then(|| format!("w{:011}", i - 1)),
+                url: "https://blog.example/a".into(),
+                referrer: None,
+                ts: i,
+            })
+            .collect();
+        let stats = compute(&rows, Filter::default());
+        assert_eq!(stats.chains.depths.len(), 200_000);
+        assert_eq!(stats.chains.longest[0].depth, 199_999);
+    }
+
+    #[test]
+    fn arrivals_count_for_the_channel_their_token_names() {
+        let mut rows = fixture();
+        rows[1].channel = "telegram".into(); // says telegram, token says whatsapp
+        let stats = compute(&rows, Filter::default());
+        let whatsapp = stats
+            .channels
+            .iter()
+            .find(|c| c.channel == "whatsapp")
+            .unwrap();
+        assert_eq!(whatsapp.arrivals, 1);
     }
 
     #[test]
