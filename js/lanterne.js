@@ -32,18 +32,15 @@ const random = (n) => crypto.getRandomValues(new Uint8Array(n));
 /** What one tracker's listeners share. Internal: the public surface is Tracker. */
 class Session {
   constructor(core, endpoint, delivery) {
-    const [, , never, maxChars, addressBar, autoButtons] = core.settings.split("\0");
-    const { queueLimit = 1000, queueBytes = 262144, headers, consent = "granted", gpc = true, dnt = false, format = "lanterne", site, callback } = delivery;
+    const [, , never, maxChars, , autoButtons] = core.settings.split("\0");
+    // `format`, `site` and `callback` are read once, by formatFor().
+    const { queueLimit = 1000, queueBytes = 262144, headers, consent = "granted", gpc = true, dnt = false } = delivery;
     this.core = core;
     this.never = never;
     this.maxChars = Number(maxChars);
-    this.addressBar = addressBar === "1";
     this.autoButtons = autoButtons === "1";
     this.endpoint = endpoint;
     this.consent = consent;
-    this.format = format;
-    this.site = site;
-    this.callback = callback;
     this.queueLimit = queueLimit;
     this.queueBytes = queueBytes;
     this.headers = headers && Object.keys(headers).length ? headers : null;

@@ -14,6 +14,7 @@
 //!   e-mail, which analytics tools file as "direct"; given the site's own count of direct
 //!   visits for the same period (`direct=N`), their share of it is estimated.
 
+use lanterne::core::channel::Channel;
 use serde::Serialize;
 use std::collections::HashMap;
 
@@ -115,24 +116,14 @@ impl PartialEq for Filter {
     }
 }
 
-/// Token codes (README "Share tokens"): the first character of a token names its channel.
-#[rustfmt::skip]
-const CODES: [(u8, &str); 26] = [
-    (b'c', "copy"), (b'a', "address_bar"), (b'w', "whatsapp"), (b't', "telegram"), (b'm', "messenger"),
-    (b's', "signal"), (b'S', "sms"), (b'e', "email"), (b'l', "line"), (b'v', "viber"), (b'T', "threema"),
-    (b'x', "x"), (b'f', "facebook"), (b'L', "linkedin"), (b'r', "reddit"), (b'b', "bluesky"),
-    (b'M', "mastodon"), (b'h', "threads"), (b'p', "pinterest"), (b'u', "tumblr"), (b'y', "hackernews"),
-    (b'k', "vk"), (b'X', "xing"), (b'W', "weibo"), (b'n', "web_share"), (b'C', "copy_link"),
-];
-
-/// The channel an arrival counts for: the one its token names (its `channel` field only
-/// when the token names none).
+/// The channel an arrival counts for: the one its token names (the core's token codes),
+/// or its `channel` field when the token names none.
 fn token_channel(row: &Row) -> &str {
-    let code = row.token.as_bytes().first().copied();
-    CODES
-        .iter()
-        .find(|(c, _)| Some(*c) == code)
-        .map_or(row.channel.as_str(), |(_, id)| id)
+    row.token
+        .bytes()
+        .next()
+        .and_then(Channel::from_code)
+        .map_or(row.channel.as_str(), |c| c.id())
 }
 
 fn ratio(a: u64, b: u64) -> Option<f64> {
