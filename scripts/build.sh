@@ -1,13 +1,18 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the core as lanterne_core_bg.wasm (size-optimised,
-# wasm-opt -Oz), the browser layer (js/) bundled with the wasm-bindgen glue as
-# lanterne.js, the stylesheet, one icon per brand channel (icons/), the classic-script
-# loader and the TypeScript types.
+# Builds the npm package into pkg/: the WebAssembly module (lanterne_core_bg.wasm, the
+# whole browser layer, size-optimised), one minified ES module (the thin entry js/lanterne.js
+# bundled with wasm-bindgen's glue) as lanterne.js, the stylesheet, one icon per brand
+# channel (icons/), the classic-script loader and the TypeScript types.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-cargo build -q --release --target wasm32-unknown-unknown -p lanterne
+# std rebuilt with panics that abort at once (no panic message formatting, 2.3 KB of
+# brotli): -Zbuild-std needs the rust-src component and, on the stable toolchain,
+# RUSTC_BOOTSTRAP (README "Size"). The rustflags add to .cargo/config.toml's.
+RUSTC_BOOTSTRAP=1 cargo build -q --release --target wasm32-unknown-unknown -p lanterne \
+  -Zbuild-std=std,panic_abort \
+  --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort"]'
 mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name lanterne_core target/wasm32-unknown-unknown/release/lanterne.wasm
 # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
@@ -17,19 +22,15 @@ node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-featu
   --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
   --enable-reference-types --enable-multivalue pkg/lanterne_core_bg.wasm -o pkg/lanterne_core_bg.wasm
 rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
-# One minified module: the entry point and the wasm-bindgen glue bundled together, so a
-# page makes two requests (lanterne.js, then the wasm) instead of three in a row.
-# The stylesheet ships minified, both inside the module (adopted as a constructed
-# stylesheet) and as pkg/lanterne.css (for browsers without constructable stylesheets).
-node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
-# Bundled from a scratch folder holding js/ and the glue side by side.
-# The analytics adapters are chunks of their own (pkg/adapters/), loaded only by the
-# sites that use them.
-rm -rf target/bundle pkg/adapters && mkdir -p target/bundle && cp -r js/*.js js/*.css js/adapters pkg/lanterne_core.js target/bundle/
-node_modules/.bin/esbuild target/bundle/lanterne.js --bundle --minify --format=esm --splitting --loader:.css=text --log-level=warning \
-  --outdir=pkg --entry-names=[name] --chunk-names=adapters/[name]-[hash]
+# One minified module: the entry and the wasm-bindgen glue bundled together, so a page
+# makes two requests (lanterne.js, then the wasm) instead of three in a row.
+rm -rf target/bundle pkg/adapters && mkdir -p target/bundle && cp js/lanterne.js pkg/lanterne_core.js target/bundle/
+node_modules/.bin/esbuild target/bundle/lanterne.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne.js
 rm pkg/lanterne_core.js
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
+# The stylesheet is in the wasm (adopted as a constructed stylesheet); the file is the
+# fallback for browsers without constructable stylesheets.
+node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
 rm -rf pkg/icons && node scripts/icons.mjs pkg/icons >/dev/null
 cp js/lanterne.classic.js js/lanterne.d.ts pkg/
 cp README.md pkg/ 2>/dev/null || true
@@ -47,7 +48,7 @@ const pkg = {
   module: "lanterne.js",
   types: "lanterne.d.ts",
   exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "adapters/", "README.md"],
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

@@ -22,7 +22,6 @@ step() {
 
 step "lint (rustfmt, clippy native and wasm)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release -- -D warnings'
 step "native tests (core + collector)" cargo test --workspace
-step "unit tests (browser layer in Node: config checks)" node --test tests/unit/
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
 step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 step "size (brotli, limit 40 KB)" node scripts/size.mjs

@@ -2,24 +2,20 @@
 //!
 //! Dark-social share tracking for the web. On a page, lanterne gives the site's URLs in
 //! whatever a visitor copies a unique share token, keeps a token in the address bar,
-//! notices visitors who arrive with a token (click-backs), and reports those events to
-//! any HTTP endpoint. See `README.md` for the product and `SPEC.md` for the contract.
+//! draws share buttons whose links carry tokens too, notices visitors who arrive with a
+//! token (click-backs), and reports those events to any HTTP endpoint or analytics tool.
+//! See `README.md` for the product and `SPEC.md` for the contract.
 //!
-//! The crate is the pure core: everything lanterne decides.
-//! - [`core`]: tokens, URL, text and HTML rewriting, share templates, config, events;
-//!   pure Rust, tested natively and fuzzed;
-//! - `wasm` (wasm32 only): the core's JavaScript surface, one `Core` object per tracker.
-//!
-//! The browser layer (listeners, DOM, storage, network) is JavaScript, in `js/`, and asks
-//! the core every question; see `wasm` for why it is not Rust.
-
-// In the browser the crate is `no_std`: a panic handler of our own (in `wasm`) means no
-// panic message formatting, and with it `core::fmt`, stays in the module (2 KB of brotli).
-#![cfg_attr(target_arch = "wasm32", no_std)]
+//! Two layers, visible in the tree:
+//! - [`core`]: everything lanterne decides (tokens, URL and text rewriting, share
+//!   templates, the config and its errors, events, the delivery queue, the analytics
+//!   tools' request formats); pure Rust, tested natively, property-tested and fuzzed;
+//! - `browser` (wasm32 only): reads the page, asks the core, applies the answer, over
+//!   `web-sys` and `js-sys`; its exported types are the JavaScript API.
 
 extern crate alloc;
 
-/// `String`, `Vec` and friends from `alloc`, which both the `std` and `no_std` builds have.
+/// `String`, `Vec` and friends from `alloc`: the core is written against `alloc` only.
 mod prelude {
     pub use alloc::borrow::ToOwned;
     pub use alloc::string::{String, ToString};
@@ -30,4 +26,4 @@ mod prelude {
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
-mod wasm;
+pub mod browser;

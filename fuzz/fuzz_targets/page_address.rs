@@ -1,9 +1,9 @@
 //! Hammers what lanterne does with an address: reading a landing address, removing tokens,
-//! choosing the address-bar URL, and reading a config (hosts, channels, strings). No input may panic, and removing
+//! choosing the address-bar URL, and reading a config from attributes. No input may panic, and removing
 //! tokens must leave no token-shaped slot behind.
 #![no_main]
 
-use lanterne::core::{config::Config, page::{address_bar_url, Landing}, token::ShareToken,
+use lanterne::core::{config::Config, hosts::ascii_lowercase, page::{address_bar_url, Landing}, token::ShareToken,
     url::{find_token_slot, is_token_shaped, with_token, Placement}};
 use libfuzzer_sys::fuzz_target;
 
@@ -20,6 +20,7 @@ fuzz_target!(|data: &[u8]| {
         }
         let _ = address_bar_url(&landing.clean_url, &token, "lt", placement, &["/a/*".to_owned()]);
     }
-    let pairs = input.split('=').map(str::to_owned);
-    let _ = Config::from_pairs(pairs);
+    // The input as a script tag's attributes: name=value pairs, one per line.
+    let attributes = input.lines().filter_map(|line| line.split_once('=')).map(|(n, v)| (n.to_owned(), v.to_owned())).collect();
+    let _ = Config::from_attributes(attributes, ascii_lowercase);
 });

@@ -1,6 +1,6 @@
-//! Character classes without Unicode tables. `char::is_alphanumeric`, `is_whitespace` and
-//! `to_lowercase` each pull kilobytes of tables into the wasm; lanterne only needs to tell
-//! words from punctuation and spaces, which these ranges do for every script in use.
+//! Character classes without Unicode tables. `char::is_alphanumeric` and `is_whitespace`
+//! each pull kilobytes of tables into the wasm; lanterne only needs to tell words from
+//! punctuation and spaces, which these ranges do for every script in use.
 
 /// Whether `c` is white space: ASCII, NBSP, the Unicode space separators, line and
 /// paragraph separators, ideographic space, BOM.
@@ -32,27 +32,6 @@ pub fn is_word(c: char) -> bool {
         | '\u{3000}'..='\u{303f}' | '\u{fe30}'..='\u{fe4f}' | '\u{fe50}'..='\u{fe6f}' | '\u{ff00}'..='\u{ff0f}'
         | '\u{ff1a}'..='\u{ff20}' | '\u{ff3b}'..='\u{ff40}' | '\u{ff5b}'..='\u{ff65}' | '\u{feff}'
         | '\u{1f000}'..='\u{1faff}')
-}
-
-/// Lower case for host names: ASCII, Latin-1, Latin Extended-A (pairs), Greek and
-/// Cyrillic capitals. Other characters are returned as they are.
-///
-/// ```
-/// use lanterne::core::chars::to_lower;
-/// assert_eq!("CAFÉ-ŒUVRE-ΑΘΗΝΑ-МОСКВА".chars().map(to_lower).collect::<String>(), "café-œuvre-αθηνα-москва");
-/// ```
-pub fn to_lower(c: char) -> char {
-    let code = c as u32;
-    let lower = match code {
-        0x41..=0x5a | 0xc0..=0xd6 | 0xd8..=0xde | 0x391..=0x3a1 | 0x3a3..=0x3ab | 0x410..=0x42f => {
-            code + 32
-        }
-        0x400..=0x40f => code + 80,
-        0x100..=0x137 | 0x14a..=0x177 if code % 2 == 0 => code + 1,
-        0x139..=0x148 | 0x179..=0x17e if code % 2 == 1 => code + 1,
-        _ => code,
-    };
-    char::from_u32(lower).unwrap_or(c)
 }
 
 /// `s[start..end]`, or `""` when that is not a range of `s` on character boundaries. The

@@ -7,30 +7,34 @@ use super::token::ShareToken;
 use super::url::with_token;
 use crate::prelude::*;
 
-/// Where a copy is never touched (SPEC §3): form fields, editors, code, and opted-out
-/// content. A CSS selector, matched against the copy's target, the ends of its selection
-/// and everything inside it.
-pub const NEVER_TOUCHED: &str = "input,textarea,select,[contenteditable]:not([contenteditable=false]),pre,code,kbd,samp,[data-lanterne-ignore]";
+/// Form fields and editors (SPEC §3): they manage their own clipboard. A copy whose target
+/// or selection touches one is left to the browser. A CSS selector.
+pub const EDITORS: &str = "input,textarea,select,[contenteditable]:not([contenteditable=false])";
+
+/// Content copied byte for byte (SPEC §3): code, and what a site opts out with
+/// `data-lanterne-ignore` (and its `ignoreSelector`). A selection inside one is left to
+/// the browser; one that merely contains one is tracked, with the content of each copied
+/// exactly as it is, in both formats. A CSS selector.
+pub const VERBATIM: &str = "pre,code,kbd,samp,[data-lanterne-ignore]";
 
 /// How copies are handled on this page: the rewriter, the size cap, the optional
 /// attribution line.
 ///
 /// ```
-/// use lanterne::core::{copy::{CopyPolicy, CopyDecision}, hosts::TrackedHosts,
+/// use lanterne::core::{copy::{CopyPolicy, CopyDecision, Selection, SkipReason}, hosts::{ascii_lowercase, TrackedHosts},
 ///     text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
 /// let policy = CopyPolicy {
-///     rewriter: CopyRewriter::new(TrackedHosts::for_page("blog.example"), "lt", Placement::Auto),
+///     rewriter: CopyRewriter::new(TrackedHosts::for_page("blog.example", ascii_lowercase), "lt", Placement::Auto),
 ///     max_chars: 100_000,
 ///     attribution: None,
 /// };
 /// let token = ShareToken::parse("cAAAAAAAAAA1").unwrap();
 /// let page = "https://blog.example/a";
-/// match policy.decide("Go to https://blog.example/b now", "", 32, &token, page) {
-///     CopyDecision::Rewrite { plain, .. } => assert_eq!(plain, "Go to https://blog.example/b#lt=cAAAAAAAAAA1 now"),
-///     other => panic!("{other:?}"),
-/// }
-/// assert_eq!(policy.decide("no links here", "", 13, &token, page), CopyDecision::Skip(SkipReason::NothingToTrack));
-/// # use lanterne::core::copy::SkipReason;
+/// let copy = Selection { plain: "Go to https://blog.example/b now", segments: &[], links: 0, chars: 32 };
+/// assert_eq!(policy.decide(&copy, &token, page), CopyDecision::Rewrite {
+///     plain: "Go to https://blog.example/b#lt=cAAAAAAAAAA1 now".into(), html_line: None });
+/// let plain = Selection { plain: "no links here", segments: &[], links: 0, chars: 13 };
+/// assert_eq!(policy.decide(&plain, &token, page), CopyDecision::Skip(SkipReason::NothingToTrack));
 /// ```
 #[derive(Clone, Debug)]
 pub struct CopyPolicy {
@@ -51,6 +55,22 @@ pub struct Attribution {
     pub label: String,
 }
 
+/// What the browser layer read of a copy.
+#[derive(Clone, Copy, Debug)]
+pub struct Selection<'a> {
+    /// The selection's text, as the browser's own copy would write `text/plain`.
+    pub plain: &'a str,
+    /// The selection's text as read from the copied DOM, in order, each piece marked
+    /// `true` inside code (see [`VERBATIM`] and
+    /// [`CopyRewriter::rewrite_text_keeping`]); empty when the selection holds no code.
+    pub segments: &'a [(bool, String)],
+    /// How many links the browser layer gave the token in the `text/html` it built (with
+    /// [`CopyRewriter::rewrite_href`]).
+    pub links: usize,
+    /// The selection's length as the browser counts it (UTF-16 code units).
+    pub chars: u32,
+}
+
 /// What to do with a copy.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum CopyDecision {
@@ -60,8 +80,9 @@ pub enum CopyDecision {
     Rewrite {
         /// The new `text/plain`.
         plain: String,
-        /// The new `text/html`.
-        html: String,
+        /// HTML to append to the `text/html` the browser layer built: the attribution
+        /// line, when it applies.
+        html_line: Option<String>,
     },
 }
 
@@ -74,22 +95,20 @@ pub enum SkipReason {
     TooLarge,
     /// The selection is an e-mail address or a phone number.
     ContactDetail,
+    /// The selection holds code, and its text as read from the DOM does not match the
+    /// selection's text (hidden or generated text), so lanterne cannot be sure to leave
+    /// the code as it is.
+    CodeNotFound,
     /// No URL of a tracked host, and no attribution line applies.
     NothingToTrack,
 }
 
 impl CopyPolicy {
-    /// Decides what a copy becomes. `chars` is the selection's length as the browser
-    /// counts it; `page_url` is the page's URL without token (for the attribution line).
-    pub fn decide(
-        &self,
-        plain: &str,
-        html: &str,
-        chars: u32,
-        token: &ShareToken,
-        page_url: &str,
-    ) -> CopyDecision {
-        if chars > self.max_chars {
+    /// Decides what a copy becomes; `page_url` is the page's URL without token (for the
+    /// attribution line).
+    pub fn decide(&self, copy: &Selection, token: &ShareToken, page_url: &str) -> CopyDecision {
+        let plain = copy.plain;
+        if copy.chars > self.max_chars {
             return CopyDecision::Skip(SkipReason::TooLarge);
         }
         if plain.trim_matches(crate::core::chars::is_space).is_empty() {
@@ -98,12 +117,16 @@ impl CopyPolicy {
         if looks_like_email(plain) || looks_like_phone(plain) {
             return CopyDecision::Skip(SkipReason::ContactDetail);
         }
-        let new_plain = self.rewriter.rewrite_text(plain, token);
-        let new_html = self.rewriter.rewrite_html(html, token);
-        if new_plain.urls + new_html.urls > 0 {
+        let Some(new_plain) = self
+            .rewriter
+            .rewrite_text_keeping(plain, copy.segments, token)
+        else {
+            return CopyDecision::Skip(SkipReason::CodeNotFound);
+        };
+        if new_plain.urls + copy.links > 0 {
             return CopyDecision::Rewrite {
                 plain: new_plain.text,
-                html: new_html.text,
+                html_line: None,
             };
         }
         if let Some(attribution) = &self.attribution {
@@ -113,7 +136,7 @@ impl CopyPolicy {
                 if let Some(url) = with_token(page_url, token, param, self.rewriter.placement) {
                     return CopyDecision::Rewrite {
                         plain: append_plain(plain, &attribution.label, &url),
-                        html: append_html(html, &attribution.label, &url),
+                        html_line: Some(append_html("", &attribution.label, &url)),
                     };
                 }
             }
@@ -125,12 +148,15 @@ impl CopyPolicy {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::{hosts::TrackedHosts, url::Placement};
+    use crate::core::{
+        hosts::{ascii_lowercase, TrackedHosts},
+        url::Placement,
+    };
 
     fn policy(attribution: bool) -> CopyPolicy {
         CopyPolicy {
             rewriter: CopyRewriter::new(
-                TrackedHosts::for_page("blog.example"),
+                TrackedHosts::for_page("blog.example", ascii_lowercase),
                 "lt",
                 Placement::Auto,
             ),
@@ -143,55 +169,105 @@ mod tests {
     }
     const PAGE: &str = "https://blog.example/post";
 
+    fn decide(p: &CopyPolicy, plain: &str, dom: &[(bool, &str)], links: usize) -> CopyDecision {
+        let segments: Vec<(bool, String)> = dom.iter().map(|(c, t)| (*c, t.to_string())).collect();
+        let copy = Selection {
+            plain,
+            segments: &segments,
+            links,
+            chars: plain.chars().count() as u32,
+        };
+        p.decide(&copy, &ShareToken::parse("cAAAAAAAAAA1").unwrap(), PAGE)
+    }
+
     #[test]
     fn skip_rules() {
-        let t = ShareToken::parse("cAAAAAAAAAA1").unwrap();
         let p = policy(true);
         assert_eq!(
-            p.decide("  ", "", 2, &t, PAGE),
+            decide(&p, "  ", &[], 0),
             CopyDecision::Skip(SkipReason::Empty)
         );
         assert_eq!(
-            p.decide("x", "", 51, &t, PAGE),
+            decide(&p, &"x".repeat(51), &[], 0),
             CopyDecision::Skip(SkipReason::TooLarge)
         );
         assert_eq!(
-            p.decide("me@blog.example", "", 15, &t, PAGE),
+            decide(&p, "me@blog.example", &[], 1),
             CopyDecision::Skip(SkipReason::ContactDetail)
         );
         assert_eq!(
-            p.decide("+33 1 23 45 67 89", "", 17, &t, PAGE),
+            decide(&p, "+33 1 23 45 67 89", &[], 0),
             CopyDecision::Skip(SkipReason::ContactDetail)
         );
         assert_eq!(
-            p.decide("six words are not quite enough", "", 30, &t, PAGE),
+            decide(&p, "six words are not quite enough", &[], 0),
+            CopyDecision::Skip(SkipReason::NothingToTrack)
+        );
+        assert_eq!(
+            decide(
+                &p,
+                "see https://blog.example/a",
+                &[
+                    (false, "see "),
+                    (true, "hidden"),
+                    (false, "https://blog.example/a")
+                ],
+                0
+            ),
+            CopyDecision::Skip(SkipReason::CodeNotFound)
+        );
+    }
+
+    #[test]
+    fn links_and_code() {
+        let p = policy(false);
+        // A link in the HTML is enough for a rewrite, even with no URL in the text.
+        assert_eq!(
+            decide(&p, "the contributing guide", &[], 1),
+            CopyDecision::Rewrite {
+                plain: "the contributing guide".into(),
+                html_line: None
+            }
+        );
+        // A URL only inside code: nothing to track.
+        assert_eq!(
+            decide(
+                &p,
+                "run curl https://blog.example/a",
+                &[(false, "run "), (true, "curl https://blog.example/a")],
+                0
+            ),
             CopyDecision::Skip(SkipReason::NothingToTrack)
         );
     }
 
     #[test]
     fn attribution_only_when_on_and_long_enough() {
-        let t = ShareToken::parse("cAAAAAAAAAA1").unwrap();
         let text = "seven words are just about enough here";
         assert_eq!(
-            policy(false).decide(text, "", 38, &t, PAGE),
+            decide(&policy(false), text, &[], 0),
             CopyDecision::Skip(SkipReason::NothingToTrack)
         );
-        match policy(true).decide(text, "<b>x</b>", 38, &t, PAGE) {
-            CopyDecision::Rewrite { plain, html } => {
+        match decide(&policy(true), text, &[], 0) {
+            CopyDecision::Rewrite { plain, html_line } => {
                 assert_eq!(
                     plain,
                     format!("{text}\n\nRead more: {PAGE}#lt=cAAAAAAAAAA1")
                 );
-                assert!(html.starts_with(
-                    "<b>x</b><p>Read more: <a href=\"https://blog.example/post#lt=cAAAAAAAAAA1\">"
-                ));
+                assert_eq!(
+                    html_line.as_deref(),
+                    Some("<p>Read more: <a href=\"https://blog.example/post#lt=cAAAAAAAAAA1\">https://blog.example/post#lt=cAAAAAAAAAA1</a></p>")
+                );
             }
             other => panic!("{other:?}"),
         }
         // A tracked URL wins over the attribution line.
-        let with_url = "seven words and https://blog.example/x are here";
-        match policy(true).decide(with_url, "", 40, &t, PAGE) {
+        match decide(
+            &policy(true),
+            "seven words and https://blog.example/x are here",
+            &[],
+            0,
+        ) {
             CopyDecision::Rewrite { plain, .. } => assert!(!plain.contains("Read more")),
             other => panic!("{other:?}"),
         }

@@ -1,7 +1,7 @@
 //! Share events (SPEC §5) and their JSON form.
 
 use super::channel::Channel;
-use super::json::{push_key, push_str, push_u64};
+use super::json::{push_key, push_str, push_u64, Reader};
 use super::token::ShareToken;
 use crate::prelude::*;
 
@@ -161,6 +161,83 @@ impl Event {
         self.write_json(&mut out);
         out
     }
+
+    /// Reads back an event's JSON object, as [`Event::write_json`] writes it (or an earlier
+    /// or later release: keys in any order, keys it does not know skipped, `dropped`
+    /// included). `None` when the JSON is malformed or a field is missing or invalid: `v`
+    /// must be 1; `id` a non-empty string; `type` `copy`, `share` or `arrival`; `channel` a
+    /// known channel id; `token` a valid token; `url` and `title` strings; `ts` a
+    /// non-negative integer. Optional: `parent` (null or a token; a string that is not a
+    /// valid token reads as none), `chars` (a copy's; 0 when absent) and `referrer` (an
+    /// arrival's; null or a string).
+    ///
+    /// ```
+    /// use lanterne::core::{channel::Channel, event::{Event, EventKind}};
+    /// let json = r#"{"ts":1763700000000,"v":1,"id":"e1","type":"arrival","channel":"whatsapp",
+    ///     "token":"wAAAAAAAAAA1","parent":"wAAAAAAAAAA1","url":"https://blog.example/a",
+    ///     "title":"A","referrer":null,"later":{"nested":[1,2]}}"#;
+    /// let event = Event::from_json(json).unwrap();
+    /// assert_eq!(event.kind, EventKind::Arrival { referrer: None });
+    /// assert_eq!(event.channel, Channel::Whatsapp);
+    /// assert_eq!(Event::from_json(&event.to_json()), Some(event));
+    /// assert_eq!(Event::from_json(r#"{"v":2}"#), None);
+    /// ```
+    pub fn from_json(json: &str) -> Option<Event> {
+        let mut reader = Reader::new(json);
+        reader.begin_object()?;
+        let (mut version, mut id, mut type_name, mut channel, mut token) =
+            (None, None, None, None, None);
+        let (mut url, mut title, mut ts) = (None, None, None);
+        let (mut parent, mut chars, mut referrer) = (None, 0, None);
+        while let Some(key) = reader.next_key()? {
+            match key.as_str() {
+                "v" => version = Some(reader.integer()?),
+                "id" => id = Some(reader.string()?),
+                "type" => type_name = Some(reader.string()?),
+                "channel" => channel = Some(Channel::from_id(&reader.string()?)?),
+                "token" => token = Some(ShareToken::parse(&reader.string()?)?),
+                "parent" => {
+                    parent = if reader.null() {
+                        None
+                    } else {
+                        ShareToken::parse(&reader.string()?)
+                    }
+                }
+                "url" => url = Some(reader.string()?),
+                "title" => title = Some(reader.string()?),
+                "ts" => ts = Some(reader.integer()?),
+                "chars" => chars = u32::try_from(reader.integer()?).ok()?,
+                "referrer" => {
+                    referrer = if reader.null() {
+                        None
+                    } else {
+                        Some(reader.string()?)
+                    }
+                }
+                _ => reader.skip()?,
+            }
+        }
+        reader.end()?;
+        let kind = match type_name?.as_str() {
+            "copy" => EventKind::Copy { chars },
+            "share" => EventKind::Share,
+            "arrival" => EventKind::Arrival { referrer },
+            _ => return None,
+        };
+        if version? != SCHEMA_VERSION {
+            return None;
+        }
+        Some(Event {
+            id: id.filter(|id: &String| !id.is_empty())?,
+            kind,
+            channel: channel?,
+            token: token?,
+            parent,
+            url: url?,
+            title: title?,
+            ts: ts?,
+        })
+    }
 }
 
 /// The JSON array body that carries a batch of events (SPEC §6).
@@ -194,4 +271,200 @@ pub fn uuid_v4(random: [u8; 16]) -> String {
         .hyphenated()
         .encode_lower(&mut buf)
         .to_owned()
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const COPY: &str = concat!(
+        r#"{"v":1,"id":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f","type":"copy","channel":"copy","#,
+        r#""token":"cAAAAAAAAAA1","parent":null,"url":"https://blog.example/a","title":"A","#,
+        r#""ts":1732000000000,"chars":42}"#
+    );
+
+    fn copy_event() -> Event {
+        Event {
+            id: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f".into(),
+            kind: EventKind::Copy { chars: 42 },
+            channel: Channel::Copy,
+            token: ShareToken::parse("cAAAAAAAAAA1").unwrap(),
+            parent: None,
+            url: "https://blog.example/a".into(),
+            title: "A".into(),
+            ts: 1_732_000_000_000,
+        }
+    }
+
+    /// `COPY` with `from` replaced by `to` (test helper: `str::replace` is fine natively).
+    fn edited(from: &str, to: &str) -> String {
+        assert!(COPY.contains(from), "{from:?}");
+        COPY.replacen(from, to, 1)
+    }
+
+    #[test]
+    fn reads_what_it_writes() {
+        assert_eq!(Event::from_json(COPY), Some(copy_event()));
+        assert_eq!(copy_event().to_json(), COPY);
+    }
+
+    #[test]
+    fn any_key_order_unknown_and_nested_keys() {
+        let shuffled = r#" { "chars" : 42 , "ts":1732000000000,"title":"A","url":"https://blog.example/a",
+            "parent":null,"token":"cAAAAAAAAAA1","channel":"copy","type":"copy",
+            "id":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f","v":1 } "#;
+        assert_eq!(Event::from_json(shuffled), Some(copy_event()));
+        // What a batch carries (dropped) and what a later version may add, nested or not.
+        let extended = edited(
+            r#"{"v":1,"#,
+            r#"{"dropped":30,"later":{"a":[1,{"b":null}],"c":"}"},"list":[[],{}],"flag":true,"n":-1.5e3,"v":1,"#,
+        );
+        assert_eq!(Event::from_json(&extended), Some(copy_event()));
+        // The last of a repeated key counts, as with JSON.parse.
+        assert_eq!(
+            Event::from_json(&edited(r#""title":"A""#, r#""title":"B","title":"A""#)),
+            Some(copy_event())
+        );
+    }
+
+    #[test]
+    fn optional_fields() {
+        let no_chars = edited(r#","chars":42"#, "");
+        let mut event = copy_event();
+        event.kind = EventKind::Copy { chars: 0 };
+        assert_eq!(Event::from_json(&no_chars), Some(event.clone()));
+        // An invalid parent reads as none; a valid one is kept.
+        assert_eq!(
+            Event::from_json(&edited(r#""parent":null"#, r#""parent":"nope""#)),
+            Some(copy_event())
+        );
+        event = copy_event();
+        event.parent = ShareToken::parse("wAAAAAAAAAA2");
+        assert_eq!(
+            Event::from_json(&edited(r#""parent":null"#, r#""parent":"wAAAAAAAAAA2""#)),
+            Some(event)
+        );
+        // Share: chars or referrer, if present, are checked but not kept.
+        let share = edited(r#""type":"copy""#, r#""type":"share""#);
+        assert_eq!(
+            Event::from_json(&share).map(|e| e.kind),
+            Some(EventKind::Share)
+        );
+        let arrival = edited(r#""type":"copy""#, r#""type":"arrival""#);
+        assert_eq!(
+            Event::from_json(&arrival).map(|e| e.kind),
+            Some(EventKind::Arrival { referrer: None })
+        );
+        let arrival = arrival.replacen(r#","chars":42"#, r#","referrer":"https://t.co/x""#, 1);
+        assert_eq!(
+            Event::from_json(&arrival).map(|e| e.kind),
+            Some(EventKind::Arrival {
+                referrer: Some("https://t.co/x".into())
+            })
+        );
+    }
+
+    #[test]
+    fn malformed_or_invalid_is_none() {
+        let cases = [
+            String::new(),
+            "null".into(),
+            "[]".into(),
+            "{}".into(),
+            COPY.replacen('}', "", 1),
+            COPY.to_owned() + "x",
+            COPY.to_owned() + "{}",
+            edited(r#""v":1"#, r#""v":2"#),
+            edited(r#""v":1"#, r#""v":"1""#),
+            edited(r#""v":1,"#, ""),
+            edited(
+                r#""id":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f""#,
+                r#""id":"""#,
+            ),
+            edited(
+                r#""id":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f""#,
+                r#""id":7"#,
+            ),
+            edited(r#""type":"copy""#, r#""type":"paste""#),
+            edited(r#""channel":"copy""#, r#""channel":"myspace""#),
+            edited(r#""token":"cAAAAAAAAAA1""#, r#""token":"cAAAAAAAAAA_""#),
+            edited(r#""token":"cAAAAAAAAAA1","#, ""),
+            edited(r#""parent":null"#, r#""parent":5"#),
+            edited(r#""url":"https://blog.example/a""#, r#""url":null"#),
+            edited(r#""title":"A","#, ""),
+            edited(r#""ts":1732000000000"#, r#""ts":-1"#),
+            edited(r#""ts":1732000000000"#, r#""ts":1732000000000.5"#),
+            edited(r#""ts":1732000000000"#, r#""ts":"1732000000000""#),
+            edited(r#""chars":42"#, r#""chars":4294967296"#),
+            edited(r#""chars":42"#, r#""chars":null"#),
+            edited(r#""chars":42"#, r#""referrer":7"#),
+            edited(r#""chars":42"#, r#""chars":42,"later":[1,]"#),
+            edited(r#""chars":42"#, r#""chars":42,"#),
+            edited(r#""title":"A""#, "\"title\":\"A\nB\""),
+        ];
+        for json in cases {
+            assert_eq!(Event::from_json(&json), None, "{json}");
+        }
+    }
+
+    /// Strings with what JSON has to escape: quotes, backslashes, control characters,
+    /// U+2028, emoji and other non-BMP characters, among any others.
+    fn tricky_string() -> impl Strategy<Value = String> {
+        let tricky = prop_oneof![
+            Just('"'),
+            Just('\\'),
+            Just('/'),
+            Just('\u{2028}'),
+            Just('\u{2029}'),
+            Just('😀'),
+            Just('\u{10ffff}'),
+            Just('\u{fffd}'),
+            proptest::char::range('\u{0}', '\u{1f}'),
+            any::<char>(),
+        ];
+        prop::collection::vec(tricky, 0..24).prop_map(|chars| chars.into_iter().collect())
+    }
+
+    fn any_token() -> impl Strategy<Value = ShareToken> {
+        (0..Channel::all().count(), any::<[u8; 9]>())
+            .prop_map(|(i, random)| ShareToken::mint(Channel::all().nth(i).unwrap(), &random))
+    }
+
+    fn any_event() -> impl Strategy<Value = Event> {
+        let kind = prop_oneof![
+            any::<u32>().prop_map(|chars| EventKind::Copy { chars }),
+            Just(EventKind::Share),
+            proptest::option::of(tricky_string())
+                .prop_map(|referrer| EventKind::Arrival { referrer }),
+        ];
+        (
+            tricky_string().prop_filter("non-empty id", |id| !id.is_empty()),
+            kind,
+            0..Channel::all().count(),
+            any_token(),
+            proptest::option::of(any_token()),
+            (tricky_string(), tricky_string()),
+            0..=crate::core::json::MAX_INTEGER,
+        )
+            .prop_map(
+                |(id, kind, channel, token, parent, (url, title), ts)| Event {
+                    id,
+                    kind,
+                    channel: Channel::all().nth(channel).unwrap(),
+                    token,
+                    parent,
+                    url,
+                    title,
+                    ts,
+                },
+            )
+    }
+
+    proptest! {
+        #[test]
+        fn json_round_trip(event in any_event()) {
+            prop_assert_eq!(Event::from_json(&event.to_json()), Some(event));
+        }
+    }
 }

@@ -2,6 +2,7 @@
 //! checks it natively and a fuzzer can hammer it. The browser layer (`src/browser`) only
 //! reads the page, calls in here, and applies the answer.
 
+pub mod adapter;
 pub mod attribution;
 pub mod buttons;
 pub mod channel;
@@ -9,11 +10,11 @@ pub mod chars;
 pub mod config;
 pub mod copy;
 pub mod event;
+pub mod format;
 pub mod hosts;
-pub mod html_rewrite;
 pub mod json;
 pub mod page;
-pub mod punycode;
+pub mod queue;
 pub mod selection;
 pub mod share;
 pub mod strings;

@@ -4,16 +4,16 @@ use crate::prelude::*;
 
 use super::hosts::TrackedHosts;
 use super::token::ShareToken;
-use super::url::{token_insertion, Placement, UrlParts};
+use super::url::{token_insertion, with_token, Placement, UrlParts};
 
 /// Rewrites what a visitor copies: every URL of a tracked host, in `text/plain` and in the
-/// `href`s of `text/html`, gets the copy's token. Nothing else changes, and no character
+/// links of `text/html`, gets the copy's token. Nothing else changes, and no character
 /// of the original is removed or moved (the rewrite is pure insertion), so a paste always
 /// contains everything that was selected.
 ///
 /// ```
-/// use lanterne::core::{hosts::TrackedHosts, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
-/// let rewriter = CopyRewriter::new(TrackedHosts::for_page("blog.example"), "lt", Placement::Auto);
+/// use lanterne::core::{hosts::{ascii_lowercase, TrackedHosts}, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
+/// let rewriter = CopyRewriter::new(TrackedHosts::for_page("blog.example", ascii_lowercase), "lt", Placement::Auto);
 /// let token = ShareToken::parse("cAAAAAAAAAA1").unwrap();
 /// let out = rewriter.rewrite_text("See https://blog.example/a. Or https://other.example/b.", &token);
 /// assert_eq!(out.text, "See https://blog.example/a#lt=cAAAAAAAAAA1. Or https://other.example/b.");
@@ -48,10 +48,57 @@ impl CopyRewriter {
     /// Adds `token` to every tracked URL in `text`: `http(s)://` URLs, and bare
     /// `host/path` URLs whose host is one of the exact tracked hosts.
     pub fn rewrite_text(&self, text: &str, token: &ShareToken) -> Rewritten {
+        self.rewrite_outside(text, &[], token)
+    }
+
+    /// [`rewrite_text`](Self::rewrite_text) for a selection that holds code (SPEC §3): no
+    /// URL that touches the text of a code element changes, so code is copied byte for
+    /// byte. `segments` is the selection's text as the browser layer read it from the
+    /// copied DOM, in order, each piece marked `true` when it is inside code; once white
+    /// space is set aside (the browser collapses and adds white space when it writes a
+    /// selection's text), they must spell `text` exactly, so every code character is
+    /// located without guessing. `None` when they do not (hidden or generated text): the
+    /// caller then leaves the copy to the browser. No segments: no code.
+    ///
+    /// ```
+    /// use lanterne::core::{hosts::{ascii_lowercase, TrackedHosts}, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
+    /// let r = CopyRewriter::new(TrackedHosts::for_page("blog.example", ascii_lowercase), "lt", Placement::Auto);
+    /// let t = ShareToken::parse("cAAAAAAAAAA1").unwrap();
+    /// let text = "See https://blog.example/a (`https://blog.example/a`)";
+    /// let dom = [(false, "See https://blog.example/a (`".to_string()), (true, "https://blog.example/a".to_string()), (false, "`)".to_string())];
+    /// assert_eq!(r.rewrite_text_keeping(text, &dom, &t).unwrap().text,
+    ///     "See https://blog.example/a#lt=cAAAAAAAAAA1 (`https://blog.example/a`)");
+    /// assert!(r.rewrite_text_keeping(text, &[(false, "something else".to_string())], &t).is_none());
+    /// ```
+    pub fn rewrite_text_keeping(
+        &self,
+        text: &str,
+        segments: &[(bool, String)],
+        token: &ShareToken,
+    ) -> Option<Rewritten> {
+        let kept = if segments.is_empty() {
+            Vec::new()
+        } else {
+            code_ranges(text, segments)?
+        };
+        Some(self.rewrite_outside(text, &kept, token))
+    }
+
+    /// Adds `token` to every tracked URL in `text` that overlaps none of the `kept` byte
+    /// ranges.
+    fn rewrite_outside(
+        &self,
+        text: &str,
+        kept: &[(usize, usize)],
+        token: &ShareToken,
+    ) -> Rewritten {
         let mut out = String::with_capacity(text.len() + 32);
         let mut copied = 0;
         let mut urls = 0;
         for (start, end, bare) in find_urls(text, &self.hosts) {
+            if kept.iter().any(|&(a, b)| start < b && a < end) {
+                continue;
+            }
             let url = sub(text, start, end);
             let parts = if bare {
                 UrlParts::split_bare(url)
@@ -73,6 +120,25 @@ impl CopyRewriter {
         Rewritten { text: out, urls }
     }
 
+    /// A link's `href` with `token`, or `None` when the link is left as it is: not an
+    /// absolute `http(s)` URL of a tracked host, or one that already has a token slot.
+    /// The browser layer makes links absolute first, as a native copy does.
+    ///
+    /// ```
+    /// use lanterne::core::{hosts::{ascii_lowercase, TrackedHosts}, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};
+    /// let r = CopyRewriter::new(TrackedHosts::for_page("blog.example", ascii_lowercase), "lt", Placement::Auto);
+    /// let t = ShareToken::parse("cAAAAAAAAAA1").unwrap();
+    /// assert_eq!(r.rewrite_href("https://blog.example/a?b=1", &t).as_deref(), Some("https://blog.example/a?b=1#lt=cAAAAAAAAAA1"));
+    /// assert_eq!(r.rewrite_href("https://else.example/", &t), None);
+    /// assert_eq!(r.rewrite_href("mailto:me@blog.example", &t), None);
+    /// ```
+    pub fn rewrite_href(&self, href: &str, token: &ShareToken) -> Option<String> {
+        if !self.is_tracked_url(href) {
+            return None;
+        }
+        with_token(href, token, &self.param, self.placement)
+    }
+
     /// Whether an absolute `http(s)://` or scheme-relative URL points at a tracked host.
     pub fn is_tracked_url(&self, url: &str) -> bool {
         let lower_starts = |p: &str| {
@@ -83,6 +149,33 @@ impl CopyRewriter {
                 .host(url)
                 .is_some_and(|h| self.hosts.matches(h))
     }
+}
+
+/// The byte ranges of `text` that the code segments spell, aligning the segments with
+/// `text` character by character, white space aside; `None` when they differ otherwise.
+fn code_ranges(text: &str, segments: &[(bool, String)]) -> Option<Vec<(usize, usize)>> {
+    let is_space = crate::core::chars::is_space;
+    let mut ranges: Vec<(usize, usize)> = Vec::new();
+    let mut rest = text.char_indices().filter(|(_, c)| !is_space(*c));
+    for (code, segment) in segments {
+        let mut range: Option<(usize, usize)> = None;
+        for c in segment.chars().filter(|c| !is_space(*c)) {
+            let (at, found) = rest.next()?;
+            if found != c {
+                return None;
+            }
+            let end = at + c.len_utf8();
+            range = Some(range.map_or((at, end), |(start, _)| (start, end)));
+        }
+        match (code, range, ranges.last_mut()) {
+            // Two code segments in a row (nested or adjacent code): one range.
+            (true, Some((start, end)), Some(last)) if last.1 == start => last.1 = end,
+            (true, Some(range), _) => ranges.push(range),
+            _ => {}
+        }
+    }
+    // Whatever is left of the text must be white space.
+    rest.next().is_none().then_some(ranges)
 }
 
 /// Byte ranges `(start, end, bare)` of the URLs in `text`, left to right, not overlapping.
@@ -221,9 +314,16 @@ fn url_end(text: &str, start: usize, from: usize) -> usize {
 mod tests {
     use super::*;
 
+    fn idn(host: &str) -> Option<String> {
+        match host.to_lowercase().as_str() {
+            "café.example" => Some("xn--caf-dma.example".into()),
+            _ => crate::core::hosts::ascii_lowercase(host),
+        }
+    }
+
     fn rewriter(hosts: &[&str], placement: Placement) -> CopyRewriter {
         CopyRewriter::new(
-            TrackedHosts::parse(hosts.iter().copied()).unwrap(),
+            TrackedHosts::parse(hosts.iter().copied(), idn).unwrap(),
             "lt",
             placement,
         )
@@ -292,6 +392,7 @@ mod tests {
             ("HTTPS://BLOG.EXAMPLE/A", "HTTPS://BLOG.EXAMPLE/A#lt=T"),
             ("https://blog.example", "https://blog.example#lt=T"),
             ("https://café.example/thé", "https://café.example/thé#lt=T"),
+            ("https://CAFÉ.example/x", "https://CAFÉ.example/x#lt=T"),
             (
                 "https://xn--caf-dma.example/x",
                 "https://xn--caf-dma.example/x#lt=T",
@@ -347,6 +448,86 @@ mod tests {
             r.is_tracked_url("//blog.example/x")
                 && !r.is_tracked_url("/x")
                 && !r.is_tracked_url("mailto:a@blog.example")
+        );
+    }
+
+    #[test]
+    fn code_is_kept_byte_for_byte() {
+        let r = rewriter(&["blog.example"], Placement::Auto);
+        let keep = |text: &str, dom: &[(bool, &str)]| {
+            let dom: Vec<(bool, String)> = dom.iter().map(|(c, t)| (*c, t.to_string())).collect();
+            r.rewrite_text_keeping(text, &dom, &tok()).map(|o| o.text)
+        };
+        // Code before and after prose URLs; the browser collapsed and added white space.
+        assert_eq!(
+            keep(
+                "Run curl https://blog.example/a then\nread https://blog.example/b and x https://blog.example/c.",
+                &[
+                    (false, "Run "),
+                    (true, "curl\n   https://blog.example/a"),
+                    (false, " then"),
+                    (false, "read https://blog.example/b and "),
+                    (true, "x https://blog.example/c"),
+                    (false, "."),
+                ]
+            ),
+            Some(format!(
+                "Run curl https://blog.example/a then\nread https://blog.example/b#lt={T} and x https://blog.example/c."
+            ))
+        );
+        // The same URL in prose and in code: only the prose one changes, wherever it is.
+        let url = "https://blog.example/a";
+        assert_eq!(
+            keep(
+                &format!("{url} {url}"),
+                &[(false, "https://blog.example/a "), (true, url)]
+            ),
+            Some(format!("{url}#lt={T} {url}"))
+        );
+        assert_eq!(
+            keep(
+                &format!("{url} {url}"),
+                &[(true, url), (false, " https://blog.example/a")]
+            ),
+            Some(format!("{url} {url}#lt={T}"))
+        );
+        // A URL running into code text is left alone.
+        assert_eq!(
+            keep(
+                "see https://blog.example/acode here",
+                &[
+                    (false, "see https://blog.example/a"),
+                    (true, "code"),
+                    (false, " here")
+                ]
+            )
+            .as_deref(),
+            Some("see https://blog.example/acode here")
+        );
+        // Text the DOM has and the selection's text does not (hidden), or the other way
+        // round (generated): give up.
+        assert_eq!(
+            keep(
+                "prose https://blog.example/a",
+                &[
+                    (false, "prose "),
+                    (true, "hidden"),
+                    (false, "https://blog.example/a")
+                ]
+            ),
+            None
+        );
+        assert_eq!(
+            keep(
+                "prose https://blog.example/a more",
+                &[(false, "prose https://blog.example/a")]
+            ),
+            None
+        );
+        // No segments: no code, the same as rewrite_text.
+        assert_eq!(
+            keep("https://blog.example/a", &[]),
+            Some(format!("https://blog.example/a#lt={T}"))
         );
     }
 }

@@ -1,0 +1,660 @@
+//! Share buttons (SPEC §4, README "Share buttons"): real `<a>` and `<button>` elements
+//! drawn from the core's plan (which channels, their words, each share URL with its fresh
+//! token), one delegated listener per row, the share sheet, the clipboard, and the
+//! `role="status"` region that tells the visitor what happened.
+
+use super::handle::{on_settled, EventListener, Timeout};
+use super::icons::icon;
+use super::objects::{to_js, Skipped};
+use super::page::{console, document, error, get, page_url, window, Level};
+use super::tracker::{Inner, Intent, Mode, ShareIntent, WeakTracker};
+use crate::core::channel::Channel;
+use crate::core::event::EventKind;
+use crate::core::share::{ShareContent, ShareTarget};
+use crate::core::strings::Phrase;
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{DocumentFragment, Element, Event, HtmlElement};
+
+/// The selector of the containers lanterne draws into by itself.
+pub const CONTAINER: &str = "[data-lanterne-share]";
+
+std::thread_local! {
+    /// Which row owns which element, across trackers: a container gets one row, however
+    /// many trackers a page starts (the script tag and an app's own `start()`).
+    static OWNERS: RefCell<Vec<(Element, Weak<Bar>)>> = const { RefCell::new(Vec::new()) };
+    /// Console messages already given (once per page and reason).
+    static TOLD: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The row drawn into `element`, if any (by any tracker).
+pub fn owner(element: &Element) -> Option<Rc<Bar>> {
+    OWNERS.with(|owners| {
+        let mut owners = owners.borrow_mut();
+        // Rows let go of are forgotten here too: the list never grows past the rows alive.
+        owners.retain(|(_, bar)| bar.strong_count() > 0);
+        owners
+            .iter()
+            .find(|(e, _)| e == element)
+            .and_then(|(_, bar)| bar.upgrade())
+    })
+}
+
+/// What a row shares and how it looks.
+pub struct RowSettings {
+    pub channels: Vec<Channel>,
+    /// The page shared (absolute), this page when `None`.
+    pub url: Option<String>,
+    /// Its title, `document.title` at the click when `None`.
+    pub title: Option<String>,
+    pub text: String,
+    pub labels: bool,
+}
+
+/// Whether this is a phone or tablet (Messenger has no web dialog there).
+pub fn mobile() -> bool {
+    let navigator = window().navigator();
+    let user_agent = navigator
+        .user_agent()
+        .unwrap_or_default()
+        .to_ascii_lowercase();
+    get(&get(&navigator, "userAgentData"), "mobile") == JsValue::TRUE
+        || ["mobi", "android", "iphone", "ipad", "ipod"].iter().any(|m| crate::core::chars::find_str(&user_agent, m).is_some())
+        // iPadOS Safari says it is a Mac; a Mac has no touch screen.
+        || (navigator.max_touch_points() > 1 && crate::core::chars::find_str(&navigator.platform().unwrap_or_default(), "Mac").is_some())
+}
+
+/// Calls a method of `navigator` by name, where the browser has it.
+fn navigator_call(method: &str, data: &JsValue) -> Option<JsValue> {
+    let navigator = window().navigator();
+    let f = get(&navigator, method).dyn_into::<Function>().ok()?;
+    f.call1(&navigator, data).ok()
+}
+
+/// Whether the share sheet takes `data` (`navigator.canShare`).
+fn can_share(data: &JsValue) -> bool {
+    navigator_call("canShare", data) == Some(JsValue::TRUE)
+}
+
+// Once per page and reason. A browser without a share sheet is expected (a site offers
+// web_share for phones): info. A channel the config leaves unusable is a warning.
+fn tell_once(channel: Channel, reason: &str) {
+    let message = ["lanterne: no ", channel.id(), " button: ", reason].concat();
+    let first = TOLD.with(|told| {
+        let mut told = told.borrow_mut();
+        let first = !told.contains(&message);
+        if first {
+            told.push(message.clone());
+        }
+        first
+    });
+    if first {
+        let level = if channel == Channel::WebShare {
+            Level::Info
+        } else {
+            Level::Warn
+        };
+        console(level, &JsValue::from_str(&message));
+    }
+}
+
+/// The buttons drawn into one element; `remove()` takes them out, removes the listener
+/// and puts back what the element held before (server-rendered fallback links).
+pub struct Bar {
+    tracker: WeakTracker,
+    pub element: Element,
+    settings: RowSettings,
+    /// Whether it was drawn for a `[data-lanterne-share]` container (let go with it).
+    pub declared: bool,
+    buttons: Vec<Element>,
+    stash: DocumentFragment,
+    status: RefCell<Option<Element>>,
+    manual: RefCell<Option<Element>>,
+    timer: RefCell<Option<Timeout>>,
+    classes: Vec<&'static str>,
+    phrases: [String; 2],
+    sharing: Cell<bool>,
+    listener: RefCell<Option<EventListener>>,
+    skipped: Vec<(Channel, String)>,
+}
+
+impl Bar {
+    /// Draws a row into `element`: for the channels that can be offered here. When none
+    /// can, the element keeps what it had (fallback links work).
+    pub fn draw(
+        tracker: &Rc<Inner>,
+        element: &Element,
+        settings: RowSettings,
+        declared: bool,
+    ) -> Rc<Bar> {
+        let mobile = mobile();
+        let session = &tracker.session;
+        let labels = session.labels();
+        let document = document();
+        let mut skipped = Vec::new();
+        let mut buttons = Vec::new();
+        for &channel in &settings.channels {
+            let probe = ShareContent {
+                url: "https://a.example/",
+                title: "",
+                text: "",
+                page: "https://a.example/",
+            };
+            let why = match channel.share_target(&probe, &session.share_settings(mobile)) {
+                Err(unavailable) => Some(unavailable.reason().to_owned()),
+                Ok(_)
+                    if channel == Channel::WebShare
+                        && !can_share(&super::handle::object(&[(
+                            "url",
+                            super::page::href().into(),
+                        )])) =>
+                {
+                    Some("this browser has no Web Share API (navigator.canShare)".to_owned())
+                }
+                Ok(_) => None,
+            };
+            if let Some(why) = why {
+                tell_once(channel, &why);
+                skipped.push((channel, why));
+                continue;
+            }
+            if let Ok(button) = button(tracker, &document, channel, &settings, &labels, mobile) {
+                buttons.push(button);
+            }
+        }
+        let phrases = [
+            labels.phrase(Phrase::LinkCopied).to_owned(),
+            labels.phrase(Phrase::CopyFailed).to_owned(),
+        ];
+        let mut bar = Bar {
+            tracker: Rc::downgrade(tracker),
+            element: element.clone(),
+            settings,
+            declared,
+            buttons,
+            stash: document.create_document_fragment(),
+            status: RefCell::new(None),
+            manual: RefCell::new(None),
+            timer: RefCell::new(None),
+            classes: Vec::new(),
+            phrases,
+            sharing: Cell::new(false),
+            listener: RefCell::new(None),
+            skipped,
+        };
+        if !bar.buttons.is_empty() {
+            super::style::adopt();
+            let list = element.class_list();
+            let wanted: &[&'static str] = if bar.settings.labels {
+                &["lanterne-share"]
+            } else {
+                &["lanterne-share", "lanterne-icons-only"]
+            };
+            bar.classes = wanted
+                .iter()
+                .copied()
+                .filter(|c| !list.contains(c))
+                .collect();
+            for class in &bar.classes {
+                let _ = list.add_1(class);
+            }
+            while let Some(child) = element.first_child() {
+                let _ = bar.stash.append_child(&child);
+            }
+            for button in &bar.buttons {
+                let _ = element.append_child(button);
+            }
+            if let Ok(status) = document.create_element("span") {
+                let _ = status.set_attribute("class", "lanterne-status");
+                let _ = status.set_attribute("role", "status");
+                let _ = element.append_child(&status);
+                *bar.status.borrow_mut() = Some(status);
+            }
+        }
+        let bar = Rc::new(bar);
+        if bar.drawn() {
+            let this = Rc::downgrade(&bar);
+            let listener = EventListener::new(
+                element,
+                &["click", "auxclick", "contextmenu", "dragstart"],
+                move |event| {
+                    if let Some(bar) = this.upgrade() {
+                        bar.handle(&event)
+                    }
+                },
+            );
+            *bar.listener.borrow_mut() = Some(listener);
+        }
+        OWNERS.with(|owners| {
+            owners
+                .borrow_mut()
+                .push((element.clone(), Rc::downgrade(&bar)))
+        });
+        bar
+    }
+
+    /// Whether buttons are drawn (false once removed, or when no channel could be
+    /// offered).
+    pub fn drawn(&self) -> bool {
+        self.status.borrow().is_some()
+    }
+
+    /// Removes the buttons and restores what the element held before. Idempotent.
+    pub fn remove(&self) {
+        let Some(_status) = self.status.borrow_mut().take() else {
+            return;
+        };
+        self.listener.borrow_mut().take();
+        self.timer.borrow_mut().take();
+        self.manual.borrow_mut().take();
+        let element = &self.element;
+        while let Some(child) = element.first_child() {
+            let _ = element.remove_child(&child);
+        }
+        let _ = element.append_child(&self.stash);
+        let list = element.class_list();
+        for class in &self.classes {
+            let _ = list.remove_1(class);
+        }
+    }
+
+    // Tells the visitor: a status a screen reader announces (cleared first, so the same
+    // words twice are announced twice), and after a failed copy, the link to copy by hand.
+    fn say(self: &Rc<Self>, ok: bool, manual_url: &str) {
+        let Some(status) = self.status.borrow().clone() else {
+            return; // removed meanwhile
+        };
+        if let Some(field) = self.manual.borrow_mut().take() {
+            field.remove();
+        }
+        status.set_text_content(None);
+        let this = self.clone();
+        let manual_url = manual_url.to_owned();
+        // A moment later, so assistive technology sees the region change.
+        let show = Timeout::new(50.0, move || {
+            let message = &this.phrases[usize::from(!ok)];
+            status.set_text_content(Some(message));
+            if ok {
+                let status = status.clone();
+                let clear = Timeout::new(5000.0, move || status.set_text_content(None));
+                *this.timer.borrow_mut() = Some(clear);
+                return;
+            }
+            let Ok(field) = document().create_element("input") else {
+                return;
+            };
+            let _ = field.set_attribute("class", "lanterne-manual");
+            let _ = field.set_attribute("readonly", "");
+            let _ = field.set_attribute("aria-label", message);
+            let input: &web_sys::HtmlInputElement = field.unchecked_ref();
+            input.set_value(&manual_url);
+            let _ = status.after_with_node_1(&field);
+            input.select();
+            *this.manual.borrow_mut() = Some(field);
+        });
+        *self.timer.borrow_mut() = Some(show);
+    }
+
+    fn handle(self: &Rc<Self>, event: &Event) {
+        let button = event
+            .target()
+            .and_then(|t| t.dyn_into::<Element>().ok())
+            .and_then(|t| t.closest(".lanterne-button").ok().flatten());
+        let Some(button) = button.filter(|b| self.buttons.contains(b) && self.drawn()) else {
+            return;
+        };
+        // After stop() the tracker is gone: leave the link to the browser.
+        let Some(tracker) = self.tracker.upgrade().filter(|t| !t.stopped()) else {
+            return;
+        };
+        let Some(channel) = button
+            .get_attribute("data-channel")
+            .and_then(|id| Channel::from_id(&id))
+        else {
+            return;
+        };
+        let is_link = button.tag_name() == "A";
+        let mobile = mobile();
+        let kind = event.type_();
+        let url = self.settings.url.as_deref();
+        let text = &self.settings.text;
+        if kind == "contextmenu" || kind == "dragstart" {
+            // The link is about to be copied or dragged away without a click: give it a
+            // fresh token and remember it, so that following it later is not counted as
+            // an arrival.
+            if is_link {
+                let title = self.title();
+                if let Ok(prepared) =
+                    tracker.prepare(channel, url, &title, text, mobile, tracker.fresh())
+                {
+                    if let ShareTarget::NewTab(href) | ShareTarget::SameTab(href) = &prepared.target
+                    {
+                        let _ = button.set_attribute("href", href);
+                    }
+                    if let (Some(token), true) = (prepared.token, tracker.tracking()) {
+                        tracker.memory.borrow_mut().remember(&token);
+                    }
+                }
+            }
+            return;
+        }
+        // Another handler took the click (a consent wall, a router): leave it alone.
+        // Middle-click opens links only.
+        let middle = get(event, "button").as_f64() == Some(1.0);
+        if event.default_prevented() || (kind == "auxclick" && (!middle || !is_link)) {
+            return;
+        }
+        if self.sharing.get() {
+            event.prevent_default(); // a share sheet is already open
+            return;
+        }
+        let title = self.title();
+        let Ok(prepared) = tracker.prepare(channel, url, &title, text, mobile, tracker.fresh())
+        else {
+            return; // fail open: the link's own href still works
+        };
+        let token = prepared
+            .token
+            .map(|t| t.as_str().to_owned())
+            .unwrap_or_default();
+        let (intent, read_back) = ShareIntent::new(Intent {
+            channel,
+            token: token.clone(),
+            url: prepared.url.clone(),
+            title: title.clone(),
+            text: text.clone(),
+            cancelled: false,
+        });
+        tracker.shares.call(&intent.into());
+        let amended = read_back.borrow();
+        if amended.cancelled || tracker.stopped() {
+            event.prevent_default();
+            return;
+        }
+        let mut shared_url = prepared.url.clone();
+        let mut target = prepared.target;
+        if amended.url != prepared.url || amended.title != title || amended.text != *text {
+            match page_url(&amended.url) {
+                None => {
+                    let mut message = String::from("lanterne: a share listener set url to ");
+                    crate::core::json::push_str(&mut message, &amended.url);
+                    message.push_str(", not an http(s) URL; the share goes ahead unchanged");
+                    console(Level::Error, &JsValue::from_str(&message));
+                }
+                Some(absolute) => {
+                    if !token.is_empty()
+                        && crate::core::chars::find_str(&absolute, &token).is_none()
+                    {
+                        console(Level::Warn, &"lanterne: a share listener removed the token from the URL; the share event still carries it".into());
+                    }
+                    if let Ok(again) = tracker.prepare(
+                        channel,
+                        Some(&absolute),
+                        &amended.title,
+                        &amended.text,
+                        mobile,
+                        Mode::AsGiven,
+                    ) {
+                        target = again.target;
+                    }
+                    shared_url = absolute;
+                }
+            }
+        }
+        let (share_title, share_text) = (amended.title.clone(), amended.text.clone());
+        drop(amended);
+        let report = {
+            let tracker = Rc::downgrade(&tracker);
+            let page = prepared.page;
+            move || {
+                if let (Some(tracker), Some(token)) = (tracker.upgrade(), prepared.token) {
+                    tracker.report_share(EventKind::Share, channel, token, Some(page), Some(title));
+                }
+            }
+        };
+        match target {
+            ShareTarget::NewTab(href) => self.follow(event, &button, is_link, &href, true, report),
+            ShareTarget::SameTab(href) => {
+                self.follow(event, &button, is_link, &href, false, report)
+            }
+            ShareTarget::NativeSheet => {
+                event.prevent_default();
+                let data = super::handle::object(&[
+                    ("title", share_title.into()),
+                    ("url", shared_url.clone().into()),
+                ]);
+                if !share_text.is_empty() {
+                    let _ = js_sys::Reflect::set(&data, &"text".into(), &share_text.into());
+                }
+                let sheet = can_share(&data)
+                    .then(|| navigator_call("share", &data))
+                    .flatten();
+                let Some(sheet) = sheet else {
+                    return self.copy(shared_url, report);
+                };
+                self.sharing.set(true);
+                let this = self.clone();
+                // Reported once the sheet resolves: a cancelled sheet (AbortError) is no
+                // share. Signal and Messenger fall back to copy link where the sheet
+                // refused the data or the page (not when the visitor cancelled).
+                on_settled(&sheet.unchecked_into(), move |outcome| {
+                    this.sharing.set(false);
+                    match outcome {
+                        Ok(_) => report(),
+                        Err(reason) => {
+                            let name = get(&reason, "name").as_string().unwrap_or_default();
+                            if channel != Channel::WebShare
+                                && (name == "NotAllowedError" || name == "TypeError")
+                            {
+                                this.copy(shared_url, report);
+                            }
+                        }
+                    }
+                });
+            }
+            ShareTarget::Clipboard => {
+                event.prevent_default();
+                self.copy(shared_url, report);
+            }
+        }
+    }
+
+    /// Opens a share page or an app link: reported first; a link is followed by the
+    /// browser (a real link click, so Ctrl- and middle-click and the pop-up blocker
+    /// behave as visitors expect), a button opens it itself.
+    fn follow(
+        &self,
+        event: &Event,
+        button: &Element,
+        is_link: bool,
+        href: &str,
+        new_tab: bool,
+        report: impl FnOnce(),
+    ) {
+        report();
+        if is_link {
+            let _ = button.set_attribute("href", href);
+            return;
+        }
+        event.prevent_default();
+        let window = window();
+        if new_tab {
+            let _ =
+                window.open_with_url_and_target_and_features(href, "_blank", "noopener,noreferrer");
+        } else {
+            let _ = window.location().set_href(href);
+        }
+    }
+
+    /// The title a share goes with: the row's, or the page's at the click.
+    fn title(&self) -> String {
+        self.settings
+            .title
+            .clone()
+            .unwrap_or_else(|| document().title())
+    }
+
+    /// Copy link: the Clipboard API, then a textarea and `execCommand` (in-app browsers);
+    /// reported once the link is on the clipboard, else the visitor is told.
+    fn copy(self: &Rc<Self>, url: String, report: impl FnOnce() + 'static) {
+        let this = self.clone();
+        let done = move |ok: bool, url: String| {
+            if ok {
+                report();
+            }
+            this.say(ok, if ok { "" } else { &url });
+        };
+        let clipboard = get(&window().navigator(), "clipboard");
+        if clipboard.is_undefined() {
+            let ok = copy_by_textarea(&url);
+            return done(ok, url);
+        }
+        let clipboard: web_sys::Clipboard = clipboard.unchecked_into();
+        on_settled(&clipboard.write_text(&url), move |written| {
+            let ok = written.is_ok() || copy_by_textarea(&url);
+            done(ok, url)
+        });
+    }
+}
+
+/// The fallback for browsers without the async Clipboard API, or where it is refused:
+/// a temporary textarea and `execCommand("copy")`, in the click's user activation.
+fn copy_by_textarea(text: &str) -> bool {
+    let document = document();
+    let focused = document.active_element();
+    let Ok(area) = document.create_element("textarea") else {
+        return false;
+    };
+    let _ = area.set_attribute("class", "lanterne-offscreen");
+    let _ = area.set_attribute("readonly", "");
+    let _ = area.set_attribute("aria-hidden", "true");
+    let textarea: &web_sys::HtmlTextAreaElement = area.unchecked_ref();
+    textarea.set_value(text);
+    let Some(body) = document.body() else {
+        return false;
+    };
+    let _ = body.append_child(&area);
+    textarea.select();
+    let _ = textarea.set_selection_range(0, text.encode_utf16().count() as u32);
+    let ok = document
+        .unchecked_ref::<web_sys::HtmlDocument>()
+        .exec_command("copy")
+        .unwrap_or(false);
+    area.remove();
+    if let Some(focused) = focused.and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
+        let options = super::handle::object(&[("preventScroll", true.into())]);
+        let _ = focused.focus_with_options(options.unchecked_ref());
+    }
+    ok
+}
+
+/// A button for `channel`: a link for share pages and app schemes, a `<button>` for the
+/// share sheet and copy link.
+fn button(
+    tracker: &Inner,
+    document: &web_sys::Document,
+    channel: Channel,
+    settings: &RowSettings,
+    labels: &crate::core::buttons::Labels,
+    mobile: bool,
+) -> Result<Element, JsValue> {
+    let title = settings.title.clone().unwrap_or_else(|| document.title());
+    let prepared = tracker
+        .prepare(
+            channel,
+            settings.url.as_deref(),
+            &title,
+            &settings.text,
+            mobile,
+            tracker.fresh(),
+        )
+        .map_err(|why| error(why.reason()))?;
+    let button = match &prepared.target {
+        ShareTarget::NewTab(href) | ShareTarget::SameTab(href) => {
+            let link = document.create_element("a")?;
+            link.set_attribute("href", href)?;
+            if matches!(prepared.target, ShareTarget::NewTab(_)) {
+                link.set_attribute("target", "_blank")?;
+                link.set_attribute("rel", "noopener noreferrer")?;
+            }
+            link
+        }
+        ShareTarget::NativeSheet | ShareTarget::Clipboard => {
+            let button = document.create_element("button")?;
+            button.set_attribute("type", "button")?;
+            button
+        }
+    };
+    button.set_attribute("class", "lanterne-button")?;
+    button.set_attribute("data-channel", channel.id())?;
+    let name = labels.accessible_name(channel);
+    button.set_attribute("aria-label", &name)?;
+    if !settings.labels {
+        button.set_attribute("title", &name)?;
+    }
+    let label = document.create_element("span")?;
+    label.set_attribute("class", "lanterne-label")?;
+    label.set_text_content(Some(labels.name(channel)));
+    button.append_child(&icon(channel, &button)?.into())?;
+    button.append_child(&label)?;
+    Ok(button)
+}
+
+/// Buttons drawn into an element, returned by `renderButtons` (README "Share buttons").
+///
+/// ```js
+/// const buttons = tracker.renderButtons(element, { channels: ["whatsapp", "email"] });
+/// buttons.skipped; // [{ channel, reason }]
+/// buttons.remove();
+/// ```
+#[wasm_bindgen]
+pub struct ShareButtons {
+    bar: Rc<Bar>,
+}
+
+impl ShareButtons {
+    pub fn new(bar: Rc<Bar>) -> ShareButtons {
+        ShareButtons { bar }
+    }
+}
+
+#[wasm_bindgen]
+impl ShareButtons {
+    /// The element the buttons are in.
+    #[wasm_bindgen(getter)]
+    pub fn element(&self) -> Element {
+        self.bar.element.clone()
+    }
+
+    /// Channels asked for that cannot be offered here, and why (also said once on the
+    /// console): `[{ channel, reason }]`.
+    #[wasm_bindgen(getter)]
+    pub fn skipped(&self) -> JsValue {
+        let list: Vec<Skipped> = self
+            .bar
+            .skipped
+            .iter()
+            .map(|(channel, reason)| Skipped {
+                channel: channel.id(),
+                reason,
+            })
+            .collect();
+        to_js(&list, true)
+    }
+
+    /// False when none of the channels could be offered (the element was left as it
+    /// was), and after `remove()`.
+    #[wasm_bindgen(getter)]
+    pub fn drawn(&self) -> bool {
+        self.bar.drawn()
+    }
+
+    /// Removes the buttons and puts back what the element held before.
+    pub fn remove(&self) {
+        self.bar.remove()
+    }
+}

@@ -1,0 +1,124 @@
+//! Declared containers (SPEC §4): `[data-lanterne-share]` elements in the page at start
+//! and any added later (a single-page app, infinite scroll) get their row of buttons;
+//! rows whose container left the page for good are let go.
+
+use super::buttons::{owner, RowSettings, CONTAINER};
+use super::handle::Observer;
+use super::page::{document, page_url};
+use super::tracker::Inner;
+use crate::core::buttons::parse_channels;
+use crate::prelude::*;
+use alloc::rc::Rc;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, Node};
+
+/// Draws the page's containers now, and those added later.
+pub fn watch(tracker: &Rc<Inner>) {
+    let Some(root) = document().document_element() else {
+        return;
+    };
+    render_in(tracker, &root);
+    let this = Rc::downgrade(tracker);
+    let observer = Observer::added_nodes(&document(), move |records| {
+        let Some(tracker) = this.upgrade() else {
+            return;
+        };
+        for record in records.iter() {
+            let added = record
+                .unchecked_into::<web_sys::MutationRecord>()
+                .added_nodes();
+            for i in 0..added.length() {
+                if let Some(element) = added.item(i).and_then(|n| n.dyn_into::<Element>().ok()) {
+                    render_in(&tracker, &element);
+                }
+            }
+        }
+        // Containers gone from the page for good are let go (a re-added one is redrawn).
+        let gone: Vec<_> = tracker
+            .bars
+            .borrow()
+            .iter()
+            .filter(|bar| bar.declared && !bar.element.unchecked_ref::<Node>().is_connected())
+            .cloned()
+            .collect();
+        for bar in gone {
+            bar.remove();
+            tracker.bars.borrow_mut().retain(|b| !Rc::ptr_eq(b, &bar));
+        }
+    });
+    *tracker.observer.borrow_mut() = observer;
+}
+
+fn render_in(tracker: &Rc<Inner>, element: &Element) {
+    if element.matches(CONTAINER).unwrap_or(false) {
+        render_declared(tracker, element);
+    }
+    if let Ok(found) = element.query_selector_all(CONTAINER) {
+        for i in 0..found.length() {
+            if let Some(container) = found.item(i) {
+                render_declared(tracker, container.unchecked_ref());
+            }
+        }
+    }
+}
+
+fn render_declared(tracker: &Rc<Inner>, element: &Element) {
+    // Drawn already (moved, or by another tracker on this page): leave it.
+    if owner(element).is_some_and(|bar| bar.drawn()) {
+        return;
+    }
+    let url = match element.get_attribute("data-url") {
+        None => None,
+        Some(raw) => match page_url(&raw) {
+            Some(url) => Some(url),
+            None => {
+                let mut message = String::from("lanterne: data-url must be an http(s) URL (got ");
+                crate::core::json::push_str(&mut message, &raw);
+                message.push_str("); buttons not drawn");
+                web_sys::console::error_2(&message.into(), element);
+                return;
+            }
+        },
+    };
+    // No list: the channels of the server-rendered fallback links, if they name them.
+    let list = element.get_attribute("data-channels").or_else(|| {
+        let named = element.query_selector_all("[data-channel]").ok()?;
+        let ids: Vec<String> = (0..named.length())
+            .filter_map(|i| {
+                named
+                    .item(i)?
+                    .unchecked_into::<Element>()
+                    .get_attribute("data-channel")
+            })
+            .collect();
+        (!ids.is_empty()).then(|| ids.join(","))
+    });
+    let channels = match list {
+        None => tracker.session.config.channels.clone(),
+        Some(list) => match parse_channels(&list) {
+            Ok(channels) => channels,
+            Err(problem) => {
+                // A bad id is reported and left out; the rest of the row is still drawn.
+                let message = ["lanterne: data-channels ", &problem].concat();
+                web_sys::console::error_2(&message.into(), element);
+                let valid: Vec<_> = list
+                    .split(',')
+                    .filter_map(|id| parse_channels(id).ok())
+                    .flatten()
+                    .collect();
+                if valid.is_empty() {
+                    return;
+                }
+                valid
+            }
+        },
+    };
+    let settings = RowSettings {
+        channels,
+        url,
+        title: element.get_attribute("data-title"),
+        text: element.get_attribute("data-text").unwrap_or_default(),
+        labels: element.get_attribute("data-labels").as_deref() != Some("false"),
+    };
+    tracker.render(element, settings, true);
+}

@@ -1,0 +1,219 @@
+//! The copy listener (SPEC §3): reads what the visitor is copying from the page, asks the
+//! core what the copy becomes ([`crate::core::copy`]), and writes that to the clipboard.
+//! Fail-safe by construction: `preventDefault` is the very last call, made only once both
+//! formats are written, and any error before it leaves the browser's own copy as it was.
+//!
+//! Links are rewritten on the copied DOM (the browser already decoded every attribute),
+//! so no HTML tokenizer ships in the wasm.
+
+use super::page::{console, document, element_of, href, inside, random_bytes, Level};
+use super::tracker::Inner;
+use crate::core::channel::Channel;
+use crate::core::copy::{CopyDecision, Selection, EDITORS};
+use crate::core::event::EventKind;
+use crate::core::token::ShareToken;
+use crate::prelude::*;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::{ClipboardEvent, Element, Event, Node};
+
+/// Handles one `copy` event: changes the copy only when the core says so, and never
+/// throws (an error is reported on the console, and the browser copies as usual).
+pub fn on_copy(tracker: &Inner, event: &Event) {
+    if let Err(error) = try_copy(tracker, event.unchecked_ref()) {
+        console(Level::Error, &error);
+    }
+}
+
+// Inline elements a selection inside them is wrapped in, as a native copy does, so that
+// a paste keeps the link or the emphasis.
+const INLINE: [&str; 20] = [
+    "A", "ABBR", "B", "BDI", "BDO", "CITE", "DEL", "DFN", "EM", "I", "INS", "MARK", "Q", "S",
+    "SMALL", "SPAN", "STRONG", "SUB", "SUP", "U",
+];
+const TABLE_PARTS: [&str; 5] = ["TR", "THEAD", "TBODY", "TFOOT", "TABLE"];
+
+fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
+    // Another handler took this copy (an editor, a site script): leave it.
+    let Some(data) = event
+        .clipboard_data()
+        .filter(|_| !event.default_prevented())
+    else {
+        return Ok(());
+    };
+    let target = event.target().and_then(|t| element_of(t.unchecked_ref()));
+    if target.is_some_and(|t| inside(&t, EDITORS)) {
+        return Ok(());
+    }
+    let session = &tracker.session;
+    let document = document();
+    let Some(selection) = document.get_selection()? else {
+        return Ok(());
+    };
+    if selection.is_collapsed() || selection.range_count() == 0 {
+        return Ok(());
+    }
+    let text = selection.to_string();
+    let chars = text.length();
+    if chars > session.config.max_chars {
+        return Ok(()); // before any further work on a huge selection
+    }
+    let verbatim = session.verbatim.as_str();
+    let container = document.create_element("div")?;
+    // Whether a range starts or ends inside code: that code's part must be in the copy as
+    // code, or the copy is left alone (see below).
+    let mut ends_in_code = false;
+    for i in 0..selection.range_count() {
+        let range = selection.get_range_at(i)?;
+        let common = element_of(&range.common_ancestor_container()?);
+        // A selection inside code or an editor is the browser's alone.
+        if common
+            .as_ref()
+            .is_some_and(|c| inside(c, verbatim) || inside(c, EDITORS))
+        {
+            return Ok(());
+        }
+        for end in [range.start_container()?, range.end_container()?] {
+            match element_of(&end) {
+                Some(e) if inside(&e, EDITORS) => return Ok(()),
+                Some(e) => ends_in_code |= inside(&e, verbatim),
+                None => {}
+            }
+        }
+        container.append_child(&in_context(range.clone_contents()?.into(), common)?)?;
+    }
+    let has_code = container.query_selector(verbatim)?.is_some();
+    // A selection ending in code that the copied DOM does not show as code (a site's
+    // ignoreSelector that needs ancestors outside the copy): left alone, to be safe.
+    if container.query_selector(EDITORS)?.is_some() || (ends_in_code && !has_code) {
+        return Ok(());
+    }
+    // Relative links made absolute, as the browser's own copy does; against the address
+    // without lanterne's token: a link to "#intro" must not carry the address bar's
+    // token (with query placement it would, and the copy's own token would then be
+    // refused as a second slot).
+    let base = session.clean(&document.base_uri()?.unwrap_or_default());
+    let linked = container.query_selector_all("[href],[src]")?;
+    for i in 0..linked.length() {
+        let Some(element) = linked.item(i).map(|n| n.unchecked_into::<Element>()) else {
+            continue;
+        };
+        for name in ["href", "src"] {
+            if let Some(value) = element.get_attribute(name).filter(|v| !has_scheme(v)) {
+                if let Ok(url) = web_sys::Url::new_with_base(&value, &base) {
+                    element.set_attribute(name, &url.href())?;
+                }
+            }
+        }
+    }
+    let token = ShareToken::mint(Channel::Copy, &random_bytes());
+    let rewriter = &session.policy.rewriter;
+    let anchors = container.query_selector_all("a[href],area[href]")?;
+    let mut links = 0;
+    for i in 0..anchors.length() {
+        let Some(link) = anchors.item(i).map(|n| n.unchecked_into::<Element>()) else {
+            continue;
+        };
+        if inside(&link, verbatim) {
+            continue; // code is copied byte for byte
+        }
+        let href = link.get_attribute("href").unwrap_or_default();
+        if let Some(tracked) = rewriter.rewrite_href(&href, &token) {
+            link.set_attribute("href", &tracked)?;
+            links += 1;
+        }
+    }
+    let segments = if has_code {
+        segments(&document, &container, verbatim)?
+    } else {
+        Vec::new()
+    };
+    let plain = String::from(text);
+    let copy = Selection {
+        plain: &plain,
+        segments: &segments,
+        links,
+        chars,
+    };
+    let CopyDecision::Rewrite { plain, html_line } =
+        session
+            .policy
+            .decide(&copy, &token, &session.clean(&href()))
+    else {
+        return Ok(());
+    };
+    let mut html = container.inner_html();
+    html.push_str(html_line.as_deref().unwrap_or(""));
+    data.set_data("text/plain", &plain)?;
+    data.set_data("text/html", &html)?;
+    event.prevent_default();
+    tracker.report_share(EventKind::Copy { chars }, Channel::Copy, token, None, None);
+    Ok(())
+}
+
+/// Whether a link value starts with a scheme (`https:`, `mailto:`): left as it is.
+fn has_scheme(value: &str) -> bool {
+    let value = value.trim_start_matches(crate::core::chars::is_space);
+    let name_len = value
+        .bytes()
+        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
+        .count();
+    name_len > 0
+        && value.as_bytes()[0].is_ascii_alphabetic()
+        && value.as_bytes().get(name_len) == Some(&b':')
+}
+
+// Wraps a cloned selection in shallow copies of the ancestors it needs to paste as it
+// looks, as the browser's own copy does: the links and inline formatting it is inside
+// of, and the table or list around a selection that spans cells, rows or items.
+fn in_context(mut content: Node, mut element: Option<Element>) -> Result<Node, JsValue> {
+    let wrap = |element: &Element, content: &Node| -> Result<Node, JsValue> {
+        let wrapper = element.clone_node()?;
+        wrapper.append_child(content)?;
+        Ok(wrapper)
+    };
+    while let Some(e) = element
+        .as_ref()
+        .filter(|e| INLINE.contains(&e.tag_name().as_str()))
+    {
+        content = wrap(e, &content)?;
+        element = e.parent_element();
+    }
+    let Some(e) = element else { return Ok(content) };
+    let tag = e.tag_name();
+    if TABLE_PARTS.contains(&tag.as_str()) {
+        let mut part = Some(e);
+        while let Some(p) = part {
+            content = wrap(&p, &content)?;
+            part = if p.tag_name() == "TABLE" {
+                None
+            } else {
+                p.parent_element()
+            };
+        }
+    } else if matches!(tag.as_str(), "UL" | "OL" | "DL") {
+        content = wrap(&e, &content)?;
+    }
+    Ok(content)
+}
+
+/// The copied DOM's text, in order, each run marked `true` inside code: what the core
+/// aligns with the selection's text to leave code untouched.
+fn segments(
+    document: &web_sys::Document,
+    container: &Element,
+    verbatim: &str,
+) -> Result<Vec<(bool, String)>, JsValue> {
+    const SHOW_TEXT: u32 = 4;
+    let walker = document.create_tree_walker_with_what_to_show(container, SHOW_TEXT)?;
+    let mut segments: Vec<(bool, String)> = Vec::new();
+    while let Some(node) = walker.next_node()? {
+        let code = node.parent_element().is_some_and(|p| inside(&p, verbatim));
+        let text = node.node_value().unwrap_or_default();
+        match segments.last_mut() {
+            Some((last, run)) if *last == code => run.push_str(&text),
+            _ => segments.push((code, text)),
+        }
+    }
+    Ok(segments)
+}

@@ -1,0 +1,47 @@
+//! The functions a page subscribes with `tracker.on()` and `onShare()`.
+
+use super::handle::Callback;
+use super::page::{console, Level};
+use crate::prelude::*;
+use alloc::rc::Rc;
+use core::cell::RefCell;
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+
+/// A set of listeners (a function added twice is called once, as with a `Set`), called
+/// in the order they were added; a listener that throws is reported on the console and
+/// the others still run.
+#[derive(Clone, Default)]
+pub struct Listeners(Rc<RefCell<Vec<Function>>>);
+
+impl Listeners {
+    /// Adds `listener`; returns the function that removes it.
+    pub fn add(&self, listener: Function) -> JsValue {
+        if !self.0.borrow().contains(&listener) {
+            self.0.borrow_mut().push(listener.clone());
+        }
+        let list = self.0.clone();
+        Callback::new(move |_| list.borrow_mut().retain(|f| *f != listener)).into_js_value()
+    }
+
+    /// Whether anyone listens.
+    pub fn is_empty(&self) -> bool {
+        self.0.borrow().is_empty()
+    }
+
+    /// Calls every listener with `value`. The list is copied first: a listener may
+    /// subscribe, unsubscribe or stop the tracker while it runs.
+    pub fn call(&self, value: &JsValue) {
+        let listeners = self.0.borrow().clone();
+        for listener in listeners {
+            if let Err(error) = listener.call1(&JsValue::UNDEFINED, value) {
+                console(Level::Error, &error);
+            }
+        }
+    }
+
+    /// Removes every listener.
+    pub fn clear(&self) {
+        self.0.borrow_mut().clear();
+    }
+}

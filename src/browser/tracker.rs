@@ -1,0 +1,734 @@
+//! A running lanterne: the exported `Tracker` (the JavaScript API of SPEC §7), what its
+//! listeners share, and the share intent listeners may amend.
+
+use super::buttons::{Bar, RowSettings, ShareButtons};
+use super::delivery::{forget_orphans, Destination, Reporter};
+use super::handle::EventListener;
+use super::listeners::Listeners;
+use super::memory::Memory;
+use super::page::{document, error, get, href, now, page_url, type_error, window};
+use super::{address_bar, config, containers, copy, objects};
+use crate::core::buttons::Labels;
+use crate::core::channel::Channel;
+use crate::core::config::{Config, Consent, ShareOptions};
+use crate::core::copy::CopyPolicy;
+use crate::core::event::{Event, EventKind};
+use crate::core::share::{tracked_url, ShareContent, ShareSettings, ShareTarget, Unavailable};
+use crate::core::strings::Lang;
+use crate::core::token::ShareToken;
+use crate::core::url::without_token;
+use crate::prelude::*;
+use alloc::rc::{Rc, Weak};
+use core::cell::{Cell, RefCell};
+use js_sys::Function;
+use wasm_bindgen::prelude::*;
+use wasm_bindgen::JsCast;
+use web_sys::Element;
+
+std::thread_local! {
+    /// Running trackers, held until `stop()`: a page that keeps no reference to its
+    /// tracker (the script tag, or `await start(…)` in a function) must go on being
+    /// tracked after the JavaScript wrapper is garbage collected.
+    static RUNNING: RefCell<Vec<Rc<Inner>>> = const { RefCell::new(Vec::new()) };
+}
+
+/// What a tracker decided at start: its config and what follows from it.
+pub struct Session {
+    pub config: Config,
+    pub policy: CopyPolicy,
+    /// Where copies are copied byte for byte: [`VERBATIM`](crate::core::copy::VERBATIM)
+    /// and the site's `ignoreSelector`.
+    pub verbatim: String,
+    pub lang: Lang,
+    /// `endpoint`, resolved against the page.
+    pub endpoint: String,
+}
+
+impl Session {
+    pub fn labels(&self) -> Labels<'_> {
+        Labels {
+            lang: self.lang,
+            overrides: &self.config.strings,
+        }
+    }
+
+    pub fn share_settings(&self, mobile: bool) -> ShareSettings<'_> {
+        ShareSettings {
+            messenger_app_id: self.config.messenger_app_id.as_deref(),
+            mastodon_instance: self.config.mastodon_instance.as_deref(),
+            mobile,
+        }
+    }
+
+    /// `url` without lanterne's token.
+    pub fn clean(&self, url: &str) -> String {
+        without_token(url, &self.config.param).0
+    }
+}
+
+/// How a share's URL is made (see [`Inner::prepare`]).
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    /// A fresh token and UTM parameters.
+    Fresh,
+    /// The URL exactly as a share listener left it.
+    AsGiven,
+    /// Tracking is off: the page URL without token or UTM.
+    Untracked,
+}
+
+/// A share about to happen.
+pub struct Prepared {
+    /// The shared page without lanterne's token (what the event reports).
+    pub page: String,
+    /// The URL shared: with its token and UTM parameters, unless tracking is off.
+    pub url: String,
+    pub token: Option<ShareToken>,
+    pub target: ShareTarget,
+}
+
+/// A tracker's state, shared by its listeners, buttons and handles.
+pub struct Inner {
+    pub session: Session,
+    consent: Cell<Consent>,
+    /// The visitor's browser said no (Global Privacy Control, or Do Not Track where the
+    /// site honours it): no tracking, whatever the consent.
+    refused: bool,
+    tracking: Cell<bool>,
+    stopped: Cell<bool>,
+    callback: Option<Function>,
+    pub memory: RefCell<Memory>,
+    reporter: RefCell<Option<Rc<Reporter>>>,
+    listeners: RefCell<Vec<EventListener>>,
+    pub bars: RefCell<Vec<Rc<Bar>>>,
+    pub observer: RefCell<Option<super::handle::Observer>>,
+    pub shares: Listeners,
+    events: Listeners,
+    errors: Listeners,
+}
+
+impl Inner {
+    /// Whether tracking is on (tokens, reports).
+    pub fn tracking(&self) -> bool {
+        self.tracking.get()
+    }
+
+    /// Whether `stop()` was called.
+    pub fn stopped(&self) -> bool {
+        self.stopped.get()
+    }
+
+    /// Tracking on: the memory, the reporter, the address bar, the listeners.
+    fn track(self: &Rc<Self>) {
+        if self.tracking.get() || self.refused || self.stopped.get() {
+            return;
+        }
+        let c = &self.session.config;
+        let to = Destination {
+            format: c.format,
+            endpoint: self.session.endpoint.clone(),
+            site: c.site.clone().unwrap_or_default(),
+            headers: c.headers.clone(),
+            callback: self.callback.clone(),
+        };
+        let held = self.consent.get() == Consent::Pending;
+        *self.memory.borrow_mut() = Memory::default();
+        *self.reporter.borrow_mut() = Some(Reporter::new(
+            to,
+            c.queue_limit,
+            c.queue_bytes,
+            held,
+            self.errors.clone(),
+        ));
+        self.tracking.set(true);
+        address_bar::on_start(self);
+        let this = Rc::downgrade(self);
+        let on_copy = EventListener::new(&document(), &["copy"], move |event| {
+            if let Some(tracker) = this.upgrade() {
+                copy::on_copy(&tracker, &event)
+            }
+        });
+        let this = Rc::downgrade(self);
+        let on_hidden = move |_| {
+            if let Some(reporter) = this.upgrade().and_then(|t| t.reporter.borrow().clone()) {
+                if document().hidden() {
+                    reporter.flush_beacon()
+                }
+            }
+        };
+        let on_visibility =
+            EventListener::new(&document(), &["visibilitychange"], on_hidden.clone());
+        let on_pagehide = EventListener::new(&window(), &["pagehide"], on_hidden);
+        *self.listeners.borrow_mut() = vec![on_copy, on_visibility, on_pagehide];
+    }
+
+    // Tracking off: listeners removed, the address bar restored, the queue handed to a
+    // beacon (`keep`) or emptied.
+    fn untrack(&self, keep: bool) {
+        self.listeners.borrow_mut().clear();
+        if !self.tracking.get() {
+            return;
+        }
+        if let Some(reporter) = self.reporter.borrow_mut().take() {
+            if keep {
+                reporter.shut_down()
+            } else {
+                reporter.forget()
+            }
+        }
+        address_bar::restore(&self.session);
+        self.tracking.set(false);
+    }
+
+    /// Reports an event about the page at `url` (this page's address without token when
+    /// `None`) with `title` (`document.title` when `None`).
+    pub fn report(
+        &self,
+        kind: EventKind,
+        channel: Channel,
+        token: ShareToken,
+        parent: Option<ShareToken>,
+        url: Option<String>,
+        title: Option<String>,
+    ) {
+        let Some(reporter) = self.reporter.borrow().clone() else {
+            return;
+        };
+        let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
+        let mut event = Event {
+            id: uuid::Uuid::new_v4()
+                .hyphenated()
+                .encode_lower(&mut id)
+                .to_owned(),
+            kind,
+            channel,
+            token,
+            parent,
+            url: url.unwrap_or_else(|| self.session.clean(&href())),
+            title: title.unwrap_or_else(|| document().title()),
+            ts: now(),
+        };
+        event.clamp_lengths();
+        if !self.events.is_empty() {
+            self.events.call(&objects::event(&event));
+        }
+        reporter.report(event);
+    }
+
+    /// Remembers a token this visitor just shared (no self-click later) and reports the
+    /// share, with the visit's parent.
+    pub fn report_share(
+        &self,
+        kind: EventKind,
+        channel: Channel,
+        token: ShareToken,
+        url: Option<String>,
+        title: Option<String>,
+    ) {
+        if self.reporter.borrow().is_none() {
+            return;
+        }
+        self.memory.borrow_mut().remember(&token);
+        let parent = self.memory.borrow().parent();
+        self.report(kind, channel, token, parent, url, title);
+    }
+
+    /// A share of `url` (this page when `None`) through `channel`: the URL it shares and
+    /// where it sends the visitor. `Err` when the channel cannot be offered here.
+    pub fn prepare(
+        &self,
+        channel: Channel,
+        url: Option<&str>,
+        title: &str,
+        text: &str,
+        mobile: bool,
+        mode: Mode,
+    ) -> Result<Prepared, Unavailable> {
+        let c = &self.session.config;
+        let here = href();
+        let given = url.unwrap_or(&here);
+        let page = self.session.clean(given);
+        let (shared, token) = match mode {
+            Mode::Fresh => {
+                let token = ShareToken::mint(channel, &super::page::random_bytes());
+                let url = tracked_url(
+                    &page,
+                    channel,
+                    &token,
+                    &c.param,
+                    c.placement,
+                    c.utm,
+                    c.utm_campaign.as_deref(),
+                );
+                (url, Some(token))
+            }
+            Mode::AsGiven => (given.to_owned(), None),
+            Mode::Untracked => (page.clone(), None),
+        };
+        // Messenger returns to the page shared from.
+        let from = self.session.clean(&here);
+        let content = ShareContent {
+            url: &shared,
+            title,
+            text,
+            page: &from,
+        };
+        let target = channel.share_target(&content, &self.session.share_settings(mobile))?;
+        Ok(Prepared {
+            page,
+            url: shared,
+            token,
+            target,
+        })
+    }
+
+    /// The mode of a new share: with a token while tracking.
+    pub fn fresh(&self) -> Mode {
+        if self.tracking.get() {
+            Mode::Fresh
+        } else {
+            Mode::Untracked
+        }
+    }
+
+    fn running(self: &Rc<Self>) -> bool {
+        RUNNING.with(|r| r.borrow().iter().any(|t| Rc::ptr_eq(t, self)))
+    }
+
+    /// Draws buttons into `element`, replacing any row drawn there (by any tracker).
+    pub fn render(
+        self: &Rc<Self>,
+        element: &Element,
+        settings: RowSettings,
+        declared: bool,
+    ) -> Rc<Bar> {
+        if let Some(previous) = super::buttons::owner(element) {
+            previous.remove();
+            self.bars.borrow_mut().retain(|b| !Rc::ptr_eq(b, &previous));
+        }
+        let bar = Bar::draw(self, element, settings, declared);
+        // Kept until stop() or a new render here, attached or not: stop() must reach it.
+        self.bars.borrow_mut().push(bar.clone());
+        bar
+    }
+}
+
+/// A running lanterne, returned by `start()` (README "Install on a site", `lanterne.d.ts`).
+///
+/// ```js
+/// import { start } from "lanterne";
+/// const tracker = await start({ endpoint: "/collect" });
+/// tracker.renderButtons(document.querySelector("#share"), { channels: ["whatsapp", "email"] });
+/// tracker.stop();
+/// ```
+#[wasm_bindgen]
+pub struct Tracker {
+    inner: Rc<Inner>,
+}
+
+fn options_error(field: &str, problem: &str) -> JsValue {
+    error(&["lanterne: ", field, " ", problem].concat())
+}
+
+/// Reads a share options argument (`undefined`: none), checking `url` as an http(s) URL.
+fn share_options(options: &JsValue, allowed: &[&str]) -> Result<ShareOptions, JsValue> {
+    let entries = if options.is_undefined() {
+        Vec::new()
+    } else {
+        config::entries(options).ok_or_else(|| options_error("options", "must be an object"))?
+    };
+    let mut options =
+        ShareOptions::from_entries(entries, allowed).map_err(|e| error(&e.message()))?;
+    if let Some(url) = &options.url {
+        let absolute = page_url(url).ok_or_else(|| {
+            let mut problem = String::from("must be an http(s) URL (got ");
+            crate::core::json::push_str(&mut problem, url);
+            problem.push(')');
+            options_error("options.url", &problem)
+        })?;
+        options.url = Some(absolute);
+    }
+    Ok(options)
+}
+
+#[wasm_bindgen]
+impl Tracker {
+    /// Removes every listener and every drawn button, sends what is pending by beacon,
+    /// restores the address bar. Calling it again does nothing.
+    ///
+    /// ```js
+    /// tracker.stop();
+    /// ```
+    pub fn stop(&self) {
+        let inner = &self.inner;
+        if !inner.running() {
+            return;
+        }
+        RUNNING.with(|r| r.borrow_mut().retain(|t| !Rc::ptr_eq(t, inner)));
+        inner.untrack(true);
+        inner.stopped.set(true);
+        inner.observer.borrow_mut().take();
+        let bars: Vec<Rc<Bar>> = inner.bars.borrow_mut().drain(..).collect();
+        for bar in bars {
+            bar.remove();
+        }
+        inner.shares.clear();
+    }
+
+    /// Sends pending events now, even during a retry backoff.
+    ///
+    /// ```js
+    /// tracker.flush();
+    /// ```
+    pub fn flush(&self) {
+        let reporter = self.inner.reporter.borrow().clone();
+        if let Some(reporter) = reporter {
+            reporter.flush();
+        }
+    }
+
+    /// Whether lanterne is tracking: false after `stop()` or `deny()`, with consent
+    /// `denied`, and under Global Privacy Control (or Do Not Track when honoured).
+    ///
+    /// ```js
+    /// if (tracker.running) tracker.flush();
+    /// ```
+    #[wasm_bindgen(getter)]
+    pub fn running(&self) -> bool {
+        self.inner.tracking.get()
+    }
+
+    /// Draws share buttons into `element`, replacing buttons drawn there before. Throws an
+    /// `Error` naming the option when one is bad, before anything changes.
+    ///
+    /// ```js
+    /// const buttons = tracker.renderButtons(element, { channels: ["whatsapp", "copy_link"], labels: false });
+    /// ```
+    #[wasm_bindgen(js_name = renderButtons)]
+    pub fn render_buttons(
+        &self,
+        element: JsValue,
+        options: JsValue,
+    ) -> Result<ShareButtons, JsValue> {
+        if !self.inner.running() {
+            return Err(error("lanterne: this tracker is stopped"));
+        }
+        let Some(element) = element.dyn_ref::<Element>() else {
+            return Err(type_error("lanterne: renderButtons needs an element"));
+        };
+        let options = share_options(&options, &["channels", "url", "title", "text", "labels"])?;
+        let settings = RowSettings {
+            channels: options
+                .channels
+                .unwrap_or_else(|| self.inner.session.config.channels.clone()),
+            url: options.url,
+            title: options.title,
+            text: options.text.unwrap_or_default(),
+            labels: options.labels.unwrap_or(true),
+        };
+        Ok(ShareButtons::new(
+            self.inner.render(element, settings, false),
+        ))
+    }
+
+    /// The URL that shares a page through `channel`, with a fresh token: the share page
+    /// of a link channel, the tracked page URL for `web_share`, `signal` and `copy_link`.
+    /// Reports nothing (no one has shared yet).
+    ///
+    /// ```js
+    /// const href = tracker.shareUrl("telegram", { text: "Worth a read" });
+    /// ```
+    #[wasm_bindgen(js_name = shareUrl)]
+    pub fn share_url(&self, channel: JsValue, options: JsValue) -> Result<String, JsValue> {
+        let inner = &self.inner;
+        if !inner.running() {
+            return Err(error("lanterne: this tracker is stopped"));
+        }
+        let options = share_options(&options, &["url", "title", "text"])?;
+        let id = channel.as_string().filter(|id| !id.contains(','));
+        let Some(id) = id else {
+            return Err(options_error("channel", "must be one channel id"));
+        };
+        let channel = match crate::core::buttons::parse_channels(&id) {
+            Ok(channels) => channels[0],
+            Err(problem) => {
+                let problem = problem
+                    .strip_prefix("has an unknown")
+                    .map_or(problem.clone(), |rest| ["is an unknown", rest].concat());
+                return Err(options_error("channel", &problem));
+            }
+        };
+        let title = options.title.unwrap_or_else(|| document().title());
+        let text = options.text.unwrap_or_default();
+        let mobile = super::buttons::mobile();
+        let prepared = inner
+            .prepare(
+                channel,
+                options.url.as_deref(),
+                &title,
+                &text,
+                mobile,
+                inner.fresh(),
+            )
+            .map_err(|why| {
+                error(&["lanterne: no ", channel.id(), " share here: ", why.reason()].concat())
+            })?;
+        Ok(match prepared.target {
+            ShareTarget::NewTab(url) | ShareTarget::SameTab(url) => url,
+            ShareTarget::NativeSheet | ShareTarget::Clipboard => prepared.url,
+        })
+    }
+
+    /// Calls `listener` with every share from a button before it happens, to amend or
+    /// cancel it; returns the function that unsubscribes.
+    ///
+    /// ```js
+    /// tracker.onShare((share) => { if (share.channel === "email") share.text = "From our newsletter"; });
+    /// ```
+    #[wasm_bindgen(js_name = onShare)]
+    pub fn on_share(&self, listener: JsValue) -> Result<JsValue, JsValue> {
+        let listener = listener
+            .dyn_into::<Function>()
+            .map_err(|_| type_error("lanterne: onShare needs a function"))?;
+        Ok(self.inner.shares.add(listener))
+    }
+
+    /// Listens to delivery errors (`"error"`), every event as it is queued (`"event"`),
+    /// or shares before they happen (`"share"`, as `onShare`); returns the function that
+    /// unsubscribes.
+    ///
+    /// ```js
+    /// const off = tracker.on("error", (e) => console.log(e.status, e.retry));
+    /// ```
+    pub fn on(&self, kind: JsValue, listener: JsValue) -> Result<JsValue, JsValue> {
+        let listener = listener
+            .dyn_into::<Function>()
+            .map_err(|_| type_error("lanterne: on() needs a function"))?;
+        let set = match kind.as_string().as_deref() {
+            Some("error") => &self.inner.errors,
+            Some("event") => &self.inner.events,
+            Some("share") => &self.inner.shares,
+            _ => {
+                let got = js_sys::JSON::stringify(&kind)
+                    .ok()
+                    .and_then(|s| s.as_string())
+                    .unwrap_or_else(|| "undefined".into());
+                return Err(type_error(
+                    &[
+                        "lanterne: on() takes \"error\", \"event\" or \"share\" (got ",
+                        &got,
+                        ")",
+                    ]
+                    .concat(),
+                ));
+            }
+        };
+        Ok(set.add(listener))
+    }
+
+    /// Consent given: what waited is sent; with consent `denied`, tracking starts (Global
+    /// Privacy Control and Do Not Track still win).
+    ///
+    /// ```js
+    /// consentBanner.onAccept(() => tracker.grant());
+    /// ```
+    pub fn grant(&self) {
+        let inner = &self.inner;
+        if inner.stopped.get() {
+            return;
+        }
+        inner.consent.set(Consent::Granted);
+        let reporter = inner.reporter.borrow().clone();
+        match reporter {
+            Some(reporter) => reporter.release(),
+            None => inner.track(),
+        }
+    }
+
+    /// Consent refused: tracking stops, and what lanterne stored is removed (buttons
+    /// stay, untracked).
+    ///
+    /// ```js
+    /// consentBanner.onRefuse(() => tracker.deny());
+    /// ```
+    pub fn deny(&self) {
+        let inner = &self.inner;
+        if inner.stopped.get() {
+            return;
+        }
+        inner.consent.set(Consent::Denied);
+        inner.untrack(false);
+        // Nothing of this visitor's is kept: queued events (this tab's and closed
+        // tabs'), the tokens remembered against self-clicks, the visit's parent.
+        forget_orphans();
+        inner.memory.borrow_mut().clear();
+    }
+
+    /// Delivery health: `{ consent, tracking, queued, sent, dropped, retries }`.
+    ///
+    /// ```js
+    /// const { queued, retries } = tracker.stats();
+    /// ```
+    pub fn stats(&self) -> JsValue {
+        let inner = &self.inner;
+        let counts = inner
+            .reporter
+            .borrow()
+            .as_ref()
+            .map_or((0, 0, 0, 0), |r| r.counts());
+        let stats = objects::Stats {
+            consent: inner.consent.get().id(),
+            tracking: inner.tracking.get(),
+            queued: counts.0,
+            sent: counts.1,
+            dropped: counts.2,
+            retries: counts.3,
+        };
+        objects::to_js(&stats, true)
+    }
+}
+
+/// Starts a tracker from a checked config (see `super::start`): the checks only a
+/// browser can make, then everything at once, or nothing.
+pub fn begin(
+    config: Config,
+    callback: Option<Function>,
+    source: crate::core::config::Source,
+) -> Result<Tracker, JsValue> {
+    let session = config::session(config, source)?;
+    let c = &session.config;
+    let navigator = window().navigator();
+    let refused = (c.gpc && get(&navigator, "globalPrivacyControl") == JsValue::TRUE)
+        || (c.dnt && navigator.do_not_track() == "1");
+    let consent = c.consent;
+    let buttons = c.share_buttons;
+    let inner = Rc::new(Inner {
+        session,
+        consent: Cell::new(consent),
+        refused,
+        tracking: Cell::new(false),
+        stopped: Cell::new(false),
+        callback,
+        memory: RefCell::new(Memory::default()),
+        reporter: RefCell::new(None),
+        listeners: RefCell::new(Vec::new()),
+        bars: RefCell::new(Vec::new()),
+        observer: RefCell::new(None),
+        shares: Listeners::default(),
+        events: Listeners::default(),
+        errors: Listeners::default(),
+    });
+    RUNNING.with(|r| r.borrow_mut().push(inner.clone()));
+    // Global Privacy Control, Do Not Track when honoured, or consent denied (SPEC §6):
+    // nothing is tracked or sent, and what earlier pages queued is not sent either;
+    // share buttons still work, without token, UTM or report.
+    if consent != Consent::Denied && !refused {
+        inner.track();
+    } else {
+        forget_orphans();
+    }
+    if buttons {
+        containers::watch(&inner);
+    }
+    Ok(Tracker { inner })
+}
+
+/// A share about to happen, given to share listeners before anything opens; they may
+/// change `url`, `title` and `text`, or `cancel()` it.
+///
+/// ```js
+/// tracker.onShare((share) => { if (share.channel === "x" && !agreed()) share.cancel(); });
+/// ```
+#[wasm_bindgen]
+pub struct ShareIntent {
+    inner: Rc<RefCell<Intent>>,
+}
+
+/// What a [`ShareIntent`] holds; read back by the button once the listeners ran.
+pub struct Intent {
+    pub channel: Channel,
+    pub token: String,
+    pub url: String,
+    pub title: String,
+    pub text: String,
+    pub cancelled: bool,
+}
+
+impl ShareIntent {
+    /// An intent for JavaScript, and the handle to read it back.
+    pub fn new(intent: Intent) -> (ShareIntent, Rc<RefCell<Intent>>) {
+        let inner = Rc::new(RefCell::new(intent));
+        (
+            ShareIntent {
+                inner: inner.clone(),
+            },
+            inner,
+        )
+    }
+}
+
+#[wasm_bindgen]
+impl ShareIntent {
+    /// The channel (read-only).
+    #[wasm_bindgen(getter)]
+    pub fn channel(&self) -> String {
+        self.inner.borrow().channel.id().to_owned()
+    }
+
+    /// The token in `url` (empty when tracking is off; read-only). Keep it in an amended
+    /// URL.
+    #[wasm_bindgen(getter)]
+    pub fn token(&self) -> String {
+        self.inner.borrow().token.clone()
+    }
+
+    /// The URL being shared, with its token and UTM parameters.
+    #[wasm_bindgen(getter)]
+    pub fn url(&self) -> String {
+        self.inner.borrow().url.clone()
+    }
+
+    /// Changes the URL shared (`null` or `undefined`: empty).
+    #[wasm_bindgen(setter)]
+    pub fn set_url(&self, url: Option<String>) {
+        self.inner.borrow_mut().url = url.unwrap_or_default();
+    }
+
+    /// The title being shared.
+    #[wasm_bindgen(getter)]
+    pub fn title(&self) -> String {
+        self.inner.borrow().title.clone()
+    }
+
+    /// Changes the title shared.
+    #[wasm_bindgen(setter)]
+    pub fn set_title(&self, title: Option<String>) {
+        self.inner.borrow_mut().title = title.unwrap_or_default();
+    }
+
+    /// The message being shared.
+    #[wasm_bindgen(getter)]
+    pub fn text(&self) -> String {
+        self.inner.borrow().text.clone()
+    }
+
+    /// Changes the message shared.
+    #[wasm_bindgen(setter)]
+    pub fn set_text(&self, text: Option<String>) {
+        self.inner.borrow_mut().text = text.unwrap_or_default();
+    }
+
+    /// Whether `cancel()` was called.
+    #[wasm_bindgen(getter)]
+    pub fn cancelled(&self) -> bool {
+        self.inner.borrow().cancelled
+    }
+
+    /// Nothing opens, nothing is reported.
+    pub fn cancel(&self) {
+        self.inner.borrow_mut().cancelled = true;
+    }
+}
+
+/// A weak handle on a tracker, for closures the tracker owns.
+pub type WeakTracker = Weak<Inner>;

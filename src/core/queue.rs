@@ -1,0 +1,822 @@
+//! The durable queue's bookkeeping (README "Delivery"): which events wait, in what order,
+//! within what bounds, what the next batch is, and the storage record that carries them
+//! over to the next page. The browser layer does the rest: it writes [`Queue::record`] to
+//! `localStorage["lanterne:queue:<tab>"]`, holds the tab's Web Lock while there is one,
+//! hands the records of closed tabs to [`Queue::adopt`], and sends the batches.
+//!
+//! Sizes are UTF-8 bytes of each event's JSON, which is what goes over the network. (The
+//! JavaScript queue of earlier releases counted UTF-16 code units, as `String.length` does;
+//! both bound the same storage to within a factor of three, and a record either release
+//! wrote is read by the other.)
+
+use super::event::Event;
+use super::json::{push_key, push_str, push_u64, Reader};
+use crate::prelude::*;
+
+/// One queued event: the event and its JSON as it will be sent (for an event adopted from
+/// storage, the JSON as stored, so fields a newer version added survive).
+///
+/// ```
+/// use lanterne::core::queue::Queued;
+/// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+/// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
+/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+/// let queued = Queued { json: event.to_json(), event };
+/// assert!(queued.json.starts_with(r#"{"v":1,"id":"e1""#));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Queued {
+    /// The event, for the formats that rewrite it and for its id.
+    pub event: Event,
+    /// Its JSON object, sent as it is in lanterne's format and kept in the storage record.
+    pub json: String,
+}
+
+/// A queued event and whether a beacon took it in this page view.
+#[derive(Clone, Debug)]
+struct Slot {
+    queued: Queued,
+    /// Handed to a beacon: not sent again from this page, but kept for the next one (the
+    /// browser never says whether a beacon arrived).
+    aside: bool,
+}
+
+/// The events of this tab not yet acknowledged by the endpoint, oldest first, bounded by a
+/// number of events and of bytes: past either, the oldest are dropped and counted, and the
+/// next batch in lanterne's format says how many.
+///
+/// ```
+/// use lanterne::core::queue::Queue;
+/// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+/// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Channel::Email,
+/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+/// let mut queue = Queue::new(2, 262_144);
+/// for id in ["a", "b", "c"] {
+///     queue.push(event(id));
+/// }
+/// assert_eq!((queue.len(), queue.dropped()), (2, 1));
+/// let batch: Vec<String> = queue.peek(500, 60_000, &[]).iter().map(|q| q.event.id.clone()).collect();
+/// assert_eq!(batch, ["b", "c"]);
+/// queue.remove(&batch);
+/// queue.reported(1);
+/// assert_eq!(queue.record(1_763_700_000_000), None); // nothing left to keep
+/// ```
+#[derive(Clone, Debug)]
+pub struct Queue {
+    slots: Vec<Slot>,
+    /// UTF-8 bytes of the JSON of every slot.
+    bytes: usize,
+    max_events: usize,
+    max_bytes: usize,
+    dropped: u64,
+    dropped_here: u64,
+    /// Cleared for good: nothing is taken in any more.
+    closed: bool,
+    /// When the endpoint may be tried again, in ms since the epoch (backoff and
+    /// `Retry-After`); kept in the record (`"r"`), so the next page waits too.
+    pub retry_at: u64,
+}
+
+impl Queue {
+    /// An empty queue holding at most `max_events` events and, while more than one is
+    /// left, `max_bytes` bytes of JSON (config `queueLimit` and `queueBytes`). Bytes are
+    /// UTF-8 bytes; the JavaScript queue counted UTF-16 code units (`String.length`), so a
+    /// title in another script fills this queue up to three times sooner.
+    ///
+    /// ```
+    /// let queue = lanterne::core::queue::Queue::new(1000, 262_144);
+    /// assert_eq!((queue.len(), queue.waiting(), queue.dropped(), queue.retry_at), (0, 0, 0, 0));
+    /// ```
+    pub fn new(max_events: usize, max_bytes: usize) -> Queue {
+        Queue {
+            slots: Vec::new(),
+            bytes: 0,
+            max_events,
+            max_bytes,
+            dropped: 0,
+            dropped_here: 0,
+            closed: false,
+            retry_at: 0,
+        }
+    }
+
+    /// Events not yet acknowledged (set aside or not).
+    ///
+    /// ```
+    /// assert_eq!(lanterne::core::queue::Queue::new(10, 1024).len(), 0);
+    /// ```
+    pub fn len(&self) -> usize {
+        self.slots.len()
+    }
+
+    /// Whether no event is queued.
+    ///
+    /// ```
+    /// assert!(lanterne::core::queue::Queue::new(10, 1024).is_empty());
+    /// ```
+    pub fn is_empty(&self) -> bool {
+        self.slots.is_empty()
+    }
+
+    /// Events waiting to be sent from this page: those no beacon took.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+    /// let mut queue = Queue::new(10, 1024);
+    /// queue.push(event);
+    /// queue.set_aside(&["a".to_string()]);
+    /// assert_eq!((queue.len(), queue.waiting()), (1, 0));
+    /// ```
+    pub fn waiting(&self) -> usize {
+        self.slots.iter().filter(|slot| !slot.aside).count()
+    }
+
+    /// Events dropped (queue full) and not yet reported to the endpoint: the record's `"d"`,
+    /// and the `dropped` field of the next batch in lanterne's format.
+    ///
+    /// ```
+    /// assert_eq!(lanterne::core::queue::Queue::new(10, 1024).dropped(), 0);
+    /// ```
+    pub fn dropped(&self) -> u64 {
+        self.dropped
+    }
+
+    /// Events dropped in this page view, reported or not (for `stats()`).
+    ///
+    /// ```
+    /// assert_eq!(lanterne::core::queue::Queue::new(10, 1024).dropped_here(), 0);
+    /// ```
+    pub fn dropped_here(&self) -> u64 {
+        self.dropped_here
+    }
+
+    /// Appends an event, then drops the oldest past the bounds. Nothing after [`Queue::clear`].
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+    /// let mut queue = Queue::new(10, 1024);
+    /// queue.push(event.clone());
+    /// assert_eq!(queue.peek(1, 1024, &[])[0].json, event.to_json());
+    /// ```
+    pub fn push(&mut self, event: Event) {
+        if self.closed {
+            return;
+        }
+        let json = event.to_json();
+        self.bytes += json.len();
+        self.slots.push(Slot {
+            queued: Queued { event, json },
+            aside: false,
+        });
+        self.trim();
+    }
+
+    /// Takes in the storage record another tab left (see [`Queue::record`]): its events not
+    /// already here (by event id) go before this tab's, in their order; its drop count is
+    /// added to this one; the later of the two retry times is kept. Then the oldest are
+    /// dropped past the bounds. Returns how many of its events were taken in (counted
+    /// before that trimming, as the JavaScript queue did: something was added to send).
+    ///
+    /// A record that is not valid JSON, or has no `"e"` array, changes nothing. Events in it
+    /// that [`Event::from_json`] refuses are left out, uncounted (each was written by a
+    /// release of lanterne; one that cannot be read back would be refused by the endpoint
+    /// too). `"d"` and `"r"` that are not non-negative numbers count as 0. Nothing is taken
+    /// in after [`Queue::clear`].
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// let record = concat!(
+    ///     r#"{"t":1763700000000,"d":3,"r":1763700005000.25,"e":["{\"v\":1,\"id\":\"e1\","#,
+    ///     r#"\"type\":\"share\",\"channel\":\"email\",\"token\":\"eAAAAAAAAAA1\",\"parent\":null,"#,
+    ///     r#"\"url\":\"https://blog.example/a\",\"title\":\"A\",\"ts\":1763700000000}"]}"#);
+    /// let mut queue = Queue::new(1000, 262_144);
+    /// assert_eq!(queue.adopt(record), 1);
+    /// assert_eq!((queue.len(), queue.dropped(), queue.retry_at), (1, 3, 1_763_700_005_001));
+    /// assert_eq!(queue.adopt(record), 0); // already here
+    /// ```
+    pub fn adopt(&mut self, record: &str) -> usize {
+        if self.closed {
+            return 0;
+        }
+        let Some(stored) = read_record(record) else {
+            return 0;
+        };
+        let mut taken: Vec<Slot> = Vec::with_capacity(stored.events.len() + self.slots.len());
+        for queued in stored.events {
+            let id = &queued.event.id;
+            if self.position(id).is_some() || taken.iter().any(|slot| slot.queued.event.id == *id) {
+                continue;
+            }
+            self.bytes += queued.json.len();
+            taken.push(Slot {
+                queued,
+                aside: false,
+            });
+        }
+        let added = taken.len();
+        taken.append(&mut self.slots);
+        self.slots = taken;
+        self.dropped = self.dropped.saturating_add(stored.dropped);
+        self.retry_at = self.retry_at.max(stored.retry_at);
+        self.trim();
+        added
+    }
+
+    fn position(&self, id: &str) -> Option<usize> {
+        self.slots
+            .iter()
+            .position(|slot| slot.queued.event.id == id)
+    }
+
+    /// The next batch, oldest first, leaving out events a beacon took and those whose id is
+    /// in `except` (a request in flight): at most `count` events, and no more than fit in
+    /// `max_bytes` counted as the JSON array would be (2 + each event's JSON + 1), except
+    /// that the first event is always taken, whatever its size.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+    /// let mut queue = Queue::new(10, 4096);
+    /// for id in ["a", "b", "c"] {
+    ///     queue.push(event(id));
+    /// }
+    /// let ids = |batch: Vec<&lanterne::core::queue::Queued>| batch.iter().map(|q| q.event.id.clone()).collect::<Vec<_>>();
+    /// assert_eq!(ids(queue.peek(2, 4096, &[])), ["a", "b"]);
+    /// assert_eq!(ids(queue.peek(2, 4096, &["a".to_string()])), ["b", "c"]);
+    /// assert_eq!(ids(queue.peek(2, 10, &[])), ["a"]); // over the budget: the first alone
+    /// ```
+    pub fn peek(&self, count: usize, max_bytes: usize, except: &[String]) -> Vec<&Queued> {
+        let mut batch = Vec::new();
+        let mut size = 2;
+        for slot in &self.slots {
+            if slot.aside || except.contains(&slot.queued.event.id) {
+                continue;
+            }
+            size += slot.queued.json.len() + 1;
+            if batch.len() == count || (!batch.is_empty() && size > max_bytes) {
+                break;
+            }
+            batch.push(&slot.queued);
+        }
+        batch
+    }
+
+    /// Marks the events with these ids as taken by a beacon: kept (for the next page), not
+    /// sent again from this one.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// let mut queue = Queue::new(10, 1024);
+    /// queue.set_aside(&["unknown".to_string()]); // ids not here are ignored
+    /// assert_eq!(queue.waiting(), 0);
+    /// ```
+    pub fn set_aside(&mut self, ids: &[String]) {
+        for slot in &mut self.slots {
+            if ids.contains(&slot.queued.event.id) {
+                slot.aside = true;
+            }
+        }
+    }
+
+    /// Removes the events with these ids (delivered, or refused by the endpoint), wherever
+    /// they are now: an adoption may have moved them since they were peeked.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+    /// let mut queue = Queue::new(10, 4096);
+    /// queue.push(event("a"));
+    /// queue.push(event("b"));
+    /// queue.remove(&["a".to_string()]);
+    /// assert_eq!(queue.peek(10, 4096, &[])[0].event.id, "b");
+    /// ```
+    pub fn remove(&mut self, ids: &[String]) {
+        self.slots
+            .retain(|slot| !ids.contains(&slot.queued.event.id));
+        self.bytes = self.slots.iter().map(|slot| slot.queued.json.len()).sum();
+    }
+
+    /// `n` dropped events were reported to the endpoint (the batch that said so was
+    /// acknowledged); drops counted since then stay to be reported.
+    ///
+    /// ```
+    /// let mut queue = lanterne::core::queue::Queue::new(10, 1024);
+    /// queue.reported(5);
+    /// assert_eq!(queue.dropped(), 0);
+    /// ```
+    pub fn reported(&mut self, n: u64) {
+        self.dropped = self.dropped.saturating_sub(n);
+    }
+
+    /// Forgets every event and the drop count, and takes in nothing more, pushed or adopted
+    /// (consent refused, or stopped for good). The record is then `None`: the browser layer
+    /// removes the key.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+    /// let mut queue = Queue::new(10, 1024);
+    /// queue.push(event.clone());
+    /// queue.clear();
+    /// queue.push(event);
+    /// assert_eq!((queue.len(), queue.record(0)), (0, None));
+    /// ```
+    pub fn clear(&mut self) {
+        self.closed = true;
+        self.slots.clear();
+        self.bytes = 0;
+        self.dropped = 0;
+    }
+
+    /// The storage record, or `None` when there is nothing to keep (no event and no drop to
+    /// report: the browser layer removes the key then). Exactly what the JavaScript queue of
+    /// earlier releases wrote, `JSON.stringify({t, d, r, e})`, so each release adopts the
+    /// other's records: `t` is when it was written (`now`, ms; a live tab rewrites its record
+    /// at every attempt, so an old `t` marks an abandoned one where there are no Web Locks),
+    /// `d` the drop count not yet reported, `r` [`Queue::retry_at`], and `e` each event's
+    /// JSON as a JSON string. Set-aside events are kept: whether their beacon arrived is
+    /// not known.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 5 };
+    /// let mut queue = Queue::new(10, 1024);
+    /// assert_eq!(queue.record(1), None);
+    /// queue.push(event);
+    /// queue.retry_at = 9;
+    /// assert_eq!(queue.record(7).unwrap(), concat!(
+    ///     r#"{"t":7,"d":0,"r":9,"e":["{\"v\":1,\"id\":\"a\",\"type\":\"share\",\"channel\":\"email\","#,
+    ///     r#"\"token\":\"eAAAAAAAAAA1\",\"parent\":null,\"url\":\"https://blog.example/a\","#,
+    ///     r#"\"title\":\"A\",\"ts\":5}"]}"#));
+    /// ```
+    pub fn record(&self, now: u64) -> Option<String> {
+        if self.slots.is_empty() && self.dropped == 0 {
+            return None;
+        }
+        // Each event's JSON grows by its escaped quotes when written as a string.
+        let mut out = String::with_capacity(self.bytes + self.bytes / 4 + 64);
+        out.push('{');
+        push_key(&mut out, "t");
+        push_u64(&mut out, now);
+        out.push(',');
+        push_key(&mut out, "d");
+        push_u64(&mut out, self.dropped);
+        out.push(',');
+        push_key(&mut out, "r");
+        push_u64(&mut out, self.retry_at);
+        out.push(',');
+        push_key(&mut out, "e");
+        out.push('[');
+        for (i, slot) in self.slots.iter().enumerate() {
+            if i > 0 {
+                out.push(',');
+            }
+            push_str(&mut out, &slot.queued.json);
+        }
+        out.push_str("]}");
+        Some(out)
+    }
+
+    /// When a stored record was last written (its `"t"`, ms since the epoch): without Web
+    /// Locks, a record nobody rewrote for a while is taken to be a closed tab's.
+    ///
+    /// ```
+    /// use lanterne::core::queue::Queue;
+    /// assert_eq!(Queue::written_at(r#"{"t":1700000000000,"d":0,"r":0,"e":[]}"#), Some(1_700_000_000_000));
+    /// assert_eq!(Queue::written_at("not a record"), None);
+    /// ```
+    pub fn written_at(record: &str) -> Option<u64> {
+        read_record(record).map(|stored| stored.written)
+    }
+
+    /// Drops the oldest events while over `max_events`, or over `max_bytes` while more than
+    /// one is left (a single event larger than the budget is still kept and sent).
+    fn trim(&mut self) {
+        let mut excess = 0;
+        for slot in &self.slots {
+            let left = self.slots.len() - excess;
+            if left <= self.max_events && (self.bytes <= self.max_bytes || left <= 1) {
+                break;
+            }
+            self.bytes -= slot.queued.json.len();
+            excess += 1;
+        }
+        if excess > 0 {
+            let mut index = 0;
+            self.slots.retain(|_| {
+                index += 1;
+                index > excess
+            });
+            let excess = excess as u64;
+            self.dropped = self.dropped.saturating_add(excess);
+            self.dropped_here = self.dropped_here.saturating_add(excess);
+        }
+    }
+}
+
+/// What a storage record holds.
+struct StoredRecord {
+    written: u64,
+    dropped: u64,
+    retry_at: u64,
+    events: Vec<Queued>,
+}
+
+/// Reads a storage record: `None` when it is not a JSON object with an `"e"` array.
+fn read_record(record: &str) -> Option<StoredRecord> {
+    let mut reader = Reader::new(record);
+    reader.begin_object()?;
+    let (mut written, mut dropped, mut retry_at, mut events) = (0, 0, 0, None);
+    while let Some(key) = reader.next_key()? {
+        match key.as_str() {
+            "t" => written = lenient_number(&mut reader)?,
+            "d" => dropped = lenient_number(&mut reader)?,
+            "r" => retry_at = lenient_number(&mut reader)?,
+            "e" => {
+                let mut list = Vec::new();
+                reader.begin_array()?;
+                while reader.next_item()? {
+                    // Like the JavaScript queue, items that are not strings are left out.
+                    let before = reader;
+                    let Some(json) = reader.string() else {
+                        reader = before;
+                        reader.skip()?;
+                        continue;
+                    };
+                    if let Some(event) = Event::from_json(&json) {
+                        list.push(Queued { event, json });
+                    }
+                }
+                events = Some(list);
+            }
+            _ => reader.skip()?,
+        }
+    }
+    reader.end()?;
+    Some(StoredRecord {
+        written,
+        dropped,
+        retry_at,
+        events: events?,
+    })
+}
+
+/// A non-negative number (a fraction rounded up), or 0 for any other value, as the
+/// JavaScript queue's `Number(x) || 0` (then `Math.max` with the current value) took them;
+/// `None` only when the value is malformed.
+fn lenient_number(reader: &mut Reader) -> Option<u64> {
+    let before = *reader;
+    if let Some(n) = reader.integer_ceil() {
+        return Some(n);
+    }
+    *reader = before;
+    reader.skip()?;
+    Some(0)
+}
+
+#[cfg(all(test, not(target_arch = "wasm32")))]
+mod tests {
+    use super::*;
+    use crate::core::channel::Channel;
+    use crate::core::event::EventKind;
+    use crate::core::token::ShareToken;
+
+    fn event(id: &str) -> Event {
+        Event {
+            id: id.into(),
+            kind: EventKind::Share,
+            channel: Channel::Whatsapp,
+            token: ShareToken::parse("wAAAAAAAAAA1").unwrap(),
+            parent: None,
+            url: "https://blog.example/a".into(),
+            title: "A".into(),
+            ts: 1_763_700_000_000,
+        }
+    }
+
+    /// Bytes of one `event(id)`'s JSON with a one-character id.
+    fn size() -> usize {
+        event("a").to_json().len()
+    }
+
+    fn ids(batch: &[&Queued]) -> Vec<String> {
+        batch.iter().map(|q| q.event.id.clone()).collect()
+    }
+
+    fn all_ids(queue: &Queue) -> Vec<String> {
+        ids(&queue.peek(usize::MAX, usize::MAX, &[]))
+    }
+
+    fn strings(ids: &[&str]) -> Vec<String> {
+        ids.iter().map(|id| id.to_string()).collect()
+    }
+
+    /// A record as js/queue.js wrote it: `JSON.stringify({t, d, r, e})`, each event's JSON a
+    /// string (written out by hand, escapes as JSON.stringify makes them).
+    const JS_RECORD: &str = concat!(
+        r#"{"t":1763700000123,"d":2,"r":1763700004321.877,"e":["#,
+        r#""{\"v\":1,\"id\":\"x1\",\"type\":\"copy\",\"channel\":\"copy\",\"token\":\"cAAAAAAAAAA1\","#,
+        r#"\"parent\":null,\"url\":\"https://blog.example/a\",\"title\":\"Say \\\"hi\\\" \\\\ é 😀\","#,
+        r#"\"ts\":1763700000000,\"chars\":12}","#,
+        r#""{\"v\":1,\"id\":\"x2\",\"type\":\"arrival\",\"channel\":\"whatsapp\",\"token\":\"wAAAAAAAAAA1\","#,
+        r#"\"parent\":\"wAAAAAAAAAA1\",\"url\":\"https://blog.example/b\",\"title\":\"B\\u2028\","#,
+        r#"\"ts\":1763700000001,\"referrer\":null,\"later\":{\"x\":[1]}}""#,
+        r#"]}"#
+    );
+
+    #[test]
+    fn bounded_by_events_and_bytes() {
+        let mut queue = Queue::new(3, 1_000_000);
+        for id in ["a", "b", "c", "d", "e"] {
+            queue.push(event(id));
+        }
+        assert_eq!(all_ids(&queue), ["c", "d", "e"]);
+        assert_eq!(
+            (queue.len(), queue.dropped(), queue.dropped_here()),
+            (3, 2, 2)
+        );
+
+        // Room for two events' bytes.
+        let mut queue = Queue::new(100, 2 * size() + 1);
+        for id in ["a", "b", "c"] {
+            queue.push(event(id));
+        }
+        assert_eq!(all_ids(&queue), ["b", "c"]);
+        assert_eq!(queue.dropped(), 1);
+
+        // A single event over the byte budget is kept, and pushes out everything before it.
+        let mut big = event("big");
+        big.title = "é".repeat(1000);
+        let mut queue = Queue::new(100, 100);
+        queue.push(event("a"));
+        assert_eq!(queue.len(), 1);
+        queue.push(big);
+        assert_eq!(all_ids(&queue), ["big"]);
+        assert_eq!(queue.dropped(), 1);
+
+        // Bytes are UTF-8 bytes: two-byte characters count twice.
+        let mut wide = event("a");
+        wide.title = "éé".into();
+        let mut queue = Queue::new(100, 2 * size() + 3);
+        queue.push(wide.clone());
+        wide.id = "b".into();
+        queue.push(wide.clone());
+        assert_eq!(queue.len(), 1);
+        queue.remove(&strings(&["b"]));
+        assert!(queue.is_empty());
+
+        // Reporting the drops counts them down, but not the page view's count.
+        let mut queue = Queue::new(1, 1000);
+        for id in ["a", "b", "c"] {
+            queue.push(event(id));
+        }
+        queue.reported(1);
+        assert_eq!((queue.dropped(), queue.dropped_here()), (1, 2));
+        queue.reported(5);
+        assert_eq!((queue.dropped(), queue.dropped_here()), (0, 2));
+    }
+
+    #[test]
+    fn adopts_records_before_its_own_events() {
+        let mut other = Queue::new(100, 100_000);
+        for id in ["o1", "o2", "shared"] {
+            other.push(event(id));
+        }
+        other.retry_at = 5_000;
+        let mut other_record = other.record(1).unwrap();
+
+        let mut queue = Queue::new(100, 100_000);
+        queue.push(event("shared"));
+        queue.push(event("mine"));
+        queue.retry_at = 9_000;
+        assert_eq!(queue.adopt(&other_record), 2);
+        assert_eq!(all_ids(&queue), ["o1", "o2", "shared", "mine"]);
+        assert_eq!(queue.retry_at, 9_000);
+
+        // Drop counts add up; the later retry time wins.
+        let mut full = Queue::new(1, 100_000);
+        full.push(event("f1"));
+        full.push(event("f2"));
+        full.retry_at = 20_000;
+        assert_eq!(full.dropped(), 1);
+        assert_eq!(queue.adopt(&full.record(2).unwrap()), 1);
+        assert_eq!(all_ids(&queue), ["f2", "o1", "o2", "shared", "mine"]);
+        assert_eq!(
+            (queue.dropped(), queue.retry_at, queue.dropped_here()),
+            (1, 20_000, 0)
+        );
+
+        // Adopting past the bounds drops the oldest: the adopted ones.
+        let mut small = Queue::new(3, 100_000);
+        small.push(event("mine"));
+        other_record = other.record(3).unwrap();
+        assert_eq!(small.adopt(&other_record), 3);
+        assert_eq!(all_ids(&small), ["o2", "shared", "mine"]);
+        assert_eq!((small.dropped(), small.dropped_here()), (1, 1));
+
+        // A record with nothing new adds nothing; its drop count still counts.
+        let mut queue = Queue::new(100, 100_000);
+        queue.push(event("a"));
+        let record = r#"{"t":1,"d":4,"r":0,"e":[]}"#;
+        assert_eq!(queue.adopt(record), 0);
+        assert_eq!(queue.dropped(), 4);
+    }
+
+    #[test]
+    fn adopts_what_the_javascript_queue_wrote() {
+        let mut queue = Queue::new(1000, 262_144);
+        assert_eq!(queue.adopt(JS_RECORD), 2);
+        let batch = queue.peek(500, 60_000, &[]);
+        assert_eq!(ids(&batch), ["x1", "x2"]);
+        assert_eq!(batch[0].event.kind, EventKind::Copy { chars: 12 });
+        assert_eq!(batch[0].event.title, "Say \"hi\" \\ é 😀");
+        assert_eq!(batch[1].event.title, "B\u{2028}");
+        // The JSON as stored, fields this release does not know included.
+        assert!(batch[1]
+            .json
+            .ends_with(r#""referrer":null,"later":{"x":[1]}}"#));
+        assert_eq!((queue.dropped(), queue.retry_at), (2, 1_763_700_004_322));
+        // Written back the same way JSON.stringify wrote it.
+        let expected = JS_RECORD
+            .replacen("1763700000123", "1763700009999", 1)
+            .replacen("1763700004321.877", "1763700004322", 1);
+        assert_eq!(queue.record(1_763_700_009_999).unwrap(), expected);
+    }
+
+    #[test]
+    fn record_round_trip() {
+        let mut queue = Queue::new(2, 100_000);
+        let mut odd = event("odd \"id\" \\ \u{2028} 😀");
+        odd.title = "tab\t\u{1}\u{7f} «»".into();
+        odd.kind = EventKind::Arrival {
+            referrer: Some("https://t.co/".into()),
+        };
+        for e in [event("gone"), event("a"), odd] {
+            queue.push(e);
+        }
+        queue.retry_at = 123;
+        let record = queue.record(42).unwrap();
+        assert!(record.starts_with(r#"{"t":42,"d":1,"r":123,"e":["#));
+        let mut copy = Queue::new(2, 100_000);
+        assert_eq!(copy.adopt(&record), 2);
+        assert_eq!(copy.peek(10, 100_000, &[]), queue.peek(10, 100_000, &[]));
+        assert_eq!((copy.dropped(), copy.retry_at), (1, 123));
+        assert_eq!(copy.record(42), Some(record));
+
+        // Only a drop count left is still worth keeping.
+        let mut queue = Queue::new(1, 100_000);
+        queue.push(event("a"));
+        queue.push(event("b"));
+        queue.remove(&strings(&["b"]));
+        assert_eq!(
+            queue.record(7).as_deref(),
+            Some(r#"{"t":7,"d":1,"r":0,"e":[]}"#)
+        );
+        queue.reported(1);
+        assert_eq!(queue.record(7), None);
+    }
+
+    #[test]
+    fn odd_records() {
+        let mut queue = Queue::new(100, 100_000);
+        queue.push(event("a"));
+        let before = queue.record(1);
+        // Not adopted at all: not JSON, not an object, no events array.
+        for bad in [
+            "",
+            "null",
+            "[]",
+            r#"{"t":1,"d":2,"r":3}"#,
+            r#"{"t":1,"d":2,"r":3,"e":{}}"#,
+            r#"{"t":1,"d":2,"r":3,"e":[}"#,
+            r#"{"t":1,"d":2,"r":3,"e":[]"#,
+            r#"{"t":1,"d":2,"r":3,"e":[]} x"#,
+        ] {
+            assert_eq!(queue.adopt(bad), 0, "{bad}");
+            assert_eq!(queue.record(1), before, "{bad}");
+        }
+        // Items that are not strings, or not events, are left out; d and r that are not
+        // non-negative numbers count as nothing; unknown keys are skipped.
+        let json = event("b").to_json();
+        let mut quoted = String::new();
+        push_str(&mut quoted, &json);
+        let record = [
+            r#"{"x":{"y":[1,2]},"d":"many","r":-5,"e":[1,null,{"v":1},"not json","{\"v\":2}","#,
+            &quoted,
+            ",",
+            &quoted,
+            "]}",
+        ]
+        .concat();
+        assert_eq!(queue.adopt(&record), 1);
+        assert_eq!(all_ids(&queue), ["b", "a"]);
+        assert_eq!((queue.dropped(), queue.retry_at), (0, 0));
+        let peeked = queue.peek(1, 100_000, &[]);
+        assert_eq!(peeked[0].json, json);
+    }
+
+    #[test]
+    fn peek_within_budgets() {
+        let mut queue = Queue::new(100, 100_000);
+        for id in ["a", "b", "c", "d"] {
+            queue.push(event(id));
+        }
+        let one = size();
+        assert_eq!(ids(&queue.peek(3, 100_000, &[])), ["a", "b", "c"]);
+        assert_eq!(ids(&queue.peek(1, 100_000, &[])), ["a"]);
+        assert!(queue.peek(0, 100_000, &[]).is_empty());
+        // 2 + (one + 1) per event: exactly two fit, one byte less and only one does.
+        assert_eq!(ids(&queue.peek(10, 2 + 2 * (one + 1), &[])), ["a", "b"]);
+        assert_eq!(ids(&queue.peek(10, 2 + 2 * (one + 1) - 1, &[])), ["a"]);
+        // The first event goes whatever its size.
+        assert_eq!(ids(&queue.peek(10, 0, &[])), ["a"]);
+        // Events in flight are skipped, and do not count against the budget.
+        assert_eq!(
+            ids(&queue.peek(10, 2 + 2 * (one + 1), &strings(&["a", "c"]))),
+            ["b", "d"]
+        );
+        assert!(queue
+            .peek(10, 100_000, &strings(&["a", "b", "c", "d"]))
+            .is_empty());
+    }
+
+    #[test]
+    fn set_aside_and_waiting() {
+        let mut queue = Queue::new(100, 100_000);
+        for id in ["a", "b", "c"] {
+            queue.push(event(id));
+        }
+        queue.set_aside(&strings(&["a", "c", "zzz"]));
+        assert_eq!((queue.len(), queue.waiting()), (3, 1));
+        assert_eq!(ids(&queue.peek(10, 100_000, &[])), ["b"]);
+        // Set aside, still kept for the next page.
+        assert!(queue.record(1).unwrap().contains("\\\"id\\\":\\\"c\\\""));
+        queue.remove(&strings(&["a"]));
+        assert_eq!((queue.len(), queue.waiting()), (2, 1));
+        // Trimming drops set-aside events like any other.
+        let mut queue = Queue::new(2, 100_000);
+        queue.push(event("a"));
+        queue.set_aside(&strings(&["a"]));
+        queue.push(event("b"));
+        queue.push(event("c"));
+        assert_eq!((queue.len(), queue.waiting()), (2, 2));
+    }
+
+    #[test]
+    fn remove_after_adopt_moved_things() {
+        let mut queue = Queue::new(100, 100_000);
+        queue.push(event("mine1"));
+        queue.push(event("mine2"));
+        let in_flight = ids(&queue.peek(10, 100_000, &[]));
+        let mut other = Queue::new(100, 100_000);
+        other.push(event("old"));
+        assert_eq!(queue.adopt(&other.record(1).unwrap()), 1);
+        queue.remove(&in_flight);
+        assert_eq!(all_ids(&queue), ["old"]);
+        // The byte count follows: room for exactly what is left and one more.
+        queue.max_bytes = (size() + 2) + size();
+        queue.push(event("x"));
+        assert_eq!(all_ids(&queue), ["old", "x"]);
+    }
+
+    #[test]
+    fn clear_forgets_and_takes_nothing_more() {
+        let mut queue = Queue::new(1, 100_000);
+        queue.push(event("a"));
+        queue.push(event("b"));
+        queue.retry_at = 10;
+        queue.clear();
+        assert_eq!(
+            (queue.len(), queue.dropped(), queue.record(5)),
+            (0, 0, None)
+        );
+        queue.push(event("c"));
+        assert_eq!(queue.adopt(JS_RECORD), 0);
+        assert_eq!(
+            (queue.len(), queue.dropped(), queue.record(5)),
+            (0, 0, None)
+        );
+    }
+}
