@@ -7,12 +7,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# std rebuilt with panics that abort at once (no panic message formatting, 2.3 KB of
-# brotli): -Zbuild-std needs the rust-src component and, on the stable toolchain,
-# RUSTC_BOOTSTRAP (README "Size"). The rustflags add to .cargo/config.toml's.
+# std rebuilt with panics that abort at once, and without panic locations or Debug
+# formatting: no panic message code or file names ship (README "Size"). -Zbuild-std
+# needs the rust-src component and, on the stable toolchain, RUSTC_BOOTSTRAP. These
+# rustflags add to .cargo/config.toml's.
 RUSTC_BOOTSTRAP=1 cargo build -q --release --target wasm32-unknown-unknown -p lanterne \
   -Zbuild-std=std,panic_abort \
-  --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort"]'
+  --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none"]'
 mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name lanterne_core target/wasm32-unknown-unknown/release/lanterne.wasm
 # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises

@@ -55,8 +55,10 @@ function nextName() {
   return "$" + s;
 }
 
-// Which names are safe to touch in the JS: wasm-bindgen's own, unique by construction.
-const OURS = /^(__wbg_|__wbindgen_|wasm_bindgen__|__externref_|tracker_|__wbg)/;
+// Which names are safe to touch in the JS: wasm-bindgen's own, unique by construction
+// (imports, closure invokers, class methods); not the module's exported functions, whose
+// names are the API's.
+const OURS = /^(__wbg|__wbindgen_|wasm_bindgen_|__externref_|tracker_|sharebuttons_|shareintent_)/;
 
 const renamed = new Map();
 const imported = new Set();

@@ -4,13 +4,14 @@
 //! `role="status"` region that tells the visitor what happened.
 
 use super::handle::{on_settled, EventListener, Timeout};
-use super::icons::icon;
-use super::objects::{to_js, Skipped};
-use super::page::{console, document, error, get, page_url, window, Level};
+use super::icons;
+use super::objects::{object, Field};
+use super::page::{console, document, get, page_url, window, Level};
 use super::tracker::{Inner, Intent, Mode, ShareIntent, WeakTracker};
 use crate::core::channel::Channel;
 use crate::core::event::EventKind;
-use crate::core::share::{ShareContent, ShareTarget};
+use crate::core::markup;
+use crate::core::share::ShareTarget;
 use crate::core::strings::Phrase;
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
@@ -110,12 +111,11 @@ pub struct Bar {
     settings: RowSettings,
     /// Whether it was drawn for a `[data-lanterne-share]` container (let go with it).
     pub declared: bool,
-    buttons: Vec<Element>,
     stash: DocumentFragment,
     status: RefCell<Option<Element>>,
     manual: RefCell<Option<Element>>,
     timer: RefCell<Option<Timeout>>,
-    classes: Vec<&'static str>,
+    classes: RefCell<Vec<&'static str>>,
     phrases: [String; 2],
     sharing: Cell<bool>,
     listener: RefCell<Option<EventListener>>,
@@ -134,18 +134,20 @@ impl Bar {
         let mobile = mobile();
         let session = &tracker.session;
         let labels = session.labels();
-        let document = document();
+        let title = settings.title.clone().unwrap_or_else(|| document().title());
         let mut skipped = Vec::new();
-        let mut buttons = Vec::new();
+        let mut offered = Vec::new();
         for &channel in &settings.channels {
-            let probe = ShareContent {
-                url: "https://a.example/",
-                title: "",
-                text: "",
-                page: "https://a.example/",
-            };
-            let why = match channel.share_target(&probe, &session.share_settings(mobile)) {
-                Err(unavailable) => Some(unavailable.reason().to_owned()),
+            let prepared = tracker.prepare(
+                channel,
+                settings.url.as_deref(),
+                &title,
+                &settings.text,
+                mobile,
+                tracker.fresh(),
+            );
+            let why = match &prepared {
+                Err(unavailable) => Some(unavailable.reason()),
                 Ok(_)
                     if channel == Channel::WebShare
                         && !can_share(&super::handle::object(&[(
@@ -153,87 +155,104 @@ impl Bar {
                             super::page::href().into(),
                         )])) =>
                 {
-                    Some("this browser has no Web Share API (navigator.canShare)".to_owned())
+                    Some("this browser has no Web Share API (navigator.canShare)")
                 }
                 Ok(_) => None,
             };
-            if let Some(why) = why {
-                tell_once(channel, &why);
-                skipped.push((channel, why));
-                continue;
-            }
-            if let Ok(button) = button(tracker, &document, channel, &settings, &labels, mobile) {
-                buttons.push(button);
+            match (why, prepared) {
+                (Some(why), _) => {
+                    tell_once(channel, why);
+                    skipped.push((channel, why.to_owned()));
+                }
+                (None, Ok(prepared)) => {
+                    offered.push((channel, prepared.target, icons::drawn(channel)))
+                }
+                (None, Err(_)) => {}
             }
         }
-        let phrases = [
-            labels.phrase(Phrase::LinkCopied).to_owned(),
-            labels.phrase(Phrase::CopyFailed).to_owned(),
-        ];
-        let mut bar = Bar {
+        let names: Vec<String> = offered
+            .iter()
+            .map(|(c, ..)| labels.accessible_name(*c))
+            .collect();
+        let buttons: Vec<markup::Button> = offered
+            .iter()
+            .zip(&names)
+            .map(|((channel, target, icon), name)| markup::Button {
+                channel: *channel,
+                target,
+                label: labels.name(*channel),
+                name,
+                icon: icon.as_ref().map(|(v, p)| (v.as_str(), p.as_str())),
+            })
+            .collect();
+        let bar = Rc::new(Bar {
             tracker: Rc::downgrade(tracker),
             element: element.clone(),
-            settings,
             declared,
-            buttons,
-            stash: document.create_document_fragment(),
+            stash: document().create_document_fragment(),
             status: RefCell::new(None),
             manual: RefCell::new(None),
             timer: RefCell::new(None),
-            classes: Vec::new(),
-            phrases,
+            classes: RefCell::new(Vec::new()),
+            phrases: [
+                labels.phrase(Phrase::LinkCopied).to_owned(),
+                labels.phrase(Phrase::CopyFailed).to_owned(),
+            ],
             sharing: Cell::new(false),
             listener: RefCell::new(None),
             skipped,
-        };
-        if !bar.buttons.is_empty() {
-            super::style::adopt();
-            let list = element.class_list();
-            let wanted: &[&'static str] = if bar.settings.labels {
-                &["lanterne-share"]
-            } else {
-                &["lanterne-share", "lanterne-icons-only"]
-            };
-            bar.classes = wanted
-                .iter()
-                .copied()
-                .filter(|c| !list.contains(c))
-                .collect();
-            for class in &bar.classes {
-                let _ = list.add_1(class);
-            }
-            while let Some(child) = element.first_child() {
-                let _ = bar.stash.append_child(&child);
-            }
-            for button in &bar.buttons {
-                let _ = element.append_child(button);
-            }
-            if let Ok(status) = document.create_element("span") {
-                let _ = status.set_attribute("class", "lanterne-status");
-                let _ = status.set_attribute("role", "status");
-                let _ = element.append_child(&status);
-                *bar.status.borrow_mut() = Some(status);
-            }
-        }
-        let bar = Rc::new(bar);
-        if bar.drawn() {
-            let this = Rc::downgrade(&bar);
-            let listener = EventListener::new(
-                element,
-                &["click", "auxclick", "contextmenu", "dragstart"],
-                move |event| {
-                    if let Some(bar) = this.upgrade() {
-                        bar.handle(&event)
-                    }
-                },
-            );
-            *bar.listener.borrow_mut() = Some(listener);
-        }
+            settings,
+        });
         OWNERS.with(|owners| {
             owners
                 .borrow_mut()
                 .push((element.clone(), Rc::downgrade(&bar)))
         });
+        // Nothing this browser can use: the element keeps what it had (fallback links).
+        if buttons.is_empty() {
+            return bar;
+        }
+        super::style::adopt();
+        let list = element.class_list();
+        let wanted: &[&'static str] = if bar.settings.labels {
+            &["lanterne-share"]
+        } else {
+            &["lanterne-share", "lanterne-icons-only"]
+        };
+        for class in wanted.iter().filter(|c| !list.contains(c)) {
+            let _ = list.add_1(class);
+            bar.classes.borrow_mut().push(class);
+        }
+        while let Some(child) = element.first_child() {
+            let _ = bar.stash.append_child(&child);
+        }
+        let _ =
+            element.insert_adjacent_html("beforeend", &markup::row(&buttons, bar.settings.labels));
+        // Brand icons not loaded yet are drawn when they are.
+        let mut button = element.first_element_child();
+        for (channel, _, icon) in &offered {
+            let Some(this) = button else { break };
+            if let (None, None, Some(svg)) = (
+                icon,
+                markup::generic_icon(*channel),
+                this.first_element_child(),
+            ) {
+                icons::draw_later(*channel, svg, this.clone());
+            }
+            button = this.next_element_sibling();
+        }
+        *bar.status.borrow_mut() = element.last_element_child();
+        let this = Rc::downgrade(&bar);
+        let listener = EventListener::new(
+            element,
+            &["click", "auxclick", "contextmenu", "dragstart"],
+            move |event| {
+                if let Some(bar) = this.upgrade() {
+                    bar.handle(&event)
+                }
+            },
+        );
+        *bar.listener.borrow_mut() = Some(listener);
         bar
     }
 
@@ -257,7 +276,7 @@ impl Bar {
         }
         let _ = element.append_child(&self.stash);
         let list = element.class_list();
-        for class in &self.classes {
+        for class in self.classes.borrow().iter() {
             let _ = list.remove_1(class);
         }
     }
@@ -304,7 +323,10 @@ impl Bar {
             .target()
             .and_then(|t| t.dyn_into::<Element>().ok())
             .and_then(|t| t.closest(".lanterne-button").ok().flatten());
-        let Some(button) = button.filter(|b| self.buttons.contains(b) && self.drawn()) else {
+        // Only this row's own buttons (not those of a row nested in it).
+        let Some(button) =
+            button.filter(|b| self.drawn() && b.parent_element().as_ref() == Some(&self.element))
+        else {
             return;
         };
         // After stop() the tracker is gone: leave the link to the browser.
@@ -552,58 +574,6 @@ fn copy_by_textarea(text: &str) -> bool {
     ok
 }
 
-/// A button for `channel`: a link for share pages and app schemes, a `<button>` for the
-/// share sheet and copy link.
-fn button(
-    tracker: &Inner,
-    document: &web_sys::Document,
-    channel: Channel,
-    settings: &RowSettings,
-    labels: &crate::core::buttons::Labels,
-    mobile: bool,
-) -> Result<Element, JsValue> {
-    let title = settings.title.clone().unwrap_or_else(|| document.title());
-    let prepared = tracker
-        .prepare(
-            channel,
-            settings.url.as_deref(),
-            &title,
-            &settings.text,
-            mobile,
-            tracker.fresh(),
-        )
-        .map_err(|why| error(why.reason()))?;
-    let button = match &prepared.target {
-        ShareTarget::NewTab(href) | ShareTarget::SameTab(href) => {
-            let link = document.create_element("a")?;
-            link.set_attribute("href", href)?;
-            if matches!(prepared.target, ShareTarget::NewTab(_)) {
-                link.set_attribute("target", "_blank")?;
-                link.set_attribute("rel", "noopener noreferrer")?;
-            }
-            link
-        }
-        ShareTarget::NativeSheet | ShareTarget::Clipboard => {
-            let button = document.create_element("button")?;
-            button.set_attribute("type", "button")?;
-            button
-        }
-    };
-    button.set_attribute("class", "lanterne-button")?;
-    button.set_attribute("data-channel", channel.id())?;
-    let name = labels.accessible_name(channel);
-    button.set_attribute("aria-label", &name)?;
-    if !settings.labels {
-        button.set_attribute("title", &name)?;
-    }
-    let label = document.create_element("span")?;
-    label.set_attribute("class", "lanterne-label")?;
-    label.set_text_content(Some(labels.name(channel)));
-    button.append_child(&icon(channel, &button)?.into())?;
-    button.append_child(&label)?;
-    Ok(button)
-}
-
 /// Buttons drawn into an element, returned by `renderButtons` (README "Share buttons").
 ///
 /// ```js
@@ -634,16 +604,20 @@ impl ShareButtons {
     /// console): `[{ channel, reason }]`.
     #[wasm_bindgen(getter)]
     pub fn skipped(&self) -> JsValue {
-        let list: Vec<Skipped> = self
-            .bar
+        self.bar
             .skipped
             .iter()
-            .map(|(channel, reason)| Skipped {
-                channel: channel.id(),
-                reason,
+            .map(|(channel, reason)| {
+                object(
+                    &[
+                        ("channel", Field::Text(channel.id())),
+                        ("reason", Field::Text(reason)),
+                    ],
+                    true,
+                )
             })
-            .collect();
-        to_js(&list, true)
+            .collect::<js_sys::Array>()
+            .into()
     }
 
     /// False when none of the channels could be offered (the element was left as it

@@ -20,16 +20,16 @@
 use super::handle::{function, object, on_settled, Callback, Timeout};
 use super::listeners::Listeners;
 use super::memory::{local, read};
-use super::objects;
+use super::objects::{self, Field};
 use super::page::{console, digits, get, now, random_bytes, window, Level};
 use crate::core::adapter::{self, Target};
-use crate::core::event::Event;
+use crate::core::event::{Event, Stored};
 use crate::core::format::Format;
-use crate::core::queue::Queue;
+use crate::core::queue::{count, Queue, Queued, Record};
 use crate::prelude::*;
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
-use js_sys::{Function, Promise};
+use js_sys::{Array, Function, Promise, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{AbortController, Response, Storage};
@@ -383,20 +383,28 @@ impl Reporter {
         let page = window();
         for event in events {
             let name = adapter::ga4_name(event);
-            let mut params = objects::Ga4 {
-                event: None,
-                method: event.channel.id(),
-                content_type: adapter::ga4_content_type(event),
-                item_id: event.token.as_str(),
-                share_parent: event.parent.as_ref().map(|t| t.as_str()),
-            };
+            // share_parent always set (undefined when none): Tag Manager's data model
+            // would otherwise carry an earlier event's parent into this one.
+            let params = [
+                ("event", Field::Text(name)),
+                ("method", Field::Text(event.channel.id())),
+                (
+                    "content_type",
+                    Field::Text(adapter::ga4_content_type(event)),
+                ),
+                ("item_id", Field::Text(event.token.as_str())),
+                (
+                    "share_parent",
+                    objects::text_or_missing(event.parent.as_ref().map(|t| t.as_str())),
+                ),
+            ];
             let gtag = get(&page, "gtag");
             if let Some(gtag) = gtag.dyn_ref::<Function>() {
                 gtag.call3(
                     &JsValue::UNDEFINED,
                     &"event".into(),
                     &name.into(),
-                    &objects::to_js(&params, false),
+                    &objects::object(&params[1..], false),
                 )?;
             } else {
                 let mut layer = get(&page, "dataLayer");
@@ -404,9 +412,8 @@ impl Reporter {
                     layer = js_sys::Array::new().into();
                     js_sys::Reflect::set(&page, &"dataLayer".into(), &layer)?;
                 }
-                params.event = Some(name);
                 let push: Function = get(&layer, "push").dyn_into()?;
-                push.call1(&layer, &objects::to_js(&params, false))?;
+                push.call1(&layer, &objects::object(&params, false))?;
             }
         }
         Ok(JsValue::UNDEFINED)
@@ -491,14 +498,20 @@ impl Reporter {
     }
 
     fn emit(&self, status: u16, retry: bool, events: u32, message: &str) {
-        let error = objects::DeliveryError {
-            kind: if status == 0 { "network" } else { "http" },
-            status,
-            retry,
-            events,
-            message,
-        };
-        self.errors.call(&objects::to_js(&error, true));
+        let error = objects::object(
+            &[
+                (
+                    "kind",
+                    Field::Text(if status == 0 { "network" } else { "http" }),
+                ),
+                ("status", Field::Number(f64::from(status))),
+                ("retry", Field::Bool(retry)),
+                ("events", Field::Number(f64::from(events))),
+                ("message", Field::Text(message)),
+            ],
+            true,
+        );
+        self.errors.call(&error);
     }
 
     /// Writes this tab's record (also at every send attempt: the record shows the tab
@@ -564,9 +577,9 @@ impl Reporter {
             }
             let (this, store) = (self.clone(), storage.clone());
             if_orphan(&storage, key.clone(), move || {
-                let record = read(Some(&store), &key);
+                let record = read_record(&read(Some(&store), &key));
                 let _ = store.remove_item(&key);
-                let added = this.queue.borrow_mut().adopt(&record);
+                let added = record.map_or(0, |(_, record)| this.queue.borrow_mut().adopt(record));
                 this.save();
                 if added > 0 {
                     this.schedule(0.0);
@@ -621,7 +634,40 @@ fn if_orphan(storage: &Storage, key: String, f: impl FnOnce() + 'static) {
 
 /// How long ago a stored record was written (`u64::MAX` when it cannot be read).
 fn queue_age(record: &str) -> u64 {
-    Queue::written_at(record).map_or(u64::MAX, |t| now().saturating_sub(t))
+    read_record(record).map_or(u64::MAX, |(written, _)| now().saturating_sub(written))
+}
+
+/// A stored queue record, read with the browser's `JSON.parse`: when it was written, and
+/// what [`Queue::adopt`] takes. `None` when it is not an object with an `"e"` array.
+fn read_record(text: &str) -> Option<(u64, Record)> {
+    let record = JSON::parse(text).ok().filter(JsValue::is_object)?;
+    let events = get(&record, "e").dyn_into::<Array>().ok()?;
+    let events = events
+        .iter()
+        .filter_map(|item| {
+            let json = item.as_string()?;
+            let fields = JSON::parse(&json).ok().filter(JsValue::is_object)?;
+            let event = Event::from_stored(|key| {
+                let value = get(&fields, key);
+                match (value.as_string(), value.as_f64()) {
+                    (Some(text), _) => Stored::Text(text),
+                    (_, Some(n)) => Stored::Number(n),
+                    _ if value.is_null() => Stored::Null,
+                    _ => Stored::Other,
+                }
+            })?;
+            Some(Queued { event, json })
+        })
+        .collect();
+    let number = |key: &str| count(get(&record, key).as_f64());
+    Some((
+        number("t"),
+        Record {
+            dropped: number("d"),
+            retry_at: number("r"),
+            events,
+        },
+    ))
 }
 
 /// Removes the queue records of every tab that is gone (consent refused).

@@ -1,101 +1,87 @@
 //! What crosses to JavaScript as plain objects, made with `serde-wasm-bindgen`: events
-//! for `on("event")` listeners and the `callback` format, GA4's parameters,
-//! `stats()`, delivery errors, skipped channels. Typed here, so the JavaScript API's
-//! shapes (`lanterne.d.ts`) are written down once in Rust.
+//! for `on("event")` listeners and the `callback` format, GA4's parameters, `stats()`,
+//! delivery errors, skipped channels. Typed here, so the JavaScript API's shapes
+//! (`lanterne.d.ts`) are written down once in Rust.
+//!
+//! Each type serialises as a map of its fields rather than with `#[derive(Serialize)]`:
+//! serde-wasm-bindgen caches struct field names in a hash map, a kilobyte of wasm that
+//! maps do without; all of them share the one [`Fields`] serialiser.
 
 use crate::core::event::{Event, EventKind};
-use serde::Serialize;
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::JsValue;
 
-/// An event as JavaScript sees it (SPEC §5): the fields of its JSON.
-#[derive(Serialize)]
-struct JsEvent<'a> {
-    v: u8,
-    id: &'a str,
-    #[serde(rename = "type")]
-    kind: &'a str,
-    channel: &'a str,
-    token: &'a str,
-    parent: Option<&'a str>,
-    url: &'a str,
-    title: &'a str,
-    // A number in JavaScript; f64 so no integer error path is linked.
-    ts: f64,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    referrer: Option<Option<&'a str>>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    chars: Option<u32>,
+/// A field's value.
+#[derive(Clone, Copy)]
+pub enum Field<'a> {
+    Text(&'a str),
+    Number(f64),
+    Bool(bool),
+    /// Nothing: `null`, or `undefined` where the object's fields say so (the key is
+    /// there either way).
+    Missing,
 }
 
-/// `event` as a plain object, `parent: null` when it has none.
-pub fn event(event: &Event) -> JsValue {
-    let (referrer, chars) = match &event.kind {
-        EventKind::Copy { chars } => (None, Some(*chars)),
-        EventKind::Arrival { referrer } => (Some(referrer.as_deref()), None),
-        EventKind::Share => (None, None),
-    };
-    let object = JsEvent {
-        v: 1,
-        id: &event.id,
-        kind: event.type_name(),
-        channel: event.channel.id(),
-        token: event.token.as_str(),
-        parent: event.parent.as_ref().map(|t| t.as_str()),
-        url: &event.url,
-        title: &event.title,
-        ts: event.ts as f64,
-        referrer,
-        chars,
-    };
-    to_js(&object, true)
+/// An object's fields, in order.
+pub struct Fields<'a>(pub &'a [(&'a str, Field<'a>)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            match *value {
+                Field::Text(text) => map.serialize_entry(key, text)?,
+                Field::Number(n) => map.serialize_entry(key, &n)?,
+                Field::Bool(b) => map.serialize_entry(key, &b)?,
+                Field::Missing => map.serialize_entry(key, &())?,
+            }
+        }
+        map.end()
+    }
 }
 
-/// GA4's event parameters (README "Adapters"), with `event` for a `dataLayer` push.
-#[derive(Serialize)]
-pub struct Ga4<'a> {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub event: Option<&'a str>,
-    pub method: &'a str,
-    pub content_type: &'a str,
-    pub item_id: &'a str,
-    /// Always set, `undefined` when none: Tag Manager's data model would otherwise carry
-    /// an earlier event's parent into this one.
-    pub share_parent: Option<&'a str>,
-}
-
-/// `tracker.stats()`.
-#[derive(Serialize)]
-pub struct Stats {
-    pub consent: &'static str,
-    pub tracking: bool,
-    pub queued: u32,
-    pub sent: u32,
-    pub dropped: u32,
-    pub retries: u32,
-}
-
-/// What `on("error")` listeners hear of a failed request.
-#[derive(Serialize)]
-pub struct DeliveryError<'a> {
-    /// `http` (the endpoint answered `status`) or `network` (no answer, or a timeout).
-    pub kind: &'static str,
-    pub status: u16,
-    pub retry: bool,
-    pub events: u32,
-    pub message: &'a str,
-}
-
-/// A channel a row of buttons could not offer, and why.
-#[derive(Serialize)]
-pub struct Skipped<'a> {
-    pub channel: &'a str,
-    pub reason: &'a str,
-}
-
-/// `value` as a JavaScript value; `None` fields become `null` or `undefined`.
-pub fn to_js<T: Serialize + ?Sized>(value: &T, none_as_null: bool) -> JsValue {
+/// `fields` as a plain object; missing values are `null`, or `undefined` when
+/// `missing_as_null` is false.
+pub fn object(fields: &[(&str, Field)], missing_as_null: bool) -> JsValue {
     let serializer = serde_wasm_bindgen::Serializer::new()
-        .serialize_missing_as_null(none_as_null)
-        .serialize_maps_as_objects(true);
-    value.serialize(&serializer).unwrap_or(JsValue::UNDEFINED)
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(missing_as_null);
+    let value = Fields(fields).serialize(&serializer);
+    value.unwrap_or(JsValue::UNDEFINED)
+}
+
+/// `Some(text)` as text, `None` as missing.
+pub fn text_or_missing(text: Option<&str>) -> Field<'_> {
+    text.map_or(Field::Missing, Field::Text)
+}
+
+/// An event as JavaScript sees it (SPEC §5): the fields of its JSON.
+pub fn event(event: &Event) -> JsValue {
+    let mut fields = [
+        ("v", Field::Number(1.0)),
+        ("id", Field::Text(&event.id)),
+        ("type", Field::Text(event.type_name())),
+        ("channel", Field::Text(event.channel.id())),
+        ("token", Field::Text(event.token.as_str())),
+        (
+            "parent",
+            text_or_missing(event.parent.as_ref().map(|t| t.as_str())),
+        ),
+        ("url", Field::Text(&event.url)),
+        ("title", Field::Text(&event.title)),
+        ("ts", Field::Number(event.ts as f64)),
+        ("", Field::Missing),
+    ];
+    let last = match &event.kind {
+        EventKind::Copy { chars } => Some(("chars", Field::Number(f64::from(*chars)))),
+        EventKind::Arrival { referrer } => Some(("referrer", text_or_missing(referrer.as_deref()))),
+        EventKind::Share => None,
+    };
+    match last {
+        Some(field) => {
+            fields[9] = field;
+            object(&fields, true)
+        }
+        None => object(&fields[..9], true),
+    }
 }

@@ -6,8 +6,9 @@ use super::delivery::{forget_orphans, Destination, Reporter};
 use super::handle::EventListener;
 use super::listeners::Listeners;
 use super::memory::Memory;
+use super::objects::{self, Field};
 use super::page::{document, error, get, href, now, page_url, type_error, window};
-use super::{address_bar, config, containers, copy, objects};
+use super::{address_bar, config, containers, copy};
 use crate::core::buttons::Labels;
 use crate::core::channel::Channel;
 use crate::core::config::{Config, Consent, ShareOptions};
@@ -576,15 +577,17 @@ impl Tracker {
             .borrow()
             .as_ref()
             .map_or((0, 0, 0, 0), |r| r.counts());
-        let stats = objects::Stats {
-            consent: inner.consent.get().id(),
-            tracking: inner.tracking.get(),
-            queued: counts.0,
-            sent: counts.1,
-            dropped: counts.2,
-            retries: counts.3,
-        };
-        objects::to_js(&stats, true)
+        objects::object(
+            &[
+                ("consent", Field::Text(inner.consent.get().id())),
+                ("tracking", Field::Bool(inner.tracking.get())),
+                ("queued", Field::Number(f64::from(counts.0))),
+                ("sent", Field::Number(f64::from(counts.1))),
+                ("dropped", Field::Number(f64::from(counts.2))),
+                ("retries", Field::Number(f64::from(counts.3))),
+            ],
+            true,
+        )
     }
 }
 

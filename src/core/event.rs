@@ -1,7 +1,7 @@
 //! Share events (SPEC §5) and their JSON form.
 
 use super::channel::Channel;
-use super::json::{push_key, push_str, push_u64, Reader};
+use super::json::{push_key, push_str, push_u64};
 use super::token::ShareToken;
 use crate::prelude::*;
 
@@ -162,82 +162,86 @@ impl Event {
         out
     }
 
-    /// Reads back an event's JSON object, as [`Event::write_json`] writes it (or an earlier
-    /// or later release: keys in any order, keys it does not know skipped, `dropped`
-    /// included). `None` when the JSON is malformed or a field is missing or invalid: `v`
+    /// Reads back an event stored as JSON (a queue left by an earlier page, perhaps of an
+    /// earlier or later release), given its fields as the browser's `JSON.parse` read them:
+    /// keys it does not know are ignored. `None` when a field is missing or invalid: `v`
     /// must be 1; `id` a non-empty string; `type` `copy`, `share` or `arrival`; `channel` a
     /// known channel id; `token` a valid token; `url` and `title` strings; `ts` a
-    /// non-negative integer. Optional: `parent` (null or a token; a string that is not a
-    /// valid token reads as none), `chars` (a copy's; 0 when absent) and `referrer` (an
+    /// non-negative whole number. Optional: `parent` (null or a token; a string that is not
+    /// a valid token reads as none), `chars` (a copy's; 0 when absent) and `referrer` (an
     /// arrival's; null or a string).
     ///
     /// ```
-    /// use lanterne::core::{channel::Channel, event::{Event, EventKind}};
-    /// let json = r#"{"ts":1763700000000,"v":1,"id":"e1","type":"arrival","channel":"whatsapp",
-    ///     "token":"wAAAAAAAAAA1","parent":"wAAAAAAAAAA1","url":"https://blog.example/a",
-    ///     "title":"A","referrer":null,"later":{"nested":[1,2]}}"#;
-    /// let event = Event::from_json(json).unwrap();
-    /// assert_eq!(event.kind, EventKind::Arrival { referrer: None });
-    /// assert_eq!(event.channel, Channel::Whatsapp);
-    /// assert_eq!(Event::from_json(&event.to_json()), Some(event));
-    /// assert_eq!(Event::from_json(r#"{"v":2}"#), None);
+    /// use lanterne::core::{channel::Channel, event::{Event, EventKind, Stored}};
+    /// let fields = |key: &str| match key {
+    ///     "v" => Stored::Number(1.0), "id" => Stored::Text("e1".into()), "type" => Stored::Text("arrival".into()),
+    ///     "channel" => Stored::Text("whatsapp".into()), "token" | "parent" => Stored::Text("wAAAAAAAAAA1".into()),
+    ///     "url" => Stored::Text("https://blog.example/a".into()), "title" => Stored::Text("A".into()),
+    ///     "ts" => Stored::Number(1763700000000.0), "referrer" => Stored::Null, _ => Stored::Other,
+    /// };
+    /// let event = Event::from_stored(fields).unwrap();
+    /// assert_eq!((event.kind, event.channel), (EventKind::Arrival { referrer: None }, Channel::Whatsapp));
+    /// assert_eq!(Event::from_stored(|_| Stored::Other), None);
     /// ```
-    pub fn from_json(json: &str) -> Option<Event> {
-        let mut reader = Reader::new(json);
-        reader.begin_object()?;
-        let (mut version, mut id, mut type_name, mut channel, mut token) =
-            (None, None, None, None, None);
-        let (mut url, mut title, mut ts) = (None, None, None);
-        let (mut parent, mut chars, mut referrer) = (None, 0, None);
-        while let Some(key) = reader.next_key()? {
-            match key.as_str() {
-                "v" => version = Some(reader.integer()?),
-                "id" => id = Some(reader.string()?),
-                "type" => type_name = Some(reader.string()?),
-                "channel" => channel = Some(Channel::from_id(&reader.string()?)?),
-                "token" => token = Some(ShareToken::parse(&reader.string()?)?),
-                "parent" => {
-                    parent = if reader.null() {
-                        None
-                    } else {
-                        ShareToken::parse(&reader.string()?)
-                    }
-                }
-                "url" => url = Some(reader.string()?),
-                "title" => title = Some(reader.string()?),
-                "ts" => ts = Some(reader.integer()?),
-                "chars" => chars = u32::try_from(reader.integer()?).ok()?,
-                "referrer" => {
-                    referrer = if reader.null() {
-                        None
-                    } else {
-                        Some(reader.string()?)
-                    }
-                }
-                _ => reader.skip()?,
+    pub fn from_stored(field: impl Fn(&str) -> Stored) -> Option<Event> {
+        let text = |key: &str| match field(key) {
+            Stored::Text(text) => Some(text),
+            _ => None,
+        };
+        let whole = |key: &str| match field(key) {
+            Stored::Number(n)
+                if n >= 0.0 && n <= 9_007_199_254_740_992.0 && n as u64 as f64 == n =>
+            {
+                Some(n as u64)
             }
-        }
-        reader.end()?;
-        let kind = match type_name?.as_str() {
-            "copy" => EventKind::Copy { chars },
+            _ => None,
+        };
+        let kind = match text("type")?.as_str() {
+            "copy" => EventKind::Copy {
+                chars: match field("chars") {
+                    Stored::Other => 0,
+                    _ => u32::try_from(whole("chars")?).ok()?,
+                },
+            },
             "share" => EventKind::Share,
-            "arrival" => EventKind::Arrival { referrer },
+            "arrival" => EventKind::Arrival {
+                referrer: match field("referrer") {
+                    Stored::Text(referrer) => Some(referrer),
+                    Stored::Null | Stored::Other => None,
+                    Stored::Number(_) => return None,
+                },
+            },
             _ => return None,
         };
-        if version? != SCHEMA_VERSION {
+        if whole("v")? != SCHEMA_VERSION {
             return None;
         }
         Some(Event {
-            id: id.filter(|id: &String| !id.is_empty())?,
+            id: text("id").filter(|id| !id.is_empty())?,
             kind,
-            channel: channel?,
-            token: token?,
-            parent,
-            url: url?,
-            title: title?,
-            ts: ts?,
+            channel: Channel::from_id(&text("channel")?)?,
+            token: ShareToken::parse(&text("token")?)?,
+            parent: match field("parent") {
+                Stored::Text(parent) => ShareToken::parse(&parent),
+                Stored::Null | Stored::Other => None,
+                Stored::Number(_) => return None,
+            },
+            url: text("url")?,
+            title: text("title")?,
+            ts: whole("ts")?,
         })
     }
+}
+
+/// A field of a stored event as the browser's JSON parser gave it (see
+/// [`Event::from_stored`]).
+#[derive(Clone, Debug, PartialEq)]
+pub enum Stored {
+    Text(String),
+    Number(f64),
+    Null,
+    /// Missing, or anything else (true, an object…).
+    Other,
 }
 
 /// The JSON array body that carries a batch of events (SPEC §6).
@@ -274,9 +278,21 @@ pub fn uuid_v4(random: [u8; 16]) -> String {
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use proptest::prelude::*;
+
+    /// What the browser layer does with a stored event: `JSON.parse`, then the fields.
+    pub(crate) fn from_json(json: &str) -> Option<Event> {
+        let value: serde_json::Value = serde_json::from_str(json).ok()?;
+        let object = value.as_object()?;
+        Event::from_stored(|key| match object.get(key) {
+            Some(serde_json::Value::String(text)) => Stored::Text(text.clone()),
+            Some(serde_json::Value::Number(n)) => Stored::Number(n.as_f64().unwrap_or(f64::NAN)),
+            Some(serde_json::Value::Null) => Stored::Null,
+            _ => Stored::Other,
+        })
+    }
 
     const COPY: &str = concat!(
         r#"{"v":1,"id":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f","type":"copy","channel":"copy","#,
@@ -305,7 +321,7 @@ mod tests {
 
     #[test]
     fn reads_what_it_writes() {
-        assert_eq!(Event::from_json(COPY), Some(copy_event()));
+        assert_eq!(from_json(COPY), Some(copy_event()));
         assert_eq!(copy_event().to_json(), COPY);
     }
 
@@ -314,16 +330,16 @@ mod tests {
         let shuffled = r#" { "chars" : 42 , "ts":1732000000000,"title":"A","url":"https://blog.example/a",
             "parent":null,"token":"cAAAAAAAAAA1","channel":"copy","type":"copy",
             "id":"6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f","v":1 } "#;
-        assert_eq!(Event::from_json(shuffled), Some(copy_event()));
+        assert_eq!(from_json(shuffled), Some(copy_event()));
         // What a batch carries (dropped) and what a later version may add, nested or not.
         let extended = edited(
             r#"{"v":1,"#,
             r#"{"dropped":30,"later":{"a":[1,{"b":null}],"c":"}"},"list":[[],{}],"flag":true,"n":-1.5e3,"v":1,"#,
         );
-        assert_eq!(Event::from_json(&extended), Some(copy_event()));
+        assert_eq!(from_json(&extended), Some(copy_event()));
         // The last of a repeated key counts, as with JSON.parse.
         assert_eq!(
-            Event::from_json(&edited(r#""title":"A""#, r#""title":"B","title":"A""#)),
+            from_json(&edited(r#""title":"A""#, r#""title":"B","title":"A""#)),
             Some(copy_event())
         );
     }
@@ -333,32 +349,29 @@ mod tests {
         let no_chars = edited(r#","chars":42"#, "");
         let mut event = copy_event();
         event.kind = EventKind::Copy { chars: 0 };
-        assert_eq!(Event::from_json(&no_chars), Some(event.clone()));
+        assert_eq!(from_json(&no_chars), Some(event.clone()));
         // An invalid parent reads as none; a valid one is kept.
         assert_eq!(
-            Event::from_json(&edited(r#""parent":null"#, r#""parent":"nope""#)),
+            from_json(&edited(r#""parent":null"#, r#""parent":"nope""#)),
             Some(copy_event())
         );
         event = copy_event();
         event.parent = ShareToken::parse("wAAAAAAAAAA2");
         assert_eq!(
-            Event::from_json(&edited(r#""parent":null"#, r#""parent":"wAAAAAAAAAA2""#)),
+            from_json(&edited(r#""parent":null"#, r#""parent":"wAAAAAAAAAA2""#)),
             Some(event)
         );
         // Share: chars or referrer, if present, are checked but not kept.
         let share = edited(r#""type":"copy""#, r#""type":"share""#);
-        assert_eq!(
-            Event::from_json(&share).map(|e| e.kind),
-            Some(EventKind::Share)
-        );
+        assert_eq!(from_json(&share).map(|e| e.kind), Some(EventKind::Share));
         let arrival = edited(r#""type":"copy""#, r#""type":"arrival""#);
         assert_eq!(
-            Event::from_json(&arrival).map(|e| e.kind),
+            from_json(&arrival).map(|e| e.kind),
             Some(EventKind::Arrival { referrer: None })
         );
         let arrival = arrival.replacen(r#","chars":42"#, r#","referrer":"https://t.co/x""#, 1);
         assert_eq!(
-            Event::from_json(&arrival).map(|e| e.kind),
+            from_json(&arrival).map(|e| e.kind),
             Some(EventKind::Arrival {
                 referrer: Some("https://t.co/x".into())
             })
@@ -398,13 +411,17 @@ mod tests {
             edited(r#""ts":1732000000000"#, r#""ts":"1732000000000""#),
             edited(r#""chars":42"#, r#""chars":4294967296"#),
             edited(r#""chars":42"#, r#""chars":null"#),
-            edited(r#""chars":42"#, r#""referrer":7"#),
+            edited(r#""type":"copy""#, r#""type":"arrival""#).replacen(
+                r#""chars":42"#,
+                r#""referrer":7"#,
+                1,
+            ),
             edited(r#""chars":42"#, r#""chars":42,"later":[1,]"#),
             edited(r#""chars":42"#, r#""chars":42,"#),
             edited(r#""title":"A""#, "\"title\":\"A\nB\""),
         ];
         for json in cases {
-            assert_eq!(Event::from_json(&json), None, "{json}");
+            assert_eq!(from_json(&json), None, "{json}");
         }
     }
 
@@ -445,7 +462,7 @@ mod tests {
             any_token(),
             proptest::option::of(any_token()),
             (tricky_string(), tricky_string()),
-            0..=crate::core::json::MAX_INTEGER,
+            0..=(1u64 << 53),
         )
             .prop_map(
                 |(id, kind, channel, token, parent, (url, title), ts)| Event {
@@ -464,7 +481,7 @@ mod tests {
     proptest! {
         #[test]
         fn json_round_trip(event in any_event()) {
-            prop_assert_eq!(Event::from_json(&event.to_json()), Some(event));
+            prop_assert_eq!(from_json(&event.to_json()), Some(event));
         }
     }
 }

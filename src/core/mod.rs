@@ -13,6 +13,7 @@ pub mod event;
 pub mod format;
 pub mod hosts;
 pub mod json;
+pub mod markup;
 pub mod page;
 pub mod queue;
 pub mod selection;

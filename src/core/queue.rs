@@ -2,7 +2,8 @@
 //! within what bounds, what the next batch is, and the storage record that carries them
 //! over to the next page. The browser layer does the rest: it writes [`Queue::record`] to
 //! `localStorage["lanterne:queue:<tab>"]`, holds the tab's Web Lock while there is one,
-//! hands the records of closed tabs to [`Queue::adopt`], and sends the batches.
+//! reads the records of closed tabs (with the browser's `JSON.parse`) and hands them to
+//! [`Queue::adopt`] as [`Record`]s, and sends the batches.
 //!
 //! Sizes are UTF-8 bytes of each event's JSON, which is what goes over the network. (The
 //! JavaScript queue of earlier releases counted UTF-16 code units, as `String.length` does;
@@ -10,7 +11,7 @@
 //! wrote is read by the other.)
 
 use super::event::Event;
-use super::json::{push_key, push_str, push_u64, Reader};
+use super::json::{push_key, push_str, push_u64};
 use crate::prelude::*;
 
 /// One queued event: the event and its JSON as it will be sent (for an event adopted from
@@ -185,34 +186,27 @@ impl Queue {
     /// already here (by event id) go before this tab's, in their order; its drop count is
     /// added to this one; the later of the two retry times is kept. Then the oldest are
     /// dropped past the bounds. Returns how many of its events were taken in (counted
-    /// before that trimming, as the JavaScript queue did: something was added to send).
-    ///
-    /// A record that is not valid JSON, or has no `"e"` array, changes nothing. Events in it
-    /// that [`Event::from_json`] refuses are left out, uncounted (each was written by a
-    /// release of lanterne; one that cannot be read back would be refused by the endpoint
-    /// too). `"d"` and `"r"` that are not non-negative numbers count as 0. Nothing is taken
-    /// in after [`Queue::clear`].
+    /// before that trimming: something was added to send). Nothing is taken in after
+    /// [`Queue::clear`].
     ///
     /// ```
-    /// use lanterne::core::queue::Queue;
-    /// let record = concat!(
-    ///     r#"{"t":1763700000000,"d":3,"r":1763700005000.25,"e":["{\"v\":1,\"id\":\"e1\","#,
-    ///     r#"\"type\":\"share\",\"channel\":\"email\",\"token\":\"eAAAAAAAAAA1\",\"parent\":null,"#,
-    ///     r#"\"url\":\"https://blog.example/a\",\"title\":\"A\",\"ts\":1763700000000}"]}"#);
+    /// use lanterne::core::queue::{Queue, Record};
+    /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, queue::Queued, token::ShareToken};
+    /// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+    /// let record = || Record { dropped: 3, retry_at: 5_000, events: vec![Queued { json: event.to_json(), event: event.clone() }] };
     /// let mut queue = Queue::new(1000, 262_144);
-    /// assert_eq!(queue.adopt(record), 1);
-    /// assert_eq!((queue.len(), queue.dropped(), queue.retry_at), (1, 3, 1_763_700_005_001));
-    /// assert_eq!(queue.adopt(record), 0); // already here
+    /// assert_eq!(queue.adopt(record()), 1);
+    /// assert_eq!((queue.len(), queue.dropped(), queue.retry_at), (1, 3, 5_000));
+    /// assert_eq!(queue.adopt(record()), 0); // already here
     /// ```
-    pub fn adopt(&mut self, record: &str) -> usize {
+    pub fn adopt(&mut self, record: Record) -> usize {
         if self.closed {
             return 0;
         }
-        let Some(stored) = read_record(record) else {
-            return 0;
-        };
-        let mut taken: Vec<Slot> = Vec::with_capacity(stored.events.len() + self.slots.len());
-        for queued in stored.events {
+        let mut taken: Vec<Slot> = Vec::with_capacity(record.events.len() + self.slots.len());
+        for queued in record.events {
             let id = &queued.event.id;
             if self.position(id).is_some() || taken.iter().any(|slot| slot.queued.event.id == *id) {
                 continue;
@@ -226,8 +220,8 @@ impl Queue {
         let added = taken.len();
         taken.append(&mut self.slots);
         self.slots = taken;
-        self.dropped = self.dropped.saturating_add(stored.dropped);
-        self.retry_at = self.retry_at.max(stored.retry_at);
+        self.dropped = self.dropped.saturating_add(record.dropped);
+        self.retry_at = self.retry_at.max(record.retry_at);
         self.trim();
         added
     }
@@ -399,18 +393,6 @@ impl Queue {
         Some(out)
     }
 
-    /// When a stored record was last written (its `"t"`, ms since the epoch): without Web
-    /// Locks, a record nobody rewrote for a while is taken to be a closed tab's.
-    ///
-    /// ```
-    /// use lanterne::core::queue::Queue;
-    /// assert_eq!(Queue::written_at(r#"{"t":1700000000000,"d":0,"r":0,"e":[]}"#), Some(1_700_000_000_000));
-    /// assert_eq!(Queue::written_at("not a record"), None);
-    /// ```
-    pub fn written_at(record: &str) -> Option<u64> {
-        read_record(record).map(|stored| stored.written)
-    }
-
     /// Drops the oldest events while over `max_events`, or over `max_bytes` while more than
     /// one is left (a single event larger than the budget is still kept and sent).
     fn trim(&mut self) {
@@ -436,64 +418,34 @@ impl Queue {
     }
 }
 
-/// What a storage record holds.
-struct StoredRecord {
-    written: u64,
-    dropped: u64,
-    retry_at: u64,
-    events: Vec<Queued>,
+/// A storage record read back: what [`Queue::adopt`] takes in. The browser layer reads
+/// `localStorage`'s JSON with `JSON.parse`, the events with [`Event::from_stored`]
+/// (leaving out those it refuses: each was written by a release of lanterne, and one that
+/// cannot be read back would be refused by the endpoint too), and `"d"` and `"r"` with
+/// [`count`].
+#[derive(Clone, Debug, Default)]
+pub struct Record {
+    pub dropped: u64,
+    pub retry_at: u64,
+    pub events: Vec<Queued>,
 }
 
-/// Reads a storage record: `None` when it is not a JSON object with an `"e"` array.
-fn read_record(record: &str) -> Option<StoredRecord> {
-    let mut reader = Reader::new(record);
-    reader.begin_object()?;
-    let (mut written, mut dropped, mut retry_at, mut events) = (0, 0, 0, None);
-    while let Some(key) = reader.next_key()? {
-        match key.as_str() {
-            "t" => written = lenient_number(&mut reader)?,
-            "d" => dropped = lenient_number(&mut reader)?,
-            "r" => retry_at = lenient_number(&mut reader)?,
-            "e" => {
-                let mut list = Vec::new();
-                reader.begin_array()?;
-                while reader.next_item()? {
-                    // Like the JavaScript queue, items that are not strings are left out.
-                    let before = reader;
-                    let Some(json) = reader.string() else {
-                        reader = before;
-                        reader.skip()?;
-                        continue;
-                    };
-                    if let Some(event) = Event::from_json(&json) {
-                        list.push(Queued { event, json });
-                    }
-                }
-                events = Some(list);
-            }
-            _ => reader.skip()?,
+/// A stored count or time, read as the JavaScript queue of earlier releases did with
+/// `Number(x) || 0`: a non-negative number (a fraction rounded up: a retry time with
+/// jitter), else 0.
+///
+/// ```
+/// use lanterne::core::queue::count;
+/// assert_eq!((count(Some(2.0)), count(Some(1.5)), count(Some(-3.0)), count(None)), (2, 2, 0, 0));
+/// ```
+pub fn count(n: Option<f64>) -> u64 {
+    match n {
+        Some(n) if n > 0.0 && n < 9_007_199_254_740_992.0 => {
+            let whole = n as u64;
+            whole + u64::from((whole as f64) < n)
         }
+        _ => 0,
     }
-    reader.end()?;
-    Some(StoredRecord {
-        written,
-        dropped,
-        retry_at,
-        events: events?,
-    })
-}
-
-/// A non-negative number (a fraction rounded up), or 0 for any other value, as the
-/// JavaScript queue's `Number(x) || 0` (then `Math.max` with the current value) took them;
-/// `None` only when the value is malformed.
-fn lenient_number(reader: &mut Reader) -> Option<u64> {
-    let before = *reader;
-    if let Some(n) = reader.integer_ceil() {
-        return Some(n);
-    }
-    *reader = before;
-    reader.skip()?;
-    Some(0)
 }
 
 #[cfg(all(test, not(target_arch = "wasm32")))]
@@ -502,6 +454,32 @@ mod tests {
     use crate::core::channel::Channel;
     use crate::core::event::EventKind;
     use crate::core::token::ShareToken;
+
+    /// What the browser layer does with a stored record before `adopt`: `JSON.parse`, the
+    /// events with `Event::from_stored`, the numbers with `count`; nothing for text that
+    /// is not an object with an `"e"` array.
+    fn adopt(queue: &mut Queue, text: &str) -> usize {
+        let Ok(serde_json::Value::Object(record)) = serde_json::from_str(text) else {
+            return 0;
+        };
+        let Some(serde_json::Value::Array(items)) = record.get("e") else {
+            return 0;
+        };
+        let events = items
+            .iter()
+            .filter_map(|item| {
+                let json = item.as_str()?.to_owned();
+                let event = crate::core::event::tests::from_json(&json)?;
+                Some(Queued { event, json })
+            })
+            .collect();
+        let number = |key: &str| record.get(key).and_then(serde_json::Value::as_f64);
+        queue.adopt(Record {
+            dropped: count(number("d")),
+            retry_at: count(number("r")),
+            events,
+        })
+    }
 
     fn event(id: &str) -> Event {
         Event {
@@ -611,7 +589,7 @@ mod tests {
         queue.push(event("shared"));
         queue.push(event("mine"));
         queue.retry_at = 9_000;
-        assert_eq!(queue.adopt(&other_record), 2);
+        assert_eq!(adopt(&mut queue, &other_record), 2);
         assert_eq!(all_ids(&queue), ["o1", "o2", "shared", "mine"]);
         assert_eq!(queue.retry_at, 9_000);
 
@@ -621,7 +599,7 @@ mod tests {
         full.push(event("f2"));
         full.retry_at = 20_000;
         assert_eq!(full.dropped(), 1);
-        assert_eq!(queue.adopt(&full.record(2).unwrap()), 1);
+        assert_eq!(adopt(&mut queue, &full.record(2).unwrap()), 1);
         assert_eq!(all_ids(&queue), ["f2", "o1", "o2", "shared", "mine"]);
         assert_eq!(
             (queue.dropped(), queue.retry_at, queue.dropped_here()),
@@ -632,7 +610,7 @@ mod tests {
         let mut small = Queue::new(3, 100_000);
         small.push(event("mine"));
         other_record = other.record(3).unwrap();
-        assert_eq!(small.adopt(&other_record), 3);
+        assert_eq!(adopt(&mut small, &other_record), 3);
         assert_eq!(all_ids(&small), ["o2", "shared", "mine"]);
         assert_eq!((small.dropped(), small.dropped_here()), (1, 1));
 
@@ -640,14 +618,14 @@ mod tests {
         let mut queue = Queue::new(100, 100_000);
         queue.push(event("a"));
         let record = r#"{"t":1,"d":4,"r":0,"e":[]}"#;
-        assert_eq!(queue.adopt(record), 0);
+        assert_eq!(adopt(&mut queue, record), 0);
         assert_eq!(queue.dropped(), 4);
     }
 
     #[test]
     fn adopts_what_the_javascript_queue_wrote() {
         let mut queue = Queue::new(1000, 262_144);
-        assert_eq!(queue.adopt(JS_RECORD), 2);
+        assert_eq!(adopt(&mut queue, JS_RECORD), 2);
         let batch = queue.peek(500, 60_000, &[]);
         assert_eq!(ids(&batch), ["x1", "x2"]);
         assert_eq!(batch[0].event.kind, EventKind::Copy { chars: 12 });
@@ -680,7 +658,7 @@ mod tests {
         let record = queue.record(42).unwrap();
         assert!(record.starts_with(r#"{"t":42,"d":1,"r":123,"e":["#));
         let mut copy = Queue::new(2, 100_000);
-        assert_eq!(copy.adopt(&record), 2);
+        assert_eq!(adopt(&mut copy, &record), 2);
         assert_eq!(copy.peek(10, 100_000, &[]), queue.peek(10, 100_000, &[]));
         assert_eq!((copy.dropped(), copy.retry_at), (1, 123));
         assert_eq!(copy.record(42), Some(record));
@@ -714,7 +692,7 @@ mod tests {
             r#"{"t":1,"d":2,"r":3,"e":[]"#,
             r#"{"t":1,"d":2,"r":3,"e":[]} x"#,
         ] {
-            assert_eq!(queue.adopt(bad), 0, "{bad}");
+            assert_eq!(adopt(&mut queue, bad), 0, "{bad}");
             assert_eq!(queue.record(1), before, "{bad}");
         }
         // Items that are not strings, or not events, are left out; d and r that are not
@@ -730,7 +708,7 @@ mod tests {
             "]}",
         ]
         .concat();
-        assert_eq!(queue.adopt(&record), 1);
+        assert_eq!(adopt(&mut queue, &record), 1);
         assert_eq!(all_ids(&queue), ["b", "a"]);
         assert_eq!((queue.dropped(), queue.retry_at), (0, 0));
         let peeked = queue.peek(1, 100_000, &[]);
@@ -792,7 +770,7 @@ mod tests {
         let in_flight = ids(&queue.peek(10, 100_000, &[]));
         let mut other = Queue::new(100, 100_000);
         other.push(event("old"));
-        assert_eq!(queue.adopt(&other.record(1).unwrap()), 1);
+        assert_eq!(adopt(&mut queue, &other.record(1).unwrap()), 1);
         queue.remove(&in_flight);
         assert_eq!(all_ids(&queue), ["old"]);
         // The byte count follows: room for exactly what is left and one more.
@@ -813,7 +791,7 @@ mod tests {
             (0, 0, None)
         );
         queue.push(event("c"));
-        assert_eq!(queue.adopt(JS_RECORD), 0);
+        assert_eq!(adopt(&mut queue, JS_RECORD), 0);
         assert_eq!(
             (queue.len(), queue.dropped(), queue.record(5)),
             (0, 0, None)
