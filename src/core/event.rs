@@ -190,7 +190,7 @@ impl Event {
         };
         let whole = |key: &str| match field(key) {
             Stored::Number(n)
-                if n >= 0.0 && n <= 9_007_199_254_740_992.0 && n as u64 as f64 == n =>
+                if (0.0..=9_007_199_254_740_992.0).contains(&n) && n as u64 as f64 == n =>
             {
                 Some(n as u64)
             }
