@@ -3,11 +3,11 @@
 //! token), one delegated listener per row, the share sheet, the clipboard, and the
 //! `role="status"` region that tells the visitor what happened.
 
-use super::handle::{on_settled, EventListener, Timeout};
+use super::handle::{on_settled, Callback, EventListener, Getter, Timeout};
 use super::icons;
-use super::objects::{object, Field};
+use super::objects::{define, object, Field};
 use super::page::{console, document, get, page_url, window, Level};
-use super::tracker::{Inner, Intent, Mode, ShareIntent, WeakTracker};
+use super::tracker::{Inner, Mode, WeakTracker};
 use crate::core::channel::Channel;
 use crate::core::event::EventKind;
 use crate::core::markup;
@@ -383,16 +383,14 @@ impl Bar {
             .token
             .map(|t| t.as_str().to_owned())
             .unwrap_or_default();
-        let (intent, read_back) = ShareIntent::new(Intent {
+        let amended = share_intent(
             channel,
-            token: token.clone(),
-            url: prepared.url.clone(),
-            title: title.clone(),
-            text: text.clone(),
-            cancelled: false,
-        });
-        tracker.shares.call(&intent.into());
-        let amended = read_back.borrow();
+            &token,
+            &prepared.url,
+            &title,
+            text,
+            &tracker.shares,
+        );
         if amended.cancelled || tracker.stopped() {
             event.prevent_default();
             return;
@@ -427,8 +425,7 @@ impl Bar {
                 }
             }
         }
-        let (share_title, share_text) = (amended.title.clone(), amended.text.clone());
-        drop(amended);
+        let (share_title, share_text) = (amended.title, amended.text);
         let report = {
             let tracker = Rc::downgrade(&tracker);
             let page = prepared.page;
@@ -543,6 +540,57 @@ impl Bar {
     }
 }
 
+/// What share listeners left of a share (README "What a click does").
+struct Amended {
+    url: String,
+    title: String,
+    text: String,
+    cancelled: bool,
+}
+
+/// Shows a share about to happen to the share listeners, as the object `lanterne.d.ts`
+/// calls `ShareIntent`: `channel` and `token` read-only, `url`, `title` and `text` to
+/// change, `cancel()` and `cancelled`. Returns what they left.
+fn share_intent(
+    channel: Channel,
+    token: &str,
+    url: &str,
+    title: &str,
+    text: &str,
+    listeners: &super::listeners::Listeners,
+) -> Amended {
+    let intent = object(
+        &[
+            ("channel", Field::Text(channel.id())),
+            ("token", Field::Text(token)),
+            ("url", Field::Text(url)),
+            ("title", Field::Text(title)),
+            ("text", Field::Text(text)),
+        ],
+        true,
+    );
+    let cancelled = Rc::new(Cell::new(false));
+    let flag = cancelled.clone();
+    let cancel = Callback::new(move |_| flag.set(true)).into_js_value();
+    let _ = js_sys::Reflect::set(&intent, &"cancel".into(), &cancel);
+    let flag = cancelled.clone();
+    define(
+        &intent,
+        "cancelled",
+        Some(Getter::new(move |_| flag.get().into()).into_js_value()),
+    );
+    define(&intent, "channel", None);
+    define(&intent, "token", None);
+    listeners.call(&intent);
+    let read = |key: &str| get(&intent, key).as_string().unwrap_or_default();
+    Amended {
+        url: read("url"),
+        title: read("title"),
+        text: read("text"),
+        cancelled: cancelled.get(),
+    }
+}
+
 /// The fallback for browsers without the async Clipboard API, or where it is refused:
 /// a temporary textarea and `execCommand("copy")`, in the click's user activation.
 fn copy_by_textarea(text: &str) -> bool {
@@ -561,7 +609,8 @@ fn copy_by_textarea(text: &str) -> bool {
     };
     let _ = body.append_child(&area);
     textarea.select();
-    let _ = textarea.set_selection_range(0, text.encode_utf16().count() as u32);
+    // The end is clamped to the field's length.
+    let _ = textarea.set_selection_range(0, u32::MAX);
     let ok = document
         .unchecked_ref::<web_sys::HtmlDocument>()
         .exec_command("copy")
@@ -574,37 +623,12 @@ fn copy_by_textarea(text: &str) -> bool {
     ok
 }
 
-/// Buttons drawn into an element, returned by `renderButtons` (README "Share buttons").
-///
-/// ```js
-/// const buttons = tracker.renderButtons(element, { channels: ["whatsapp", "email"] });
-/// buttons.skipped; // [{ channel, reason }]
-/// buttons.remove();
-/// ```
-#[wasm_bindgen]
-pub struct ShareButtons {
-    bar: Rc<Bar>,
-}
-
-impl ShareButtons {
-    pub fn new(bar: Rc<Bar>) -> ShareButtons {
-        ShareButtons { bar }
-    }
-}
-
-#[wasm_bindgen]
-impl ShareButtons {
-    /// The element the buttons are in.
-    #[wasm_bindgen(getter)]
-    pub fn element(&self) -> Element {
-        self.bar.element.clone()
-    }
-
-    /// Channels asked for that cannot be offered here, and why (also said once on the
-    /// console): `[{ channel, reason }]`.
-    #[wasm_bindgen(getter)]
-    pub fn skipped(&self) -> JsValue {
-        self.bar
+impl Bar {
+    /// The row as `renderButtons` returns it, the object `lanterne.d.ts` calls
+    /// `ShareButtons`: `element`, `skipped` (`[{ channel, reason }]`), `drawn` (false
+    /// once removed, or when no channel could be offered) and `remove()`.
+    pub fn handle_for_page(self: &Rc<Self>) -> JsValue {
+        let skipped: js_sys::Array = self
             .skipped
             .iter()
             .map(|(channel, reason)| {
@@ -616,19 +640,25 @@ impl ShareButtons {
                     true,
                 )
             })
-            .collect::<js_sys::Array>()
-            .into()
-    }
-
-    /// False when none of the channels could be offered (the element was left as it
-    /// was), and after `remove()`.
-    #[wasm_bindgen(getter)]
-    pub fn drawn(&self) -> bool {
-        self.bar.drawn()
-    }
-
-    /// Removes the buttons and puts back what the element held before.
-    pub fn remove(&self) {
-        self.bar.remove()
+            .collect();
+        let handle: JsValue = super::handle::object(&[
+            ("element", self.element.clone().into()),
+            ("skipped", skipped.into()),
+        ])
+        .into();
+        let bar = Rc::downgrade(self);
+        let remove = Callback::new(move |_| {
+            if let Some(bar) = bar.upgrade() {
+                bar.remove()
+            }
+        });
+        let _ = js_sys::Reflect::set(&handle, &"remove".into(), &remove.into_js_value());
+        let bar = Rc::downgrade(self);
+        let drawn = Getter::new(move |_| bar.upgrade().is_some_and(|b| b.drawn()).into());
+        define(&handle, "drawn", Some(drawn.into_js_value()));
+        for key in ["element", "skipped"] {
+            define(&handle, key, None);
+        }
+        handle
     }
 }

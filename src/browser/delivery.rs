@@ -17,7 +17,7 @@
 //! cross-origin endpoint never needs a preflight (custom headers make one necessary, and
 //! rule out `sendBeacon`: then `fetch` with `keepalive` is used at page exit too).
 
-use super::handle::{function, object, on_settled, Callback, Timeout};
+use super::handle::{function, object, on_settled, Callback, Getter, Timeout};
 use super::listeners::Listeners;
 use super::memory::{local, read};
 use super::objects::{self, Field};
@@ -554,7 +554,7 @@ impl Reporter {
         // Granted asynchronously: by then the queue may be empty again, and this
         // `release` is no longer the one kept.
         let mut keep = Some(release);
-        let granted = Closure::<dyn FnMut(JsValue) -> JsValue>::new(move |_lock: JsValue| {
+        let granted = Getter::new(move |_lock: JsValue| {
             let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
                 return JsValue::UNDEFINED;
             };

@@ -2,8 +2,9 @@
 //! `gloo-timers`: an event listener, a timer, a mutation observer. Stopping lanterne is
 //! dropping its handles, so nothing it registered can outlive it.
 //!
-//! Every callback lanterne hands the browser has the one signature `FnMut(JsValue)`:
-//! wasm-bindgen emits glue per closure signature, and one is all the page pays for.
+//! Every callback lanterne hands the browser has one of two signatures, `FnMut(JsValue)`
+//! or, where an answer is needed, `FnMut(JsValue) -> JsValue`: wasm-bindgen emits glue
+//! per closure signature.
 
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
@@ -12,8 +13,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Event, EventTarget, MutationObserver};
 
-/// The one closure type lanterne gives the browser.
+/// The closure type lanterne gives the browser for what it calls back.
 pub type Callback = Closure<dyn FnMut(JsValue)>;
+
+/// The closure type for what must answer: a getter, or a Web Lock's callback (which
+/// returns the promise the lock is held until).
+pub type Getter = Closure<dyn FnMut(JsValue) -> JsValue>;
 
 /// A callback as the `Function` browser APIs take.
 pub fn function(callback: &Callback) -> &Function {

@@ -9,7 +9,7 @@
 
 use crate::core::event::{Event, EventKind};
 use serde::ser::{Serialize, SerializeMap, Serializer};
-use wasm_bindgen::JsValue;
+use wasm_bindgen::{JsCast, JsValue};
 
 /// A field's value.
 #[derive(Clone, Copy)]
@@ -84,4 +84,17 @@ pub fn event(event: &Event) -> JsValue {
         }
         None => object(&fields[..9], true),
     }
+}
+
+/// Makes `object[key]` read-only (enumerable, not writable), or an accessor with `getter`.
+pub fn define(object: &JsValue, key: &str, getter: Option<JsValue>) {
+    let descriptor = match getter {
+        Some(get) => crate::browser::handle::object(&[("get", get), ("enumerable", true.into())]),
+        None => crate::browser::handle::object(&[("writable", false.into())]),
+    };
+    js_sys::Object::define_property(
+        object.unchecked_ref::<js_sys::Object>(),
+        &key.into(),
+        &descriptor,
+    );
 }

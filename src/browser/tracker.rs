@@ -1,7 +1,7 @@
 //! A running lanterne: the exported `Tracker` (the JavaScript API of SPEC §7), what its
 //! listeners share, and the share intent listeners may amend.
 
-use super::buttons::{Bar, RowSettings, ShareButtons};
+use super::buttons::{Bar, RowSettings};
 use super::delivery::{forget_orphans, Destination, Reporter};
 use super::handle::EventListener;
 use super::listeners::Listeners;
@@ -406,11 +406,7 @@ impl Tracker {
     /// const buttons = tracker.renderButtons(element, { channels: ["whatsapp", "copy_link"], labels: false });
     /// ```
     #[wasm_bindgen(js_name = renderButtons)]
-    pub fn render_buttons(
-        &self,
-        element: JsValue,
-        options: JsValue,
-    ) -> Result<ShareButtons, JsValue> {
+    pub fn render_buttons(&self, element: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
         if !self.inner.running() {
             return Err(error("lanterne: this tracker is stopped"));
         }
@@ -427,9 +423,10 @@ impl Tracker {
             text: options.text.unwrap_or_default(),
             labels: options.labels.unwrap_or(true),
         };
-        Ok(ShareButtons::new(
-            self.inner.render(element, settings, false),
-        ))
+        Ok(self
+            .inner
+            .render(element, settings, false)
+            .handle_for_page())
     }
 
     /// The URL that shares a page through `channel`, with a fresh token: the share page
@@ -634,103 +631,6 @@ pub fn begin(
         containers::watch(&inner);
     }
     Ok(Tracker { inner })
-}
-
-/// A share about to happen, given to share listeners before anything opens; they may
-/// change `url`, `title` and `text`, or `cancel()` it.
-///
-/// ```js
-/// tracker.onShare((share) => { if (share.channel === "x" && !agreed()) share.cancel(); });
-/// ```
-#[wasm_bindgen]
-pub struct ShareIntent {
-    inner: Rc<RefCell<Intent>>,
-}
-
-/// What a [`ShareIntent`] holds; read back by the button once the listeners ran.
-pub struct Intent {
-    pub channel: Channel,
-    pub token: String,
-    pub url: String,
-    pub title: String,
-    pub text: String,
-    pub cancelled: bool,
-}
-
-impl ShareIntent {
-    /// An intent for JavaScript, and the handle to read it back.
-    pub fn new(intent: Intent) -> (ShareIntent, Rc<RefCell<Intent>>) {
-        let inner = Rc::new(RefCell::new(intent));
-        (
-            ShareIntent {
-                inner: inner.clone(),
-            },
-            inner,
-        )
-    }
-}
-
-#[wasm_bindgen]
-impl ShareIntent {
-    /// The channel (read-only).
-    #[wasm_bindgen(getter)]
-    pub fn channel(&self) -> String {
-        self.inner.borrow().channel.id().to_owned()
-    }
-
-    /// The token in `url` (empty when tracking is off; read-only). Keep it in an amended
-    /// URL.
-    #[wasm_bindgen(getter)]
-    pub fn token(&self) -> String {
-        self.inner.borrow().token.clone()
-    }
-
-    /// The URL being shared, with its token and UTM parameters.
-    #[wasm_bindgen(getter)]
-    pub fn url(&self) -> String {
-        self.inner.borrow().url.clone()
-    }
-
-    /// Changes the URL shared (`null` or `undefined`: empty).
-    #[wasm_bindgen(setter)]
-    pub fn set_url(&self, url: Option<String>) {
-        self.inner.borrow_mut().url = url.unwrap_or_default();
-    }
-
-    /// The title being shared.
-    #[wasm_bindgen(getter)]
-    pub fn title(&self) -> String {
-        self.inner.borrow().title.clone()
-    }
-
-    /// Changes the title shared.
-    #[wasm_bindgen(setter)]
-    pub fn set_title(&self, title: Option<String>) {
-        self.inner.borrow_mut().title = title.unwrap_or_default();
-    }
-
-    /// The message being shared.
-    #[wasm_bindgen(getter)]
-    pub fn text(&self) -> String {
-        self.inner.borrow().text.clone()
-    }
-
-    /// Changes the message shared.
-    #[wasm_bindgen(setter)]
-    pub fn set_text(&self, text: Option<String>) {
-        self.inner.borrow_mut().text = text.unwrap_or_default();
-    }
-
-    /// Whether `cancel()` was called.
-    #[wasm_bindgen(getter)]
-    pub fn cancelled(&self) -> bool {
-        self.inner.borrow().cancelled
-    }
-
-    /// Nothing opens, nothing is reported.
-    pub fn cancel(&self) {
-        self.inner.borrow_mut().cancelled = true;
-    }
 }
 
 /// A weak handle on a tracker, for closures the tracker owns.

@@ -62,3 +62,34 @@ pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
     }
     hay.windows(needle.len()).position(|w| w == needle)
 }
+
+/// The number of characters (code points) in `s`. (`str::chars().count()` brings a
+/// vectorised counter of half a kilobyte into the wasm.)
+///
+/// ```
+/// assert_eq!(lanterne::core::chars::char_count("héllo 😀"), 7);
+/// ```
+pub fn char_count(s: &str) -> usize {
+    s.bytes().filter(|b| b & 0xc0 != 0x80).count()
+}
+
+/// The byte offset where character `n` of `s` starts, or `s.len()` when `s` has no more
+/// than `n` characters: `s[..char_offset(s, n)]` is its first `n` characters.
+///
+/// ```
+/// use lanterne::core::chars::char_offset;
+/// assert_eq!(char_offset("héllo", 2), 3);
+/// assert_eq!(char_offset("hé", 5), 3);
+/// ```
+pub fn char_offset(s: &str, n: usize) -> usize {
+    let mut seen = 0;
+    for (i, b) in s.bytes().enumerate() {
+        if b & 0xc0 != 0x80 {
+            if seen == n {
+                return i;
+            }
+            seen += 1;
+        }
+    }
+    s.len()
+}

@@ -13,7 +13,7 @@
 
 use super::buttons::{is_string_key, parse_channels, DEFAULT_CHANNELS};
 use super::channel::Channel;
-use super::chars::{is_space, sub};
+use super::chars::{char_count, char_offset, is_space, sub};
 use super::format::Format;
 use super::hosts::{ToAscii, TrackedHosts};
 use super::json::{push_str, push_u64};
@@ -449,7 +449,7 @@ static OPTIONS: [ConfigOption; 27] = [
     row("utm", Kind::Bool, ""),
     row(
         "utmCampaign",
-        Kind::Text(|v| !v.is_empty() && v.chars().count() <= 100),
+        Kind::Text(|v| !v.is_empty() && char_count(v) <= 100),
         "1 to 100 characters",
     ),
     row(
@@ -491,7 +491,7 @@ static OPTIONS: [ConfigOption; 27] = [
     ),
     row(
         "site",
-        Kind::Text(|v| !v.is_empty() && v.encode_utf16().count() <= 200 && is_one_line(v)),
+        Kind::Text(|v| !v.is_empty() && char_count(v) <= 200 && is_one_line(v)),
         "the site's id in the analytics tool (1 to 200 characters)",
     ),
     row("callback", Kind::Function, ""),
@@ -516,7 +516,7 @@ fn trim(s: &str) -> &str {
 
 /// A visible label: not blank, at most 200 characters.
 fn is_label(text: &str) -> bool {
-    !trim(text).is_empty() && text.chars().count() <= 200
+    !trim(text).is_empty() && char_count(text) <= 200
 }
 
 /// No CR, LF or NUL: nothing that could end an HTTP header line.
@@ -564,7 +564,7 @@ fn whole(n: f64) -> Option<(bool, u64)> {
 
 /// A string as errors show it: JSON of its first 60 characters.
 fn quoted(text: &str) -> String {
-    let end = text.char_indices().nth(60).map_or(text.len(), |(i, _)| i);
+    let end = char_offset(text, 60);
     let mut out = String::new();
     push_str(&mut out, sub(text, 0, end));
     out

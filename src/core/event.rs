@@ -67,9 +67,7 @@ pub const MAX_URL: usize = 4096;
 
 /// Cuts `s` to at most `max` characters.
 fn truncate_chars(s: &mut String, max: usize) {
-    if let Some((at, _)) = s.char_indices().nth(max) {
-        s.truncate(at);
-    }
+    s.truncate(super::chars::char_offset(s, max));
 }
 
 impl Event {

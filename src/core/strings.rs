@@ -19,8 +19,11 @@ impl Lang {
     /// assert_eq!(Lang::from_tag("de"), Lang::En);
     /// ```
     pub fn from_tag(tag: &str) -> Lang {
-        let primary = tag.split(['-', '_']).next().unwrap_or("");
-        if primary.eq_ignore_ascii_case("fr") {
+        let tag = tag.as_bytes();
+        let primary_fr = tag.len() >= 2
+            && tag[..2].eq_ignore_ascii_case(b"fr")
+            && matches!(tag.get(2), None | Some(b'-' | b'_'));
+        if primary_fr {
             Lang::Fr
         } else {
             Lang::En
