@@ -28,6 +28,12 @@ if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
   rustup target add wasm32-unknown-unknown
 fi
 
+# std is rebuilt for the wasm with panics that abort at once (scripts/build.sh).
+if ! rustup component list --installed | grep -q '^rust-src'; then
+  say "rustup component add rust-src"
+  rustup component add rust-src
+fi
+
 if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGEN_VERSION" ]; then
   say "cargo install wasm-bindgen-cli $WASM_BINDGEN_VERSION (a few minutes, once)"
   # No --locked: one of the CLI's locked dependencies is missing from the registry.

@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Runs every test lanterne has, installing what is missing first (scripts/setup.sh):
 #   0. lint: rustfmt and clippy (no warnings), natively and for wasm32;
-#   1. native: the pure core (unit, property and doc tests) and the collector; the
-#      browser layer's config checks in Node;
-#   2. types and size: the TypeScript types against a usage file; what a page downloads,
-#      brotli, against the 40 KB limit;
+#   1. native: the pure core (unit, property and doc tests, the config checks among
+#      them) and the collector;
+#   2. the build, the test of its name shortener, the TypeScript types against a usage
+#      file, and what a page downloads, brotli, against the size limit;
 #   3. end to end: the browser layer in Chromium, with the real collector, the real
 #      clipboard, axe-core, and screenshots of the share buttons and the report; then
 #      the collector's tests again on PostgreSQL.
@@ -23,6 +23,7 @@ step() {
 step "lint (rustfmt, clippy native and wasm)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release -- -D warnings'
 step "native tests (core + collector)" cargo test --workspace
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
+step "unit tests (Node: the post-build name shortener)" node --test tests/unit/
 step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 step "size (brotli, limit 40 KB)" node scripts/size.mjs
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { withCollector, launchBrowser, newPage, waitForLanterne, assertSchemaValid, root, TOKEN } from "./harness.mjs";
+import { withCollector, launchBrowser, newPage, waitForLanterne, assertSchemaValid, root, TOKEN, SCREENSHOTS } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -404,7 +404,7 @@ test("axe-core finds no accessibility violation, in English and in French; names
 });
 
 test("screenshots for the README: light, dark, icon-only and right-to-left, under the strict CSP", async () => {
-  const out = join(root, "docs", "screenshots");
+  const out = SCREENSHOTS;
   mkdirSync(out, { recursive: true });
   await withCollector({}, async (collector) => {
     const shots = [

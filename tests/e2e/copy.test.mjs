@@ -130,3 +130,65 @@ test("rich copies keep their table, list and link context; never-touched places 
     assert.deepEqual(problems, []);
   });
 });
+
+test("a selection with code beside prose is tracked, and the code is copied byte for byte in both formats", async () => {
+  await withCollector({}, async (collector) => {
+    const { page, problems } = await newPage(browser, collector.url);
+    await page.goto(collector.url + "/t/code.html");
+    await waitForLanterne(page);
+    const origin = collector.url;
+
+    // The issue's paragraph: inline code and a link. The link gets the copy's token.
+    const inline = await copyElement(page, "#inline");
+    assert.equal(inline.text, inline.selected, "no URL in the text: the text is as selected");
+    const token = new RegExp(`<a href="${origin}/docs/contributing#lt=(c[A-Za-z0-9_-]{11})">contributing guide</a>`).exec(inline.html)?.[1];
+    assert.ok(token, `the link carries a copy token: ${inline.html}`);
+    assert.ok(inline.html.includes("<code>make check</code>"), inline.html);
+
+    // A URL and a link inside code stay as they were; those in the prose get the token.
+    const urls = await copyElement(page, "#urls");
+    assert.ok(urls.text.includes("curl http://127.0.0.1:8080/api or"), `code text untouched: ${urls.text}`);
+    assert.match(urls.text, /at http:\/\/127\.0\.0\.1:8080\/docs\/api#lt=c[A-Za-z0-9_-]{11} today\.$/, urls.text);
+    assert.equal(urls.text.replace(/#lt=c[A-Za-z0-9_-]{11}/, ""), urls.selected, "only the prose URL changed");
+    assert.ok(urls.html.includes("<code>curl http://127.0.0.1:8080/api</code>"), urls.html);
+    assert.ok(urls.html.includes(`<code><a href="${origin}/docs/raw">the raw docs</a></code>`), `a link in code keeps its href: ${urls.html}`);
+    assert.match(urls.html, new RegExp(`<a href="${origin}/docs/api#lt=c[A-Za-z0-9_-]{11}">the API guide</a>`), urls.html);
+
+    // A whole article with a pre block: the block byte for byte, the prose after it tracked.
+    const article = await copyElement(page, "#article");
+    const block = 'curl   http://127.0.0.1:8080/a\n  &amp;&amp; echo "&lt;done&gt;"';
+    assert.ok(article.html.includes(`<pre id="block">${block}</pre>`), article.html);
+    assert.ok(article.text.includes('curl   http://127.0.0.1:8080/a\n  && echo "<done>"'), article.text);
+    assert.match(article.text, /More at http:\/\/127\.0\.0\.1:8080\/b#lt=c[A-Za-z0-9_-]{11}\.$/, article.text);
+
+    // A copy inside code alone is the browser's.
+    const code = await copyElement(page, "#block");
+    assert.equal(code.text, code.selected);
+    assert.ok(!code.html.includes("lt="));
+
+    const events = await collector.waitFor((e) => e.length >= 3, "three copy events");
+    await page.waitForTimeout(300);
+    const stored = await collector.events();
+    assert.equal(stored.length, 3, "one event per tracked copy, none for the copy inside code");
+    assert.ok(stored.some((e) => e.token === token));
+    assertSchemaValid(events);
+    assert.deepEqual(problems, []);
+  });
+});
+
+test("hosts are compared in their ASCII form by the browser's URL parser: Unicode and punycode spellings of a tracked host both get tokens", async () => {
+  await withCollector({}, async (collector) => {
+    const { page } = await newPage(browser, collector.url);
+    await page.goto(collector.url + "/t/api.html");
+    await page.waitForFunction(() => window.__lanterneModuleLoaded);
+    await page.evaluate(async () => {
+      document.querySelector("#para").textContent = "Visit https://café.example/a, https://XN--CAF-DMA.example/b, https://Café.Example./c and https://cafe.example/d.";
+      window.__tracker = await window.lanterne.start({ endpoint: "/collect", addressBar: false, trackedHosts: ["CAFÉ.example"] });
+    });
+    const clip = await copyElement(page, "#para");
+    const tokens = clip.text.match(/#lt=c[A-Za-z0-9_-]{11}/g) ?? [];
+    assert.equal(tokens.length, 3, clip.text);
+    assert.ok(clip.text.includes("https://cafe.example/d."), "a look-alike without the accent is another host");
+    await page.evaluate(() => window.__tracker.stop());
+  });
+});

@@ -166,4 +166,11 @@ export function assertSchemaValid(events) {
   }
 }
 
+/**
+ * Where the tests write their screenshots: target/screenshots (outside the tracked tree,
+ * so a test run leaves the work tree clean), or LANTERNE_SCREENSHOTS, which
+ * scripts/screenshots.sh sets to docs/screenshots to refresh the README's copies.
+ */
+export const SCREENSHOTS = process.env.LANTERNE_SCREENSHOTS ? join(root, process.env.LANTERNE_SCREENSHOTS) : join(root, "target", "screenshots");
+
 export const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_-]{10}[A-Za-z0-9]$/;

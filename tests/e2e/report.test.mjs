@@ -5,7 +5,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";
 import { join } from "node:path";
-import { withCollector, launchBrowser, root } from "./harness.mjs";
+import { withCollector, launchBrowser, root, SCREENSHOTS } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -81,7 +81,7 @@ test("the report: the numbers, the charts and a share tree, in English and Frenc
     assert.equal(await page.locator("#tree li li li").count(), 1, "the tree is three shares deep for page A");
     assert.ok(requests.every((u) => u.startsWith(collector.url)), `no third-party request: ${requests}`);
     assert.deepEqual(problems, []);
-    const out = join(root, "docs", "screenshots");
+    const out = SCREENSHOTS;
     mkdirSync(out, { recursive: true });
     await page.screenshot({ path: join(out, "report.png"), fullPage: true });
 
