@@ -1,69 +1,84 @@
-// Measures lanterne against the budgets in DEVELOPERS.md, in Debian's Chromium:
-//   - start-up: lanterne.js received -> copy listener attached (the `lanterne:ready` event);
-//   - six share buttons: navigation start -> the six default buttons in the DOM, on a bare
-//     page, next to shareon's six on the same page in the same run (shareon from npm, a
-//     devDependency; its script is not deferred, so it runs as soon as it arrives);
+// Measures lanterne against its speed budgets (README "Speed"), in Debian's Chromium:
+//   - start-up: navigation start -> lanterne started (the `lanterne:ready` event) on the
+//     demo article, and the module received -> started;
+//   - six share buttons: navigation start -> the six default buttons in the DOM on a bare
+//     page, next to shareon's six on the same kind of page in the same run (shareon from
+//     npm, a devDependency; its script runs as soon as it arrives);
 //   - the copy handler on a 2 KB selection with links (median, p95, max of 200 copies);
-//   - long tasks (> 50 ms) during load and copies.
+//   - long tasks (> 50 ms) during the loads.
+// With --baseline PKG (see benches/baseline.sh), an earlier build is measured the same
+// way in the same run, loads interleaved, each build served by its own collector.
 // A measurement, not a test: it prints numbers and never fails on them.
-//   node benches/budgets.mjs        (after scripts/build.sh and the collector's release build)
-import { join } from "node:path";
+//   node benches/budgets.mjs [--baseline target/baseline/c4691b3/pkg] [--runs 10]
+import { join, resolve } from "node:path";
 import { startCollector, launchBrowser, newPage, root } from "../tests/e2e/harness.mjs";
 
-const collector = await startCollector({ csp: "", extraStatic: [`/bench=${join(root, "benches/pages")}`, `/shareon=${join(root, "node_modules/shareon/dist")}`] });
+const args = process.argv.slice(2);
+const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const runs = Number(option("--runs") ?? 10);
+const shareonDir = join(root, "node_modules/shareon/dist");
+const serve = (pkg) =>
+  startCollector({ statics: false, args: ["--static", join(root, "www"), "--static", `/pkg=${pkg}`, "--static", `/bench=${join(root, "benches/pages")}`, "--static", `/shareon=${shareonDir}`] });
+
+const builds = [{ name: "this build", collector: await serve(join(root, "pkg")) }];
+if (option("--baseline")) builds.push({ name: `baseline (${option("--baseline")})`, collector: await serve(resolve(option("--baseline"))) });
 const browser = await launchBrowser();
-try {
-  const startups = [];
-  for (let run = 0; run < 10; run++) {
-    const { page, context } = await newPage(browser, collector.url);
-    await context.addInitScript(() => {
-      window.__longTasks = [];
-      new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask", buffered: true });
-      document.addEventListener("lanterne:ready", () => { window.__readyAt = performance.now(); });
-    });
-    await page.goto(collector.url + "/en/letters-that-travel.html");
-    await page.waitForFunction(() => window.__readyAt !== undefined);
-    startups.push(await page.evaluate(() => {
-      const script = performance.getEntriesByType("resource").find((r) => r.name.endsWith("/pkg/lanterne.js"));
-      return { fromScript: window.__readyAt - script.responseEnd, fromNavigation: window.__readyAt, longTasks: window.__longTasks };
-    }));
-    await context.close();
-  }
 
-  // Six buttons: lanterne's default row against shareon's, ten loads each, alternating.
-  const rows = { lanterne: [], shareon: [] };
-  for (let run = 0; run < 10; run++) {
-    for (const [name, script] of [["lanterne", "/pkg/lanterne.js"], ["shareon", "/shareon/shareon.iife.js"]]) {
-      const { page, context } = await newPage(browser, collector.url);
-      await context.addInitScript(() => {
-        document.addEventListener("lanterne:ready", () => {
-          window.__readyAt = performance.now();
-          window.__buttons = document.querySelectorAll(".lanterne-button").length;
-        });
-        // shareon fills in its links' hrefs when it runs: ready at the first mutation
-        // batch after which they all have one.
-        new MutationObserver(() => {
-          const links = document.querySelectorAll(".shareon a");
-          if (window.__readyAt === undefined && links.length && [...links].every((a) => a.hasAttribute("href") || a.tagName !== "A" || a.classList.contains("copy-url"))) {
-            window.__readyAt = performance.now();
-            window.__buttons = links.length;
-          }
-        }).observe(document, { subtree: true, childList: true, attributes: true });
-      });
-      await page.goto(`${collector.url}/bench/${name}.html`);
-      await page.waitForFunction(() => window.__readyAt !== undefined);
-      rows[name].push(await page.evaluate((src) => {
-        const entry = performance.getEntriesByType("resource").find((r) => r.name.endsWith(src));
-        return { ms: window.__readyAt, script: window.__readyAt - entry.responseEnd, buttons: window.__buttons };
-      }, script));
-      await context.close();
+// One fresh context per load, so nothing is cached between loads.
+async function load(url, init) {
+  const { page, context } = await newPage(browser, url);
+  await context.addInitScript(() => {
+    window.__longTasks = [];
+    new PerformanceObserver((list) => window.__longTasks.push(...list.getEntries().map((e) => e.duration))).observe({ type: "longtask", buffered: true });
+  });
+  if (init) await context.addInitScript(init);
+  await page.goto(url);
+  return { page, context };
+}
+
+const readyAt = () =>
+  document.addEventListener("lanterne:ready", () => {
+    window.__readyAt = performance.now();
+    window.__buttons = document.querySelectorAll(".lanterne-button").length;
+  });
+
+async function startup(collector) {
+  const { page, context } = await load(collector.url + "/en/letters-that-travel.html", readyAt);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  const result = await page.evaluate(() => {
+    const script = performance.getEntriesByType("resource").find((r) => r.name.endsWith("/pkg/lanterne.js"));
+    return { fromNavigation: window.__readyAt, fromScript: window.__readyAt - script.responseEnd, longTasks: window.__longTasks };
+  });
+  await context.close();
+  return result;
+}
+
+async function sixButtons(url, script, init) {
+  const { page, context } = await load(url, init);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  const result = await page.evaluate((src) => {
+    const entry = performance.getEntriesByType("resource").find((r) => r.name.endsWith(src));
+    return { ms: window.__readyAt, fromScript: window.__readyAt - entry.responseEnd, buttons: window.__buttons, longTasks: window.__longTasks };
+  }, script);
+  await context.close();
+  return result;
+}
+
+// shareon fills in its links' hrefs when it runs: ready at the first mutation batch after
+// which they all have one.
+const shareonReady = () =>
+  new MutationObserver(() => {
+    const links = document.querySelectorAll(".shareon a");
+    if (window.__readyAt === undefined && links.length && [...links].every((a) => a.hasAttribute("href") || a.classList.contains("copy-url"))) {
+      window.__readyAt = performance.now();
+      window.__buttons = links.length;
     }
-  }
+  }).observe(document, { subtree: true, childList: true, attributes: true });
 
-  const { page, context } = await newPage(browser, collector.url);
-  await page.goto(collector.url + "/en/letters-that-travel.html");
-  await page.waitForFunction(() => window.__lanterneReady === true);
-  const copy = await page.evaluate(() => {
+async function copyHandler(collector) {
+  const { page, context } = await load(collector.url + "/en/letters-that-travel.html", readyAt);
+  await page.waitForFunction(() => window.__readyAt !== undefined);
+  const result = await page.evaluate(() => {
     const host = location.host;
     const sentence = `Read the story at http://${host}/en/lighthouse-keepers.html and compare with https://example.org/primer, then come back. `;
     const p = document.createElement("p");
@@ -88,21 +103,36 @@ try {
     return { chars, rewritten, median: times[100], p95: times[190], max: times[199] };
   });
   await context.close();
+  return result;
+}
 
-  const sorted = startups.map((s) => s.fromScript).sort((a, b) => a - b);
-  const nav = startups.map((s) => s.fromNavigation).sort((a, b) => a - b);
-  const longTasks = startups.flatMap((s) => s.longTasks);
-  const ms = (n) => `${n.toFixed(2)} ms`;
-  console.log(`start-up (lanterne.js received -> listener attached), 10 loads: median ${ms(sorted[5])}, max ${ms(sorted[9])}`);
-  console.log(`  (navigation start -> listener attached: median ${ms(nav[5])})`);
-  for (const [name, runs] of Object.entries(rows)) {
-    const times = runs.map((r) => r.ms).sort((a, b) => a - b);
-    const script = runs.map((r) => r.script).sort((a, b) => a - b);
-    console.log(`six buttons, ${name}: navigation start -> buttons in the DOM, 10 loads: median ${ms(times[5])}, max ${ms(times[9])}; script received -> buttons: median ${ms(script[5])} (${runs[0].buttons} buttons)`);
+try {
+  const results = builds.map(() => ({ startups: [], buttons: [] }));
+  const shareon = [];
+  for (let run = 0; run < runs; run++) {
+    for (const [i, build] of builds.entries()) results[i].startups.push(await startup(build.collector));
+    for (const [i, build] of builds.entries()) results[i].buttons.push(await sixButtons(`${build.collector.url}/bench/lanterne.html`, "/pkg/lanterne.js", readyAt));
+    shareon.push(await sixButtons(`${builds[0].collector.url}/bench/shareon.html`, "/shareon/shareon.iife.js", shareonReady));
   }
-  console.log(`copy handler, ${copy.chars}-character selection with links, 200 copies: median ${ms(copy.median)}, p95 ${ms(copy.p95)}, max ${ms(copy.max)} (${copy.rewritten}/200 rewritten)`);
-  console.log(`long tasks (> 50 ms) during 10 loads: ${longTasks.length}${longTasks.length ? ` (${longTasks.map(ms).join(", ")})` : ""}`);
+  const copies = [];
+  for (const build of builds) copies.push(await copyHandler(build.collector));
+
+  const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+  const ms = (n) => `${n.toFixed(1)} ms`;
+  const shareonMs = median(shareon.map((r) => r.ms));
+  console.log(`shareon, six buttons: navigation start -> buttons in the DOM, median ${ms(shareonMs)} (${shareon[0].buttons} buttons; script received -> buttons ${ms(median(shareon.map((r) => r.fromScript)))})`);
+  for (const [i, build] of builds.entries()) {
+    const r = results[i];
+    const buttonsMs = median(r.buttons.map((b) => b.ms));
+    const longTasks = [...r.startups, ...r.buttons].flatMap((x) => x.longTasks);
+    const c = copies[i];
+    console.log(`\n${build.name}:`);
+    console.log(`  start-up, demo article: navigation start -> started, median ${ms(median(r.startups.map((s) => s.fromNavigation)))}; module received -> started, median ${ms(median(r.startups.map((s) => s.fromScript)))}`);
+    console.log(`  six buttons: navigation start -> buttons in the DOM, median ${ms(buttonsMs)} = ${(buttonsMs / shareonMs).toFixed(2)}x shareon; module received -> buttons ${ms(median(r.buttons.map((b) => b.fromScript)))} (${r.buttons[0].buttons} buttons)`);
+    console.log(`  copy handler, ${c.chars}-character selection with links, 200 copies: median ${ms(c.median)}, p95 ${ms(c.p95)}, max ${ms(c.max)} (${c.rewritten}/200 rewritten)`);
+    console.log(`  long tasks over 50 ms during ${2 * runs} loads: ${longTasks.length}${longTasks.length ? ` (${longTasks.map(ms).join(", ")})` : ""}`);
+  }
 } finally {
   await browser.close();
-  collector.stop();
+  for (const build of builds) build.collector.stop();
 }
