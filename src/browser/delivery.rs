@@ -691,16 +691,7 @@ fn read_record(text: &str) -> Option<(u64, Record)> {
         let Some(fields) = JSON::parse(&json).ok().filter(JsValue::is_object) else {
             continue;
         };
-        let event = Event::from_stored(|key| {
-            let value = get(&fields, key);
-            match (value.as_string(), value.as_f64()) {
-                (Some(text), _) => Stored::Text(text),
-                (_, Some(n)) => Stored::Number(n),
-                _ if value.is_null() => Stored::Null,
-                _ => Stored::Other,
-            }
-        });
-        if let Some(event) = event {
+        if let Some(event) = Event::from_stored(|key| stored(&fields, key)) {
             events.push(Queued { event, json });
         }
     }
@@ -713,6 +704,19 @@ fn read_record(text: &str) -> Option<(u64, Record)> {
             events,
         },
     ))
+}
+
+/// A field of a stored event, as [`Event::from_stored`] reads it. Not inlined: it is
+/// called once per field.
+#[inline(never)]
+fn stored(fields: &JsValue, key: &str) -> Stored {
+    let value = get(fields, key);
+    match (value.as_string(), value.as_f64()) {
+        (Some(text), _) => Stored::Text(text),
+        (_, Some(n)) => Stored::Number(n),
+        _ if value.is_null() => Stored::Null,
+        _ => Stored::Other,
+    }
 }
 
 /// Removes the queue records of every tab that is gone (consent refused).
