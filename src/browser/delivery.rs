@@ -326,6 +326,7 @@ impl Reporter {
                 site: &self.to.site,
                 language: &self.language,
                 now: now(),
+                iso_time,
             };
             adapter::fit(format, &batch, dropped, &target, MAX_BODY)
         };
@@ -722,6 +723,13 @@ fn stored(fields: &JsValue, key: &str) -> Stored {
 /// Removes the queue records of every tab that is gone (consent refused).
 pub fn forget_orphans() {
     take_orphans(None);
+}
+
+/// `new Date(ms).toISOString()`, the browser's (see [`Target::iso_time`]). A time past
+/// JavaScript's last date (year 275760, where it would throw) is written as that date.
+fn iso_time(ms: u64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms.min(8_640_000_000_000_000) as f64));
+    date.to_iso_string().into()
 }
 
 /// A `Retry-After` header's wait in ms: seconds, or an HTTP date; at most an hour.

@@ -19,7 +19,8 @@ use crate::prelude::*;
 ///
 /// ```
 /// use lanterne::core::adapter::Target;
-/// let target = Target { site: "blog.example", language: "en-US", now: 1_763_700_000_000 };
+/// use lanterne::core::adapter::iso_time;
+/// let target = Target { site: "blog.example", language: "en-US", now: 1_763_700_000_000, iso_time };
 /// assert_eq!(target.site, "blog.example");
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +33,10 @@ pub struct Target<'a> {
     /// Now, in ms since the epoch: Matomo takes an event's own time (`cdt`) only for events
     /// of the last day.
     pub now: u64,
+    /// A time in ms since the epoch as `new Date(ms).toISOString()` writes it, for
+    /// PostHog's `timestamp`: [`iso_time`], or in the browser the browser's own (its
+    /// WebAssembly is smaller without a calendar).
+    pub iso_time: fn(u64) -> String,
 }
 
 /// Matomo accepts `cdt` without a `token_auth` for events up to a day old: 23 hours keeps
@@ -59,7 +64,7 @@ const MATOMO_CDT_MS: u64 = 23 * 3600 * 1000;
 /// let mut queue = Queue::new(1000, 262_144);
 /// queue.push(event);
 /// let batch = queue.peek(500, 60_000, &[]);
-/// let target = Target { site: "blog.example", language: "en", now: 1_763_700_000_000 };
+/// let target = Target { site: "blog.example", language: "en", now: 1_763_700_000_000, iso_time: lanterne::core::adapter::iso_time };
 /// assert!(body(Format::Lanterne, &batch, 30, &target).starts_with(r#"[{"dropped":30,"v":1,"#));
 /// assert_eq!(body(Format::Plausible, &batch, 30, &target), concat!(
 ///     r#"{"name":"Share","url":"https://blog.example/a","domain":"blog.example","referrer":null,"#,
@@ -98,7 +103,7 @@ pub fn body(format: Format, batch: &[&Queued], dropped: u64, target: &Target) ->
 ///     queue.push(event(id));
 /// }
 /// let batch = queue.peek(500, 60_000, &[]);
-/// let target = Target { site: "", language: "", now: 0 };
+/// let target = Target { site: "", language: "", now: 0, iso_time: lanterne::core::adapter::iso_time };
 /// let two = body(Format::Lanterne, &batch[..2], 0, &target);
 /// assert_eq!(fit(Format::Lanterne, &batch, 0, &target, two.len()), (2, two));
 /// assert_eq!(fit(Format::Lanterne, &batch, 0, &target, 10).0, 1);
@@ -345,7 +350,7 @@ fn posthog_body(batch: &[&Queued], target: &Target) -> String {
         }
         push_chars(&mut out, ",\"share_chars\":", event, false);
         out.push_str("},\"timestamp\":\"");
-        push_iso_time(&mut out, event.ts);
+        out.push_str(&(target.iso_time)(event.ts));
         out.push_str("\"}");
     }
     out.push_str("]}");
@@ -434,6 +439,18 @@ fn push_padded(out: &mut String, n: u64, width: u32) {
     push_u64(out, n);
 }
 
+/// `ms` (since the epoch) as JavaScript's `new Date(ms).toISOString()` writes it (see
+/// [`Target::iso_time`]).
+///
+/// ```
+/// assert_eq!(lanterne::core::adapter::iso_time(1_795_691_798_123), "2026-11-26T11:16:38.123Z");
+/// ```
+pub fn iso_time(ms: u64) -> String {
+    let mut out = String::new();
+    push_iso_time(&mut out, ms);
+    out
+}
+
 /// Appends `ms` (since the epoch) as JavaScript's `new Date(ms).toISOString()` writes it:
 /// `2026-11-26T11:16:38.123Z`, and `+012345-…` for years past 9999 (where JavaScript
 /// stops at year 275760, this goes on).
@@ -495,6 +512,7 @@ mod tests {
             site: "site 1",
             language: "fr-FR",
             now: NOW,
+            iso_time: super::iso_time,
         }
     }
 
