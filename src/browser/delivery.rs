@@ -17,7 +17,7 @@
 //! cross-origin endpoint never needs a preflight (custom headers make one necessary, and
 //! rule out `sendBeacon`: then `fetch` with `keepalive` is used at page exit too).
 
-use super::handle::{function, object, on_settled, Callback, Getter, Timeout};
+use super::handle::{object, on_settled, Getter, Timeout};
 use super::listeners::Listeners;
 use super::memory::{local, read};
 use super::objects::{self, Field};
@@ -28,6 +28,7 @@ use crate::core::format::Format;
 use crate::core::json::push_u64;
 use crate::core::queue::{count, Queue, Queued, Record};
 use crate::prelude::*;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
 use js_sys::{Array, Function, Promise, Reflect, JSON};
@@ -395,7 +396,7 @@ impl Reporter {
             // rejects.
             match self.deliver_in_page(&items, dropped) {
                 Ok(value) => Promise::resolve(&value),
-                Err(error) => Promise::reject(&error),
+                Err(_) => return self.settle(request, 0, None),
             }
         } else {
             let abort = AbortController::new().ok();
@@ -580,14 +581,17 @@ impl Reporter {
         // Granted asynchronously: by then the queue may be empty again, and this
         // `release` is no longer the one kept.
         let mut keep = Some(release);
-        let granted = Getter::new(move |_lock: JsValue| {
-            let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
-                return JsValue::UNDEFINED;
-            };
-            Promise::new(&mut |resolve, _| release.set(Some(resolve))).into()
-        });
-        let done = locks.request(&lock_name(&self.key), granted.as_ref().unchecked_ref());
-        on_settled(&done, move |_| drop(granted));
+        request_lock(
+            &locks,
+            &self.key,
+            false,
+            Box::new(move |_lock| {
+                let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
+                    return JsValue::UNDEFINED;
+                };
+                Promise::new(&mut |resolve, _| release.set(Some(resolve))).into()
+            }),
+        );
     }
 }
 
@@ -597,9 +601,24 @@ fn locks() -> Option<web_sys::LockManager> {
     (!locks.is_undefined()).then(|| locks.unchecked_into())
 }
 
-/// The Web Lock of the tab whose record is `key`.
-fn lock_name(key: &str) -> String {
-    [LOCK, key.get(PREFIX.len()..).unwrap_or("")].concat()
+/// Requests the Web Lock of the tab whose record is `key` (`if_available`: only if no one
+/// holds it, else `granted` gets `null`). `granted` gets the lock, and what it returns
+/// (a promise) holds the lock until it settles.
+fn request_lock(
+    locks: &web_sys::LockManager,
+    key: &str,
+    if_available: bool,
+    granted: Box<dyn FnMut(JsValue) -> JsValue>,
+) {
+    let name = [LOCK, key.get(PREFIX.len()..).unwrap_or("")].concat();
+    let granted = Getter::wrap(granted);
+    let options = object(&[("ifAvailable", if_available.into())]);
+    let done = locks.request_with_options(
+        &name,
+        options.unchecked_ref(),
+        granted.as_ref().unchecked_ref(),
+    );
+    on_settled(&done, move |_| drop(granted));
 }
 
 /// Removes the record of every other tab that is gone (its lock is free, taken meanwhile;
@@ -633,22 +652,19 @@ fn take_orphans(into: Option<&Rc<Reporter>>) {
             }
             continue;
         };
-        let name = lock_name(&orphan.key);
+        let key = orphan.key.clone();
         let mut orphan = Some(orphan);
-        let held = Callback::new(move |lock: JsValue| {
-            if !lock.is_null() {
-                if let Some(orphan) = orphan.take() {
+        request_lock(
+            locks,
+            &key,
+            true,
+            Box::new(move |lock| {
+                if let Some(orphan) = orphan.take().filter(|_| !lock.is_null()) {
                     orphan.take();
                 }
-            }
-        });
-        let options = object(&[("ifAvailable", true.into())]);
-        let done = locks.request_with_options(
-            &name,
-            options.unchecked_ref(),
-            function(&held).unchecked_ref(),
+                JsValue::UNDEFINED
+            }),
         );
-        on_settled(&done, move |_| drop(held));
     }
 }
 
