@@ -371,7 +371,11 @@ impl Reporter {
     // Sends the next batch, unless a request is in flight (the rest follows when it
     // settles), a retry is not due yet (then it waits for it) or consent is pending.
     fn send(self: &Rc<Self>) {
-        if self.stopped.get() || self.held.get() || self.flight.borrow().is_some() {
+        if self.stopped.get()
+            || self.held.get()
+            || self.flight.borrow().is_some()
+            || self.queue.borrow().waiting() == 0
+        {
             return;
         }
         let wait = self.queue.borrow().retry_at as f64 - now() as f64;
