@@ -17,22 +17,24 @@
 //! cross-origin endpoint never needs a preflight (custom headers make one necessary, and
 //! rule out `sendBeacon`: then `fetch` with `keepalive` is used at page exit too).
 
-use super::handle::{function, object, on_settled, Callback, Getter, Timeout};
+use super::handle::{object, on_settled, Getter, Timeout};
 use super::listeners::Listeners;
 use super::memory::{local, read};
 use super::objects::{self, Field};
-use super::page::{console, digits, get, now, random_bytes, window, Level};
+use super::page::{console, get, now, random_bytes, window, Level};
 use crate::core::adapter::{self, Target};
 use crate::core::event::{Event, Stored};
 use crate::core::format::Format;
+use crate::core::json::push_u64;
 use crate::core::queue::{count, Queue, Queued, Record};
 use crate::prelude::*;
+use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
-use js_sys::{Array, Function, Promise, JSON};
+use js_sys::{Array, Function, Promise, Reflect, JSON};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{AbortController, Response, Storage};
+use web_sys::{AbortController, AbortSignal, Response, Storage};
 
 const PREFIX: &str = "lanterne:queue:";
 const LOCK: &str = "lanterne:tab:";
@@ -48,6 +50,9 @@ const MAX_RETRY_MS: f64 = 60_000.0;
 const REQUEST_TIMEOUT_MS: f64 = 30_000.0;
 /// Largest request body in bytes: keepalive fetches and beacons share a 64 KiB budget.
 const MAX_BODY: usize = 60_000;
+/// The request number of a fetch sent at page exit (with `headers`, instead of a beacon):
+/// its answer only tells whether its events arrived.
+const PAGE_EXIT: u32 = 0;
 
 /// Where and how events go: the `format`, its endpoint and site, extra headers, and the
 /// page's callback for the `callback` format.
@@ -59,12 +64,26 @@ pub struct Destination {
     pub callback: Option<Function>,
 }
 
-/// A running delivery: the queue, its record and lock, the request in flight, the timers.
+/// The batch in flight (a request, or a call of the page's for the in-page formats).
+struct Flight {
+    /// Its number: an answer to an earlier, abandoned request is ignored.
+    request: u32,
+    /// The ids of its events.
+    ids: Vec<String>,
+    /// The drop count it reports: counted down once it is delivered.
+    dropped: u64,
+}
+
+/// A running delivery: the queue, its record and lock, the batch in flight, the timer.
 pub struct Reporter {
     to: Destination,
+    /// The request headers with `headers` (`undefined` without: then page exit is by
+    /// beacon, which cannot carry headers).
+    headers: JsValue,
     queue: RefCell<Queue>,
     storage: RefCell<Option<Storage>>,
-    tab: String,
+    /// This tab's record, `lanterne:queue:<tab>`.
+    key: String,
     /// `navigator.language`, for Umami.
     language: String,
     /// The lock's release: `Some` while this tab holds (or waits for) its lock.
@@ -72,15 +91,17 @@ pub struct Reporter {
     /// Consent pending: events are queued, nothing is sent.
     held: Cell<bool>,
     stopped: Cell<bool>,
-    /// The ids of the batch in flight, and the number of its request: a late answer to
-    /// an abandoned request is ignored.
-    in_flight: RefCell<Option<Vec<String>>>,
-    request: Cell<u32>,
+    flight: RefCell<Option<Flight>>,
+    /// Requests started, to number them.
+    requests: Cell<u32>,
     abort: RefCell<Option<AbortController>>,
+    /// The one timer: the batching window or a retry's wait, and while a request is in
+    /// flight, its deadline.
     timer: RefCell<Option<Timeout>>,
-    deadline: RefCell<Option<Timeout>>,
     retry_ms: Cell<f64>,
-    warned: RefCell<Vec<u16>>,
+    /// The statuses already warned about, one bit each: those that drop a batch are 300
+    /// to 499 (2xx is delivered, 5xx retried), which `status % 256` keeps apart.
+    warned: Cell<[u64; 4]>,
     sent: Cell<u32>,
     retries: Cell<u32>,
     errors: Listeners,
@@ -96,32 +117,42 @@ impl Reporter {
         held: bool,
         errors: Listeners,
     ) -> Rc<Reporter> {
-        let id: [u8; 8] = random_bytes();
-        let tab: String = id
-            .iter()
-            .map(|b| char::from(b"abcdefghijklmnopqrstuvwxyz0123456789"[usize::from(b % 36)]))
-            .collect();
+        // The tab: 8 random characters of [a-z0-9].
+        let mut key = String::from(PREFIX);
+        for b in random_bytes::<8>() {
+            key.push(char::from(
+                b"abcdefghijklmnopqrstuvwxyz0123456789"[usize::from(b % 36)],
+            ));
+        }
+        let mut headers = JsValue::UNDEFINED;
+        if !to.headers.is_empty() {
+            let object = object(&[("Content-Type", "text/plain;charset=UTF-8".into())]);
+            for (name, value) in &to.headers {
+                let _ = Reflect::set(&object, &name.into(), &value.into());
+            }
+            headers = object.into();
+        }
         let reporter = Rc::new(Reporter {
             to,
+            headers,
             queue: RefCell::new(Queue::new(limit as usize, bytes as usize)),
             storage: RefCell::new(local()),
-            tab,
+            key,
             language: window().navigator().language().unwrap_or_default(),
             lock: RefCell::new(None),
             held: Cell::new(held),
             stopped: Cell::new(false),
-            in_flight: RefCell::new(None),
-            request: Cell::new(0),
+            flight: RefCell::new(None),
+            requests: Cell::new(PAGE_EXIT),
             abort: RefCell::new(None),
             timer: RefCell::new(None),
-            deadline: RefCell::new(None),
             retry_ms: Cell::new(FIRST_RETRY_MS),
-            warned: RefCell::new(Vec::new()),
+            warned: Cell::new([0; 4]),
             sent: Cell::new(0),
             retries: Cell::new(0),
             errors,
         });
-        reporter.adopt();
+        take_orphans(Some(&reporter));
         reporter
     }
 
@@ -171,37 +202,22 @@ impl Reporter {
         {
             return;
         }
-        let mut taken: Vec<String> = self.in_flight.borrow().clone().unwrap_or_default();
-        loop {
-            let (ids, body) = {
-                let queue = self.queue.borrow();
-                let batch = queue.peek(format.batch(), MAX_BODY, &taken);
-                if batch.is_empty() {
-                    break;
-                }
-                // No drop count by beacon: only the next fetched batch carries it, once.
-                let (n, body) = adapter::fit(format, &batch, 0, &self.target(), MAX_BODY);
-                let ids: Vec<String> = batch.iter().take(n).map(|q| q.event.id.clone()).collect();
-                (ids, body)
-            };
-            let fits = body.len() <= MAX_BODY;
-            let sent = if self.to.headers.is_empty() {
-                fits && window()
-                    .navigator()
-                    .send_beacon_with_opt_str(&self.to.endpoint, Some(&body))
-                    .unwrap_or(false)
+        let mut taken = match &*self.flight.borrow() {
+            Some(flight) => flight.ids.clone(),
+            None => Vec::new(),
+        };
+        // No drop count by beacon: only the next fetched batch carries it, once.
+        while let Some((mut ids, body, _)) = self.next(&taken, 0) {
+            let sent = if self.headers.is_undefined() {
+                body.len() <= MAX_BODY
+                    && window()
+                        .navigator()
+                        .send_beacon_with_opt_str(&self.to.endpoint, Some(&body))
+                        .unwrap_or(false)
             } else {
-                // If the page lives on (hidden, not closed), the answer is known after all.
-                let this = self.clone();
-                let delivered = ids.clone();
-                let request = window()
-                    .fetch_with_str_and_init(&self.to.endpoint, &self.init(body, fits, None));
-                on_settled(&request, move |answer| {
-                    if answer.is_ok_and(|r| r.unchecked_into::<Response>().ok()) {
-                        this.queue.borrow_mut().remove(&delivered);
-                        this.save();
-                    }
-                });
+                let answer =
+                    window().fetch_with_str_and_init(&self.to.endpoint, &self.init(body, None));
+                self.on_answer(&answer, PAGE_EXIT, ids.clone());
                 true
             };
             if !sent {
@@ -213,7 +229,7 @@ impl Reporter {
                 self.queue.borrow_mut().remove(&ids);
                 self.sent.set(self.sent.get() + ids.len() as u32);
             }
-            taken.extend(ids);
+            taken.append(&mut ids);
         }
         self.save();
     }
@@ -223,15 +239,16 @@ impl Reporter {
     pub fn shut_down(self: &Rc<Self>) {
         self.timer.borrow_mut().take();
         self.flush_beacon();
-        // A request in flight goes on (keepalive); for receivers that do not dedupe, its
-        // events are taken as sent rather than sent again by the next page.
-        if let Some(ids) = self.in_flight.borrow_mut().take() {
+        // A request in flight goes on (keepalive), its answer unheard; for receivers that
+        // do not dedupe, its events are taken as sent rather than sent again by the next
+        // page.
+        let flight = self.flight.borrow_mut().take();
+        if let Some(flight) = flight {
             if !self.to.format.dedupes() {
-                self.queue.borrow_mut().remove(&ids);
+                self.queue.borrow_mut().remove(&flight.ids);
                 self.save();
             }
         }
-        self.request.set(self.request.get() + 1);
         self.stopped.set(true);
     }
 
@@ -241,58 +258,114 @@ impl Reporter {
         if let Some(abort) = self.abort.borrow_mut().take() {
             abort.abort();
         }
-        self.request.set(self.request.get() + 1);
-        self.in_flight.borrow_mut().take();
+        self.flight.borrow_mut().take();
         self.queue.borrow_mut().clear();
         self.save();
         self.stopped.set(true);
     }
 
-    fn target(&self) -> Target<'_> {
-        Target {
-            site: &self.to.site,
-            language: &self.language,
-            now: now(),
-        }
-    }
-
-    /// The `RequestInit` of a POST of `body`.
-    fn init(
-        &self,
-        body: String,
-        keepalive: bool,
-        signal: Option<&web_sys::AbortSignal>,
-    ) -> web_sys::RequestInit {
-        let init = object(&[
+    /// The `RequestInit` of a POST of `body`: with keepalive when within the budget.
+    fn init(&self, body: String, signal: Option<AbortSignal>) -> web_sys::RequestInit {
+        // `undefined` members (no signal, no headers) are as good as absent.
+        object(&[
             ("method", "POST".into()),
+            ("keepalive", (body.len() <= MAX_BODY).into()),
             ("body", body.into()),
             ("mode", "cors".into()),
             ("credentials", "omit".into()),
-            ("keepalive", keepalive.into()),
-        ]);
-        if let Some(signal) = signal {
-            let _ = js_sys::Reflect::set(&init, &"signal".into(), signal);
-        }
-        if !self.to.headers.is_empty() {
-            let headers = object(&[("Content-Type", "text/plain;charset=UTF-8".into())]);
-            for (name, value) in &self.to.headers {
-                let _ = js_sys::Reflect::set(&headers, &name.into(), &value.into());
-            }
-            let _ = js_sys::Reflect::set(&init, &"headers".into(), &headers);
-        }
-        init.unchecked_into()
+            ("signal", signal.map_or(JsValue::UNDEFINED, Into::into)),
+            ("headers", self.headers.clone()),
+        ])
+        .unchecked_into()
     }
 
+    /// Sets the timer, unless it is already set (or delivery stopped).
     fn schedule(self: &Rc<Self>, delay: f64) {
-        if self.timer.borrow().is_some() || self.stopped.get() {
-            return;
+        if self.timer.borrow().is_none() && !self.stopped.get() {
+            self.set_timer(delay);
         }
+    }
+
+    /// Sets the timer, replacing whatever it was set for.
+    fn set_timer(self: &Rc<Self>, delay: f64) {
         let this = self.clone();
         let timer = Timeout::new(delay, move || {
             this.timer.borrow_mut().take();
-            this.send();
+            // In flight, a request's timer is its deadline (the in-page formats have none).
+            let late = match &*this.flight.borrow() {
+                Some(flight) if !this.to.format.in_page() => Some(flight.request),
+                _ => None,
+            };
+            match late {
+                Some(request) => {
+                    // So a late answer cannot race the retry.
+                    if let Some(abort) = this.abort.borrow_mut().take() {
+                        abort.abort();
+                    }
+                    this.settle(request, 0, None);
+                }
+                None => this.send(),
+            }
         });
         *self.timer.borrow_mut() = Some(timer);
+    }
+
+    /// The next batch, leaving out the events with ids in `except`: the ids of its events,
+    /// and its request body (within the budget, but for a single event larger than it) or,
+    /// for the in-page formats, what the page is handed. `None` when nothing waits.
+    fn next(&self, except: &[String], dropped: u64) -> Option<(Vec<String>, String, Array)> {
+        let format = self.to.format;
+        let queue = self.queue.borrow();
+        let batch = queue.peek(format.batch(), MAX_BODY, except);
+        if batch.is_empty() {
+            return None;
+        }
+        let (n, body) = if format.in_page() {
+            (batch.len(), String::new())
+        } else {
+            let target = Target {
+                site: &self.to.site,
+                language: &self.language,
+                now: now(),
+                iso_time,
+            };
+            adapter::fit(format, &batch, dropped, &target, MAX_BODY)
+        };
+        let mut ids = Vec::new();
+        let items = Array::new();
+        for queued in batch.iter().take(n) {
+            let event = &queued.event;
+            ids.push(event.id.clone());
+            if !format.in_page() {
+                continue;
+            }
+            // Made here, while the queue is borrowed, and handed over once it is not: the
+            // page's code may report or flush.
+            let item = if self.to.callback.is_some() {
+                objects::event(event)
+            } else {
+                // share_parent always set (undefined when none): Tag Manager's data model
+                // would otherwise carry an earlier event's parent into this one.
+                objects::object(
+                    &[
+                        ("event", Field::Text(adapter::ga4_name(event))),
+                        ("method", Field::Text(event.channel.id())),
+                        (
+                            "content_type",
+                            Field::Text(adapter::ga4_content_type(event)),
+                        ),
+                        ("item_id", Field::Text(event.token.as_str())),
+                        (
+                            "share_parent",
+                            objects::text_or_missing(event.parent.as_ref().map(|t| t.as_str())),
+                        ),
+                    ],
+                    false,
+                )
+            };
+            items.push(&item);
+        }
+        Some((ids, body, items))
     }
 
     // Sends the next batch, unless a request is in flight (the rest follows when it
@@ -300,7 +373,7 @@ impl Reporter {
     fn send(self: &Rc<Self>) {
         if self.stopped.get()
             || self.held.get()
-            || self.in_flight.borrow().is_some()
+            || self.flight.borrow().is_some()
             || self.queue.borrow().waiting() == 0
         {
             return;
@@ -309,130 +382,93 @@ impl Reporter {
         if wait > 0.0 {
             return self.schedule(wait);
         }
-        let format = self.to.format;
         let dropped = self.queue.borrow().dropped();
-        let request = self.request.get() + 1;
-        self.request.set(request);
-        let (ids, body, events) = {
-            let queue = self.queue.borrow();
-            let batch = queue.peek(format.batch(), MAX_BODY, &[]);
-            let (n, body) = if format.in_page() {
-                (batch.len(), String::new())
-            } else {
-                adapter::fit(format, &batch, dropped, &self.target(), MAX_BODY)
-            };
-            let batch = batch.get(..n).unwrap_or_default();
-            let ids: Vec<String> = batch.iter().map(|q| q.event.id.clone()).collect();
-            let events = format
-                .in_page()
-                .then(|| batch.iter().map(|q| q.event.clone()).collect::<Vec<_>>());
-            (ids, body, events)
+        let Some((ids, body, items)) = self.next(&[], dropped) else {
+            return;
         };
         // The record's time shows this tab is alive.
         self.save();
-        *self.in_flight.borrow_mut() = Some(ids.clone());
-        let this = self.clone();
-        if let Some(events) = events {
-            let settle =
-                move |ok: bool| this.settle(request, ids, dropped, if ok { 200 } else { 0 }, None);
-            match self.deliver_in_page(&events, dropped) {
-                // A promise the callback returned: settled when it is.
-                Ok(value) => on_settled(&Promise::resolve(&value), move |r| settle(r.is_ok())),
-                Err(_) => settle(false),
-            }
-            return;
-        }
-        let abort = AbortController::new().ok();
-        let fits = body.len() <= MAX_BODY;
-        let init = self.init(body, fits, abort.as_ref().map(|a| a.signal()).as_ref());
-        let answer = window().fetch_with_str_and_init(&self.to.endpoint, &init);
-        let ids_late = ids.clone();
-        on_settled(&answer, move |answer| match answer {
-            Ok(response) => {
-                let response: Response = response.unchecked_into();
-                let after = response.headers().get("Retry-After").ok().flatten();
-                this.settle(request, ids, dropped, response.status(), after)
-            }
-            Err(_) => this.settle(request, ids, dropped, 0, None),
+        let request = self.requests.get() + 1;
+        self.requests.set(request);
+        *self.flight.borrow_mut() = Some(Flight {
+            request,
+            ids,
+            dropped,
         });
-        *self.abort.borrow_mut() = abort;
-        let this = self.clone();
-        let deadline = Timeout::new(REQUEST_TIMEOUT_MS, move || {
-            if this.request.get() == request && this.in_flight.borrow().is_some() {
-                // So a late answer cannot race the retry.
-                if let Some(abort) = this.abort.borrow_mut().take() {
-                    abort.abort();
-                }
-                this.settle(request, ids_late, dropped, 0, None);
+        let answer = if self.to.format.in_page() {
+            // A throw is a failure; for the callback, so is a promise it returns that
+            // rejects.
+            match self.deliver_in_page(&items, dropped) {
+                Ok(value) => Promise::resolve(&value),
+                Err(_) => return self.settle(request, 0, None),
             }
-        });
-        *self.deadline.borrow_mut() = Some(deadline);
+        } else {
+            let abort = AbortController::new().ok();
+            let init = self.init(body, abort.as_ref().map(AbortController::signal));
+            *self.abort.borrow_mut() = abort;
+            self.set_timer(REQUEST_TIMEOUT_MS);
+            window().fetch_with_str_and_init(&self.to.endpoint, &init)
+        };
+        self.on_answer(&answer, request, Vec::new());
     }
 
-    /// Hands a batch to the page: GA4's `gtag` (or `dataLayer`), or the site's callback.
-    /// A throw is a failure; for the callback, so is a promise it returns that rejects.
-    fn deliver_in_page(&self, events: &[Event], dropped: u64) -> Result<JsValue, JsValue> {
+    /// Hands a batch to the page: the site's callback, or GA4's `gtag` (or `dataLayer`).
+    fn deliver_in_page(&self, items: &Array, dropped: u64) -> Result<JsValue, JsValue> {
         if let Some(callback) = &self.to.callback {
-            let batch: js_sys::Array = events.iter().map(objects::event).collect();
-            return callback.call2(
-                &JsValue::UNDEFINED,
-                &batch,
-                &JsValue::from_f64(dropped as f64),
-            );
+            return callback.call2(&JsValue::UNDEFINED, items, &(dropped as f64).into());
         }
         let page = window();
-        for event in events {
-            let name = adapter::ga4_name(event);
-            // share_parent always set (undefined when none): Tag Manager's data model
-            // would otherwise carry an earlier event's parent into this one.
-            let params = [
-                ("event", Field::Text(name)),
-                ("method", Field::Text(event.channel.id())),
-                (
-                    "content_type",
-                    Field::Text(adapter::ga4_content_type(event)),
-                ),
-                ("item_id", Field::Text(event.token.as_str())),
-                (
-                    "share_parent",
-                    objects::text_or_missing(event.parent.as_ref().map(|t| t.as_str())),
-                ),
-            ];
+        for params in items.iter() {
             let gtag = get(&page, "gtag");
             if let Some(gtag) = gtag.dyn_ref::<Function>() {
-                gtag.call3(
-                    &JsValue::UNDEFINED,
-                    &"event".into(),
-                    &name.into(),
-                    &objects::object(&params[1..], false),
-                )?;
+                // `gtag("event", name, params)`: the name is not a parameter.
+                let name = get(&params, "event");
+                Reflect::delete_property::<JsValue>(params.unchecked_ref(), &"event".into())?;
+                gtag.call3(&JsValue::UNDEFINED, &"event".into(), &name, &params)?;
             } else {
                 let mut layer = get(&page, "dataLayer");
                 if layer.is_undefined() || layer.is_null() {
-                    layer = js_sys::Array::new().into();
-                    js_sys::Reflect::set(&page, &"dataLayer".into(), &layer)?;
+                    layer = Array::new().into();
+                    Reflect::set(&page, &"dataLayer".into(), &layer)?;
                 }
                 let push: Function = get(&layer, "push").dyn_into()?;
-                push.call1(&layer, &objects::object(&params, false))?;
+                push.call1(&layer, &params)?;
             }
         }
         Ok(JsValue::UNDEFINED)
     }
 
+    /// Settles request `request` when `answer` does: a fetch's `Response`, or what the
+    /// page's call gave. For a fetch at page exit ([`PAGE_EXIT`]), `ids` are its events.
+    fn on_answer(self: &Rc<Self>, answer: &Promise, request: u32, ids: Vec<String>) {
+        let this = self.clone();
+        on_settled(answer, move |answer| {
+            let (status, after) = match answer {
+                Err(_) => (0, None),
+                Ok(_) if this.to.format.in_page() => (200, None),
+                Ok(response) => {
+                    let response: Response = response.unchecked_into();
+                    let after = response.headers().get("Retry-After").ok().flatten();
+                    (response.status(), after)
+                }
+            };
+            if request != PAGE_EXIT {
+                this.settle(request, status, after);
+            } else if (200..300).contains(&status) {
+                // The page lived on (hidden, not closed): the answer is known after all.
+                this.queue.borrow_mut().remove(&ids);
+                this.save();
+            }
+        });
+    }
+
     // The end of request `request`: `status` 0 means a network error or a timeout.
-    fn settle(
-        self: &Rc<Self>,
-        request: u32,
-        ids: Vec<String>,
-        dropped: u64,
-        status: u16,
-        after: Option<String>,
-    ) {
-        if request != self.request.get() || self.in_flight.borrow().as_ref() != Some(&ids) {
+    fn settle(self: &Rc<Self>, request: u32, status: u16, after: Option<String>) {
+        let flight = self.flight.borrow_mut().take_if(|f| f.request == request);
+        let Some(Flight { ids, dropped, .. }) = flight else {
             return; // already settled
-        }
-        self.in_flight.borrow_mut().take();
-        self.deadline.borrow_mut().take();
+        };
+        self.timer.borrow_mut().take();
         let events = ids.len() as u32;
         if (200..300).contains(&status) {
             {
@@ -457,19 +493,16 @@ impl Reporter {
             self.queue.borrow_mut().retry_at = now() + delay as u64;
             self.save();
             self.retries.set(self.retries.get() + 1);
-            let what = if status == 0 {
-                "network error or timeout".to_owned()
+            let mut message = String::from("lanterne: delivery failed (");
+            if status == 0 {
+                message.push_str("network error or timeout");
             } else {
-                ["HTTP ", &digits(u64::from(status))].concat()
-            };
-            let message = [
-                "lanterne: delivery failed (",
-                &what,
-                "); retrying in ",
-                &digits(delay as u64),
-                " ms",
-            ]
-            .concat();
+                message.push_str("HTTP ");
+                push_u64(&mut message, u64::from(status));
+            }
+            message.push_str("); retrying in ");
+            push_u64(&mut message, delay as u64);
+            message.push_str(" ms");
             self.emit(status, true, events, &message);
             return self.schedule(delay);
         } else {
@@ -477,17 +510,16 @@ impl Reporter {
             // that. The drop count was not delivered: the next batch carries it.
             self.queue.borrow_mut().remove(&ids);
             self.save();
-            let message = [
-                "lanterne: the endpoint refused a batch of ",
-                &digits(u64::from(events)),
-                " events with HTTP ",
-                &digits(u64::from(status)),
-                "; they are dropped, not retried",
-            ]
-            .concat();
-            let first = !self.warned.borrow().contains(&status);
-            if first {
-                self.warned.borrow_mut().push(status);
+            let mut message = String::from("lanterne: the endpoint refused a batch of ");
+            push_u64(&mut message, u64::from(events));
+            message.push_str(" events with HTTP ");
+            push_u64(&mut message, u64::from(status));
+            message.push_str("; they are dropped, not retried");
+            let mut warned = self.warned.get();
+            let (word, bit) = (usize::from(status % 256 / 64), 1u64 << (status % 64));
+            if warned[word] & bit == 0 {
+                warned[word] |= bit;
+                self.warned.set(warned);
                 console(Level::Warn, &JsValue::from_str(&message));
             }
             self.emit(status, false, events, &message);
@@ -523,15 +555,14 @@ impl Reporter {
         let Some(store) = storage.as_ref() else {
             return;
         };
-        let key = [PREFIX, &self.tab].concat();
         let written = match &record {
-            Some(record) => store.set_item(&key, record),
-            None => store.remove_item(&key),
+            Some(record) => store.set_item(&self.key, record),
+            None => store.remove_item(&self.key),
         };
         if written.is_err() {
             // Quota, or a storage that went away: keep going in memory, and leave no
             // stale record for a later page to send again.
-            let _ = store.remove_item(&key);
+            let _ = store.remove_item(&self.key);
             *storage = None;
         }
     }
@@ -554,38 +585,17 @@ impl Reporter {
         // Granted asynchronously: by then the queue may be empty again, and this
         // `release` is no longer the one kept.
         let mut keep = Some(release);
-        let granted = Getter::new(move |_lock: JsValue| {
-            let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
-                return JsValue::UNDEFINED;
-            };
-            Promise::new(&mut |resolve, _| release.set(Some(resolve))).into()
-        });
-        let name = [LOCK, &self.tab].concat();
-        let done = locks.request(&name, granted.as_ref().unchecked_ref());
-        on_settled(&done, move |_| drop(granted));
-    }
-
-    /// Takes in the records of tabs that are gone.
-    fn adopt(self: &Rc<Self>) {
-        let Some(storage) = self.storage.borrow().clone() else {
-            return;
-        };
-        let own = [PREFIX, &self.tab].concat();
-        for key in record_keys(&storage) {
-            if key == own {
-                continue;
-            }
-            let (this, store) = (self.clone(), storage.clone());
-            if_orphan(&storage, key.clone(), move || {
-                let record = read_record(&read(Some(&store), &key));
-                let _ = store.remove_item(&key);
-                let added = record.map_or(0, |(_, record)| this.queue.borrow_mut().adopt(record));
-                this.save();
-                if added > 0 {
-                    this.schedule(0.0);
-                }
-            });
-        }
+        request_lock(
+            &locks,
+            &self.key,
+            false,
+            Box::new(move |_lock| {
+                let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
+                    return JsValue::UNDEFINED;
+                };
+                Promise::new(&mut |resolve, _| release.set(Some(resolve))).into()
+            }),
+        );
     }
 }
 
@@ -595,41 +605,93 @@ fn locks() -> Option<web_sys::LockManager> {
     (!locks.is_undefined()).then(|| locks.unchecked_into())
 }
 
-/// The keys of every tab's queue record.
-fn record_keys(storage: &Storage) -> Vec<String> {
-    let count = storage.length().unwrap_or(0);
-    (0..count)
-        .filter_map(|i| storage.key(i).ok().flatten())
-        .filter(|key| key.starts_with(PREFIX))
-        .collect()
-}
-
-/// Runs `f` for the record `key` if its tab is gone (its lock is free), holding that
-/// lock; without Web Locks, if the record is older than [`ORPHAN_MS`].
-fn if_orphan(storage: &Storage, key: String, f: impl FnOnce() + 'static) {
-    let Some(locks) = locks() else {
-        let record = read(Some(storage), &key);
-        if queue_age(&record) >= ORPHAN_MS {
-            f();
-        }
-        return;
-    };
-    let mut f = Some(f);
-    let held = Callback::new(move |lock: JsValue| {
-        if !lock.is_null() {
-            if let Some(f) = f.take() {
-                f()
-            }
-        }
-    });
+/// Requests the Web Lock of the tab whose record is `key` (`if_available`: only if no one
+/// holds it, else `granted` gets `null`). `granted` gets the lock, and what it returns
+/// (a promise) holds the lock until it settles.
+fn request_lock(
+    locks: &web_sys::LockManager,
+    key: &str,
+    if_available: bool,
+    granted: Box<dyn FnMut(JsValue) -> JsValue>,
+) {
     let name = [LOCK, key.get(PREFIX.len()..).unwrap_or("")].concat();
-    let options = object(&[("ifAvailable", true.into())]);
+    let granted = Getter::wrap(granted);
+    let options = object(&[("ifAvailable", if_available.into())]);
     let done = locks.request_with_options(
         &name,
         options.unchecked_ref(),
-        function(&held).unchecked_ref(),
+        granted.as_ref().unchecked_ref(),
     );
-    on_settled(&done, move |_| drop(held));
+    on_settled(&done, move |_| drop(granted));
+}
+
+/// Removes the record of every other tab that is gone (its lock is free, taken meanwhile;
+/// without Web Locks, when it is older than [`ORPHAN_MS`]), and hands its events to
+/// `into` (`None`: they are forgotten).
+fn take_orphans(into: Option<&Rc<Reporter>>) {
+    let (storage, own) = match into {
+        Some(reporter) => (reporter.storage.borrow().clone(), reporter.key.as_str()),
+        None => (local(), ""),
+    };
+    let Some(storage) = storage else { return };
+    // The keys first: removing a record renumbers the others.
+    let mut keys = Vec::new();
+    for i in 0..storage.length().unwrap_or(0) {
+        if let Some(key) = storage.key(i).ok().flatten() {
+            if key.starts_with(PREFIX) && key != own {
+                keys.push(key);
+            }
+        }
+    }
+    let locks = locks();
+    for key in keys {
+        let orphan = Orphan {
+            storage: storage.clone(),
+            key,
+            into: into.cloned(),
+        };
+        let Some(locks) = &locks else {
+            if queue_age(&read(Some(&storage), &orphan.key)) >= ORPHAN_MS {
+                orphan.take();
+            }
+            continue;
+        };
+        let key = orphan.key.clone();
+        let mut orphan = Some(orphan);
+        request_lock(
+            locks,
+            &key,
+            true,
+            Box::new(move |lock| {
+                if let Some(orphan) = orphan.take().filter(|_| !lock.is_null()) {
+                    orphan.take();
+                }
+                JsValue::UNDEFINED
+            }),
+        );
+    }
+}
+
+/// The record of a tab that is gone, and where its events go.
+struct Orphan {
+    storage: Storage,
+    key: String,
+    into: Option<Rc<Reporter>>,
+}
+
+impl Orphan {
+    /// Removes the record, and adopts its events if there is a reporter to take them.
+    fn take(self) {
+        let text = read(Some(&self.storage), &self.key);
+        let _ = self.storage.remove_item(&self.key);
+        let Some(reporter) = self.into else { return };
+        let added =
+            read_record(&text).map_or(0, |(_, record)| reporter.queue.borrow_mut().adopt(record));
+        reporter.save();
+        if added > 0 {
+            reporter.schedule(0.0);
+        }
+    }
 }
 
 /// How long ago a stored record was written (`u64::MAX` when it cannot be read).
@@ -641,24 +703,19 @@ fn queue_age(record: &str) -> u64 {
 /// what [`Queue::adopt`] takes. `None` when it is not an object with an `"e"` array.
 fn read_record(text: &str) -> Option<(u64, Record)> {
     let record = JSON::parse(text).ok().filter(JsValue::is_object)?;
-    let events = get(&record, "e").dyn_into::<Array>().ok()?;
-    let events = events
-        .iter()
-        .filter_map(|item| {
-            let json = item.as_string()?;
-            let fields = JSON::parse(&json).ok().filter(JsValue::is_object)?;
-            let event = Event::from_stored(|key| {
-                let value = get(&fields, key);
-                match (value.as_string(), value.as_f64()) {
-                    (Some(text), _) => Stored::Text(text),
-                    (_, Some(n)) => Stored::Number(n),
-                    _ if value.is_null() => Stored::Null,
-                    _ => Stored::Other,
-                }
-            })?;
-            Some(Queued { event, json })
-        })
-        .collect();
+    let items = get(&record, "e").dyn_into::<Array>().ok()?;
+    let mut events = Vec::new();
+    for item in items.iter() {
+        let Some(json) = item.as_string() else {
+            continue;
+        };
+        let Some(fields) = JSON::parse(&json).ok().filter(JsValue::is_object) else {
+            continue;
+        };
+        if let Some(event) = Event::from_stored(|key| stored(&fields, key)) {
+            events.push(Queued { event, json });
+        }
+    }
     let number = |key: &str| count(get(&record, key).as_f64());
     Some((
         number("t"),
@@ -670,28 +727,44 @@ fn read_record(text: &str) -> Option<(u64, Record)> {
     ))
 }
 
+/// A field of a stored event, as [`Event::from_stored`] reads it. Not inlined: it is
+/// called once per field.
+#[inline(never)]
+fn stored(fields: &JsValue, key: &str) -> Stored {
+    let value = get(fields, key);
+    match (value.as_string(), value.as_f64()) {
+        (Some(text), _) => Stored::Text(text),
+        (_, Some(n)) => Stored::Number(n),
+        _ if value.is_null() => Stored::Null,
+        _ => Stored::Other,
+    }
+}
+
 /// Removes the queue records of every tab that is gone (consent refused).
 pub fn forget_orphans() {
-    let Some(storage) = local() else { return };
-    for key in record_keys(&storage) {
-        let store = storage.clone();
-        let name = key.clone();
-        if_orphan(&storage, key, move || {
-            let _ = store.remove_item(&name);
-        });
-    }
+    take_orphans(None);
+}
+
+/// `new Date(ms).toISOString()`, the browser's (see [`Target::iso_time`]). A time past
+/// JavaScript's last date (year 275760, where it would throw) is written as that date.
+fn iso_time(ms: u64) -> String {
+    let date = js_sys::Date::new(&JsValue::from_f64(ms.min(8_640_000_000_000_000) as f64));
+    date.to_iso_string().into()
 }
 
 /// A `Retry-After` header's wait in ms: seconds, or an HTTP date; at most an hour.
 fn retry_after_ms(value: &str) -> Option<f64> {
     let value = value.trim();
-    let ms = if !value.is_empty() && value.bytes().all(|b| b.is_ascii_digit()) {
-        value
-            .bytes()
-            .fold(0.0, |n, b| n * 10.0 + f64::from(b - b'0'))
-            * 1000.0
-    } else {
-        js_sys::Date::parse(value) - js_sys::Date::now()
-    };
+    let mut ms = 0.0;
+    for b in value.bytes() {
+        if !b.is_ascii_digit() {
+            ms = f64::NAN;
+            break;
+        }
+        ms = ms * 10.0 + f64::from(b - b'0') * 1000.0;
+    }
+    if value.is_empty() || ms.is_nan() {
+        ms = js_sys::Date::parse(value) - js_sys::Date::now();
+    }
     (ms > 0.0).then(|| ms.min(3_600_000.0))
 }

@@ -10,7 +10,7 @@
 use super::chars::sub;
 use super::event::{Event, EventKind};
 use super::format::Format;
-use super::json::{push_key, push_str, push_u64};
+use super::json::{push_str, push_u64};
 use super::queue::Queued;
 use super::url::UrlParts;
 use crate::prelude::*;
@@ -19,7 +19,8 @@ use crate::prelude::*;
 ///
 /// ```
 /// use lanterne::core::adapter::Target;
-/// let target = Target { site: "blog.example", language: "en-US", now: 1_763_700_000_000 };
+/// use lanterne::core::adapter::iso_time;
+/// let target = Target { site: "blog.example", language: "en-US", now: 1_763_700_000_000, iso_time };
 /// assert_eq!(target.site, "blog.example");
 /// ```
 #[derive(Clone, Copy, Debug)]
@@ -32,6 +33,10 @@ pub struct Target<'a> {
     /// Now, in ms since the epoch: Matomo takes an event's own time (`cdt`) only for events
     /// of the last day.
     pub now: u64,
+    /// A time in ms since the epoch as `new Date(ms).toISOString()` writes it, for
+    /// PostHog's `timestamp`: [`iso_time`], or in the browser the browser's own (its
+    /// WebAssembly is smaller without a calendar).
+    pub iso_time: fn(u64) -> String,
 }
 
 /// Matomo accepts `cdt` without a `token_auth` for events up to a day old: 23 hours keeps
@@ -59,7 +64,7 @@ const MATOMO_CDT_MS: u64 = 23 * 3600 * 1000;
 /// let mut queue = Queue::new(1000, 262_144);
 /// queue.push(event);
 /// let batch = queue.peek(500, 60_000, &[]);
-/// let target = Target { site: "blog.example", language: "en", now: 1_763_700_000_000 };
+/// let target = Target { site: "blog.example", language: "en", now: 1_763_700_000_000, iso_time: lanterne::core::adapter::iso_time };
 /// assert!(body(Format::Lanterne, &batch, 30, &target).starts_with(r#"[{"dropped":30,"v":1,"#));
 /// assert_eq!(body(Format::Plausible, &batch, 30, &target), concat!(
 ///     r#"{"name":"Share","url":"https://blog.example/a","domain":"blog.example","referrer":null,"#,
@@ -98,7 +103,7 @@ pub fn body(format: Format, batch: &[&Queued], dropped: u64, target: &Target) ->
 ///     queue.push(event(id));
 /// }
 /// let batch = queue.peek(500, 60_000, &[]);
-/// let target = Target { site: "", language: "", now: 0 };
+/// let target = Target { site: "", language: "", now: 0, iso_time: lanterne::core::adapter::iso_time };
 /// let two = body(Format::Lanterne, &batch[..2], 0, &target);
 /// assert_eq!(fit(Format::Lanterne, &batch, 0, &target, two.len()), (2, two));
 /// assert_eq!(fit(Format::Lanterne, &batch, 0, &target, 10).0, 1);
@@ -162,14 +167,7 @@ pub fn ga4_content_type(event: &Event) -> &'static str {
 /// `[` the events' JSON `]`, the drop count first in the first event (as lanterneFormat in
 /// js/reporter.js did).
 fn lanterne_body(batch: &[&Queued], dropped: u64) -> String {
-    let mut out = String::with_capacity(
-        batch
-            .iter()
-            .map(|queued| queued.json.len() + 1)
-            .sum::<usize>()
-            + 24,
-    );
-    out.push('[');
+    let mut out = String::from("[");
     for (i, queued) in batch.iter().enumerate() {
         if i > 0 {
             out.push(',');
@@ -177,15 +175,13 @@ fn lanterne_body(batch: &[&Queued], dropped: u64) -> String {
         let json = queued.json.as_str();
         // Stored JSON may start with white space; its object opens after it.
         let object = json.trim_start_matches([' ', '\t', '\n', '\r']);
-        match object.as_bytes().first() {
-            Some(b'{') if i == 0 && dropped > 0 => {
-                out.push('{');
-                push_key(&mut out, "dropped");
-                push_u64(&mut out, dropped);
-                out.push(',');
-                out.push_str(sub(object, 1, object.len()));
-            }
-            _ => out.push_str(json),
+        if i == 0 && dropped > 0 && object.starts_with('{') {
+            out.push_str("{\"dropped\":");
+            push_u64(&mut out, dropped);
+            out.push(',');
+            out.push_str(sub(object, 1, object.len()));
+        } else {
+            out.push_str(json);
         }
     }
     out.push(']');
@@ -200,74 +196,78 @@ fn referrer(event: &Event) -> Option<&str> {
     }
 }
 
-/// The number of characters a copy had, if it is one.
-fn chars(event: &Event) -> Option<u32> {
-    match event.kind {
-        EventKind::Copy { chars } => Some(chars),
-        _ => None,
+/// Appends `before` (JSON text: punctuation and a key) and `value` as a JSON string.
+fn push_field(out: &mut String, before: &str, value: &str) {
+    out.push_str(before);
+    push_str(out, value);
+}
+
+/// Appends `before` and `value` as a JSON string, or `null`.
+fn push_nullable(out: &mut String, before: &str, value: Option<&str>) {
+    match value {
+        Some(value) => push_field(out, before, value),
+        None => {
+            out.push_str(before);
+            out.push_str("null");
+        }
     }
 }
 
-/// Appends `,"key":"value"`.
-fn push_field(out: &mut String, key: &str, value: &str) {
-    out.push(',');
-    push_key(out, key);
-    push_str(out, value);
+/// Appends `before` and a copy's number of characters (as a JSON string if `quoted`), if
+/// the event is a copy.
+fn push_chars(out: &mut String, before: &str, event: &Event, quoted: bool) {
+    if let EventKind::Copy { chars } = event.kind {
+        out.push_str(before);
+        if quoted {
+            out.push('"');
+        }
+        push_u64(out, u64::from(chars));
+        if quoted {
+            out.push('"');
+        }
+    }
 }
 
 /// Appends `"channel":…,"token":…`, then `"parent":…` if any: the props Plausible and
 /// Umami both get.
 fn push_share_fields(out: &mut String, event: &Event) {
-    push_key(out, "channel");
-    push_str(out, event.channel.id());
-    push_field(out, "token", event.token.as_str());
+    push_field(out, "\"channel\":", event.channel.id());
+    push_field(out, ",\"token\":", event.token.as_str());
     if let Some(parent) = &event.parent {
-        push_field(out, "parent", parent.as_str());
+        push_field(out, ",\"parent\":", parent.as_str());
+    }
+}
+
+/// The event's name in a tool: `[share, copy, arrival]` by kind.
+fn name<'a>(event: &Event, names: [&'a str; 3]) -> &'a str {
+    match event.kind {
+        EventKind::Share => names[0],
+        EventKind::Copy { .. } => names[1],
+        EventKind::Arrival { .. } => names[2],
     }
 }
 
 /// Plausible's Events API: a custom event with the channel and token in its props.
 fn plausible_body(event: &Event, target: &Target) -> String {
-    let mut out = String::with_capacity(256 + event.url.len());
-    out.push('{');
-    push_key(&mut out, "name");
-    push_str(
+    let mut out = String::new();
+    push_field(
         &mut out,
-        match event.kind {
-            EventKind::Copy { .. } => "Copy",
-            EventKind::Share => "Share",
-            EventKind::Arrival { .. } => "Share arrival",
-        },
+        "{\"name\":",
+        name(event, ["Share", "Copy", "Share arrival"]),
     );
-    push_field(&mut out, "url", &event.url);
-    push_field(&mut out, "domain", target.site);
-    out.push(',');
-    push_key(&mut out, "referrer");
-    match referrer(event) {
-        Some(referrer) => push_str(&mut out, referrer),
-        None => out.push_str("null"),
-    }
-    out.push(',');
-    push_key(&mut out, "props");
-    out.push('{');
+    push_field(&mut out, ",\"url\":", &event.url);
+    push_field(&mut out, ",\"domain\":", target.site);
+    push_nullable(&mut out, ",\"referrer\":", referrer(event));
+    out.push_str(",\"props\":{");
     push_share_fields(&mut out, event);
-    if let Some(chars) = chars(event) {
-        // Plausible's props are strings.
-        out.push(',');
-        push_key(&mut out, "chars");
-        out.push('"');
-        push_u64(&mut out, u64::from(chars));
-        out.push('"');
-    }
-    out.push_str("},");
-    push_key(&mut out, "interactive");
+    // Plausible's props are strings.
+    push_chars(&mut out, ",\"chars\":", event, true);
     // An arrival is a page view's side effect, not something the visitor did.
     out.push_str(if matches!(event.kind, EventKind::Arrival { .. }) {
-        "false"
+        "},\"interactive\":false}"
     } else {
-        "true"
+        "},\"interactive\":true}"
     });
-    out.push('}');
     out
 }
 
@@ -275,23 +275,20 @@ fn plausible_body(event: &Event, target: &Target) -> String {
 fn umami_body(event: &Event, target: &Target) -> String {
     let url = event.url.as_str();
     let parts = UrlParts::split(url);
-    let mut out = String::with_capacity(320 + url.len());
-    out.push('{');
-    push_key(&mut out, "type");
-    push_str(&mut out, "event");
-    out.push(',');
-    push_key(&mut out, "payload");
-    out.push('{');
-    push_key(&mut out, "website");
-    push_str(&mut out, target.site);
+    let mut out = String::new();
+    push_field(
+        &mut out,
+        "{\"type\":\"event\",\"payload\":{\"website\":",
+        target.site,
+    );
     // `new URL(url).hostname`: event URLs come from the browser, already serialised, so
     // lower-casing is the only normalisation left to do.
     push_field(
         &mut out,
-        "hostname",
+        ",\"hostname\":",
         &parts.host(url).unwrap_or("").to_ascii_lowercase(),
     );
-    push_field(&mut out, "language", target.language);
+    push_field(&mut out, ",\"language\":", target.language);
     // `pathname + search`: an empty path is `/`, an empty query is left out with its `?`.
     let mut path = String::from(match parts.path(url) {
         "" => "/",
@@ -301,27 +298,17 @@ fn umami_body(event: &Event, target: &Target) -> String {
         path.push('?');
         path.push_str(query);
     }
-    push_field(&mut out, "url", &path);
-    push_field(&mut out, "title", &event.title);
-    push_field(&mut out, "referrer", referrer(event).unwrap_or(""));
+    push_field(&mut out, ",\"url\":", &path);
+    push_field(&mut out, ",\"title\":", &event.title);
+    push_field(&mut out, ",\"referrer\":", referrer(event).unwrap_or(""));
     push_field(
         &mut out,
-        "name",
-        match event.kind {
-            EventKind::Copy { .. } => "copy",
-            EventKind::Share => "share",
-            EventKind::Arrival { .. } => "share-arrival",
-        },
+        ",\"name\":",
+        name(event, ["share", "copy", "share-arrival"]),
     );
-    out.push(',');
-    push_key(&mut out, "data");
-    out.push('{');
+    out.push_str(",\"data\":{");
     push_share_fields(&mut out, event);
-    if let Some(chars) = chars(event) {
-        out.push(',');
-        push_key(&mut out, "chars");
-        push_u64(&mut out, u64::from(chars));
-    }
+    push_chars(&mut out, ",\"chars\":", event, false);
     out.push_str("}}}");
     out
 }
@@ -329,67 +316,41 @@ fn umami_body(event: &Event, target: &Target) -> String {
 /// PostHog's batch capture API: anonymous events (the event id as `distinct_id`, no person
 /// profile), PostHog deduping on `uuid`.
 fn posthog_body(batch: &[&Queued], target: &Target) -> String {
-    let mut out = String::with_capacity(
-        batch
-            .iter()
-            .map(|queued| queued.json.len() + 256)
-            .sum::<usize>()
-            + 64,
-    );
-    out.push('{');
-    push_key(&mut out, "api_key");
-    push_str(&mut out, target.site);
-    out.push(',');
-    push_key(&mut out, "batch");
-    out.push('[');
+    let mut out = String::new();
+    push_field(&mut out, "{\"api_key\":", target.site);
+    out.push_str(",\"batch\":[");
     for (i, queued) in batch.iter().enumerate() {
         let event = &queued.event;
         if i > 0 {
             out.push(',');
         }
-        out.push('{');
-        push_key(&mut out, "event");
-        push_str(
+        push_field(
             &mut out,
-            match event.kind {
-                EventKind::Copy { .. } => "copy",
-                EventKind::Share => "share",
-                EventKind::Arrival { .. } => "share arrival",
-            },
+            "{\"event\":",
+            name(event, ["share", "copy", "share arrival"]),
         );
-        push_field(&mut out, "distinct_id", &event.id);
-        push_field(&mut out, "uuid", &event.id);
-        out.push(',');
-        push_key(&mut out, "properties");
-        out.push('{');
-        push_key(&mut out, "$current_url");
-        push_str(&mut out, &event.url);
-        out.push(',');
-        push_key(&mut out, "$process_person_profile");
-        out.push_str("false");
-        push_field(&mut out, "$lib", "lanterne");
-        push_field(&mut out, "title", &event.title);
+        push_field(&mut out, ",\"distinct_id\":", &event.id);
+        push_field(&mut out, ",\"uuid\":", &event.id);
+        push_field(&mut out, ",\"properties\":{\"$current_url\":", &event.url);
+        push_field(
+            &mut out,
+            ",\"$process_person_profile\":false,\"$lib\":\"lanterne\",\"title\":",
+            &event.title,
+        );
         // Not `token`: PostHog reads a `token` property as the project's API key.
-        push_field(&mut out, "share_channel", event.channel.id());
-        push_field(&mut out, "share_token", event.token.as_str());
-        out.push(',');
-        push_key(&mut out, "share_parent");
-        match &event.parent {
-            Some(parent) => push_str(&mut out, parent.as_str()),
-            None => out.push_str("null"),
-        }
+        push_field(&mut out, ",\"share_channel\":", event.channel.id());
+        push_field(&mut out, ",\"share_token\":", event.token.as_str());
+        push_nullable(
+            &mut out,
+            ",\"share_parent\":",
+            event.parent.as_ref().map(|parent| parent.as_str()),
+        );
         if let Some(referrer) = referrer(event).filter(|referrer| !referrer.is_empty()) {
-            push_field(&mut out, "$referrer", referrer);
+            push_field(&mut out, ",\"$referrer\":", referrer);
         }
-        if let Some(chars) = chars(event) {
-            out.push(',');
-            push_key(&mut out, "share_chars");
-            push_u64(&mut out, u64::from(chars));
-        }
-        out.push_str("},");
-        push_key(&mut out, "timestamp");
-        out.push('"');
-        push_iso_time(&mut out, event.ts);
+        push_chars(&mut out, ",\"share_chars\":", event, false);
+        out.push_str("},\"timestamp\":\"");
+        out.push_str(&(target.iso_time)(event.ts));
         out.push_str("\"}");
     }
     out.push_str("]}");
@@ -399,16 +360,7 @@ fn posthog_body(batch: &[&Queued], target: &Target) -> String {
 /// Matomo's bulk Tracking API: one event per request line, category Share / Copy /
 /// Share arrival, action the channel, name the token. No visitor id.
 fn matomo_body(batch: &[&Queued], target: &Target) -> String {
-    let mut out = String::with_capacity(
-        batch
-            .iter()
-            .map(|queued| queued.json.len() * 2 + 160)
-            .sum::<usize>()
-            + 16,
-    );
-    out.push('{');
-    push_key(&mut out, "requests");
-    out.push('[');
+    let mut out = String::from("{\"requests\":[");
     let mut query = String::new();
     for (i, queued) in batch.iter().enumerate() {
         let event = &queued.event;
@@ -416,32 +368,24 @@ fn matomo_body(batch: &[&Queued], target: &Target) -> String {
             out.push(',');
         }
         query.clear();
-        query.push_str("?idsite=");
-        push_form(&mut query, target.site);
-        query.push_str("&rec=1&apiv=1&send_image=0&url=");
-        push_form(&mut query, &event.url);
-        query.push_str("&action_name=");
-        push_form(&mut query, &event.title);
-        query.push_str("&e_c=");
-        query.push_str(match event.kind {
-            EventKind::Copy { .. } => "Copy",
-            EventKind::Share => "Share",
-            EventKind::Arrival { .. } => "Share+arrival",
-        });
-        query.push_str("&e_a=");
-        push_form(&mut query, event.channel.id());
-        query.push_str("&e_n=");
-        push_form(&mut query, event.token.as_str());
-        query.push_str("&rand=");
+        push_param(&mut query, "?idsite=", target.site);
+        push_param(&mut query, "&rec=1&apiv=1&send_image=0&url=", &event.url);
+        push_param(&mut query, "&action_name=", &event.title);
+        push_param(
+            &mut query,
+            "&e_c=",
+            name(event, ["Share", "Copy", "Share arrival"]),
+        );
+        push_param(&mut query, "&e_a=", event.channel.id());
+        push_param(&mut query, "&e_n=", event.token.as_str());
         let rand_end = event
             .id
             .char_indices()
             .nth(8)
             .map_or(event.id.len(), |(at, _)| at);
-        push_form(&mut query, event.id.get(..rand_end).unwrap_or(""));
+        push_param(&mut query, "&rand=", event.id.get(..rand_end).unwrap_or(""));
         if let Some(referrer) = referrer(event).filter(|referrer| !referrer.is_empty()) {
-            query.push_str("&urlref=");
-            push_form(&mut query, referrer);
+            push_param(&mut query, "&urlref=", referrer);
         }
         // When it happened, for events sent late (an outage, the next page). An event
         // stamped after `now` (clocks) is recent too.
@@ -453,6 +397,12 @@ fn matomo_body(batch: &[&Queued], target: &Target) -> String {
     }
     out.push_str("]}");
     out
+}
+
+/// Appends `before` (`?name=` or `&name=`) and `value` form-encoded.
+fn push_param(out: &mut String, before: &str, value: &str) {
+    out.push_str(before);
+    push_form(out, value);
 }
 
 /// Appends `value` encoded as `URLSearchParams` writes it
@@ -487,6 +437,18 @@ fn push_padded(out: &mut String, n: u64, width: u32) {
         out.push('0');
     }
     push_u64(out, n);
+}
+
+/// `ms` (since the epoch) as JavaScript's `new Date(ms).toISOString()` writes it (see
+/// [`Target::iso_time`]).
+///
+/// ```
+/// assert_eq!(lanterne::core::adapter::iso_time(1_795_691_798_123), "2026-11-26T11:16:38.123Z");
+/// ```
+pub fn iso_time(ms: u64) -> String {
+    let mut out = String::new();
+    push_iso_time(&mut out, ms);
+    out
 }
 
 /// Appends `ms` (since the epoch) as JavaScript's `new Date(ms).toISOString()` writes it:
@@ -550,6 +512,7 @@ mod tests {
             site: "site 1",
             language: "fr-FR",
             now: NOW,
+            iso_time: super::iso_time,
         }
     }
 

@@ -135,7 +135,11 @@ impl Queue {
     /// assert_eq!((queue.len(), queue.waiting()), (1, 0));
     /// ```
     pub fn waiting(&self) -> usize {
-        self.slots.iter().filter(|slot| !slot.aside).count()
+        let mut waiting = 0;
+        for slot in &self.slots {
+            waiting += usize::from(!slot.aside);
+        }
+        waiting
     }
 
     /// Events dropped (queue full) and not yet reported to the endpoint: the record's `"d"`,
@@ -208,7 +212,7 @@ impl Queue {
         let mut taken: Vec<Slot> = Vec::with_capacity(record.events.len() + self.slots.len());
         for queued in record.events {
             let id = &queued.event.id;
-            if self.position(id).is_some() || taken.iter().any(|slot| slot.queued.event.id == *id) {
+            if holds(&self.slots, id) || holds(&taken, id) {
                 continue;
             }
             self.bytes += queued.json.len();
@@ -224,12 +228,6 @@ impl Queue {
         self.retry_at = self.retry_at.max(record.retry_at);
         self.trim();
         added
-    }
-
-    fn position(&self, id: &str) -> Option<usize> {
-        self.slots
-            .iter()
-            .position(|slot| slot.queued.event.id == id)
     }
 
     /// The next batch, oldest first, leaving out events a beacon took and those whose id is
@@ -303,7 +301,10 @@ impl Queue {
     pub fn remove(&mut self, ids: &[String]) {
         self.slots
             .retain(|slot| !ids.contains(&slot.queued.event.id));
-        self.bytes = self.slots.iter().map(|slot| slot.queued.json.len()).sum();
+        self.bytes = 0;
+        for slot in &self.slots {
+            self.bytes += slot.queued.json.len();
+        }
     }
 
     /// `n` dropped events were reported to the endpoint (the batch that said so was
@@ -397,25 +398,30 @@ impl Queue {
     /// one is left (a single event larger than the budget is still kept and sent).
     fn trim(&mut self) {
         let mut excess = 0;
-        for slot in &self.slots {
-            let left = self.slots.len() - excess;
-            if left <= self.max_events && (self.bytes <= self.max_bytes || left <= 1) {
-                break;
-            }
-            self.bytes -= slot.queued.json.len();
+        let mut left = self.slots.len();
+        while left > self.max_events || (left > 1 && self.bytes > self.max_bytes) {
+            self.bytes -= self.slots[excess].queued.json.len();
             excess += 1;
+            left -= 1;
         }
         if excess > 0 {
-            let mut index = 0;
-            self.slots.retain(|_| {
-                index += 1;
-                index > excess
-            });
+            // The newest are kept.
+            self.slots = self.slots.split_off(excess);
             let excess = excess as u64;
             self.dropped = self.dropped.saturating_add(excess);
             self.dropped_here = self.dropped_here.saturating_add(excess);
         }
     }
+}
+
+/// Whether one of `slots` holds the event `id`.
+fn holds(slots: &[Slot], id: &str) -> bool {
+    for slot in slots {
+        if slot.queued.event.id == id {
+            return true;
+        }
+    }
+    false
 }
 
 /// A storage record read back: what [`Queue::adopt`] takes in. The browser layer reads
