@@ -83,7 +83,7 @@ pub fn mobile() -> bool {
 
 /// Calls `target.method(argument)` where `target` has that method; `None` when it has
 /// not, or the call threw. (By name: one import for every method called this way.)
-fn call(target: &JsValue, method: &str, argument: &JsValue) -> Option<JsValue> {
+pub fn call(target: &JsValue, method: &str, argument: &JsValue) -> Option<JsValue> {
     let f = get(target, method).dyn_into::<Function>().ok()?;
     f.call1(target, argument).ok()
 }
@@ -178,7 +178,6 @@ impl Bar {
         let title = settings.title.clone().unwrap_or_else(|| document().title());
         let skipped = Array::new();
         let mut html = String::new();
-        let mut offered = Vec::new();
         for &channel in &settings.channels {
             let prepared = tracker.prepare(
                 channel,
@@ -206,7 +205,6 @@ impl Bar {
                         icon: icon.as_ref().map(|(v, p)| (v.as_str(), p.as_str())),
                     };
                     markup::push_button(&mut html, &button, settings.labels);
-                    offered.push(channel);
                     continue;
                 }
             };
@@ -220,17 +218,10 @@ impl Bar {
         let stash = document().create_document_fragment();
         let bar = Rc::new_cyclic(|this: &Weak<Bar>| {
             // Nothing this browser can use: the element keeps what it had (fallback links).
-            let row = if offered.is_empty() {
+            let row = if html.is_empty() {
                 None
             } else {
-                Row::draw(
-                    element,
-                    &stash,
-                    html,
-                    &offered,
-                    settings.labels,
-                    this.clone(),
-                )
+                Row::draw(element, &stash, html, settings.labels, this.clone())
             };
             Bar {
                 tracker: Rc::downgrade(tracker),
@@ -351,7 +342,7 @@ impl Bar {
             return;
         };
         let is_link = button.tag_name() == "A";
-        let kind = event.type_();
+        let kind = get(event, "type").as_string().unwrap_or_default();
         // "Copy link address" or a drag: the link is about to leave without a click.
         let away = kind == "contextmenu" || kind == "dragstart";
         if away {
@@ -448,7 +439,7 @@ impl Bar {
                         "noopener,noreferrer",
                     );
                 } else {
-                    let _ = window.location().set_href(&href);
+                    let _ = Reflect::set(&window.location(), &"href".into(), &href.into());
                 }
             }
             ShareTarget::NativeSheet => {
@@ -541,13 +532,12 @@ impl Bar {
 }
 
 impl Row {
-    /// Draws the buttons (`html`, for the channels `offered`) into `element`, what it
-    /// held set aside into `stash`, and listens to the row's clicks.
+    /// Draws the buttons (`html`) into `element`, what it held set aside into `stash`, and
+    /// listens to the row's clicks.
     fn draw(
         element: &Element,
         stash: &DocumentFragment,
         mut html: String,
-        offered: &[Channel],
         labels: bool,
         bar: Weak<Bar>,
     ) -> Option<Row> {
@@ -565,14 +555,19 @@ impl Row {
         }
         html.push_str(markup::STATUS);
         let _ = element.insert_adjacent_html("beforeend", &html);
-        // Brand icons not loaded yet are drawn when they are.
-        let mut button = element.first_element_child();
-        for &channel in offered {
-            let Some(this) = button else { break };
-            if markup::generic_icon(channel).is_none() {
-                icons::draw_later(channel, this.clone());
+        // Brand icons not loaded yet (empty) are drawn when they are.
+        if let Ok(empty) = element.query_selector_all(".lanterne-icon:empty") {
+            for i in 0..empty.length() {
+                let Some(svg) = empty.item(i).map(JsCast::unchecked_into::<Element>) else {
+                    continue;
+                };
+                let id = svg
+                    .parent_element()
+                    .and_then(|b| b.get_attribute("data-channel"));
+                if let Some(channel) = id.and_then(|id| Channel::from_id(&id)) {
+                    icons::draw_later(channel, svg);
+                }
             }
-            button = this.next_element_sibling();
         }
         let listener = EventListener::new(
             element,

@@ -15,8 +15,8 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Response};
 
-/// A brand icon: its drawing once loaded (`viewBox`, paths markup), and the buttons
-/// waiting for it meanwhile.
+/// A brand icon: its drawing once loaded (`viewBox`, paths markup), and the buttons'
+/// empty `<svg>`s waiting for it meanwhile.
 struct Brand {
     channel: Channel,
     drawing: Option<(String, String)>,
@@ -47,16 +47,16 @@ pub fn drawn(channel: Channel) -> Option<(String, String)> {
     })
 }
 
-/// Draws `channel`'s icon into `button`'s (empty) `<svg>` once it is loaded, unless it
-/// is drawn already; if it cannot be loaded, `button` gets the class `lanterne-no-icon`
-/// and shows its label instead.
-pub fn draw_later(channel: Channel, button: Element) {
+/// Draws `channel`'s icon into `svg` (a button's empty icon) once it is loaded, unless
+/// it is drawn already; if it cannot be loaded, the button gets the class
+/// `lanterne-no-icon` and shows its label instead.
+pub fn draw_later(channel: Channel, svg: Element) {
     let start = BRANDS.with(|brands| {
         let mut brands = brands.borrow_mut();
         match brands.iter_mut().find(|b| b.channel == channel) {
             Some(brand) => {
                 if brand.drawing.is_none() {
-                    brand.waiting.push(button);
+                    brand.waiting.push(svg);
                 }
                 false
             }
@@ -64,7 +64,7 @@ pub fn draw_later(channel: Channel, button: Element) {
                 brands.push(Brand {
                     channel,
                     drawing: None,
-                    waiting: vec![button],
+                    waiting: vec![svg],
                 });
                 true
             }
@@ -114,15 +114,16 @@ fn loaded(channel: Channel, file: Option<String>) {
         brand.drawing.clone_from(&drawing);
         Some(core::mem::take(&mut brand.waiting))
     });
-    for button in waiting.unwrap_or_default() {
-        match (&drawing, button.first_element_child()) {
-            (Some((view_box, paths)), Some(svg)) => {
+    for svg in waiting.unwrap_or_default() {
+        match &drawing {
+            Some((view_box, paths)) => {
                 let _ = svg.set_attribute("viewBox", view_box);
-                svg.set_inner_html(paths);
+                let _ = svg.insert_adjacent_html("beforeend", paths); // the svg is empty
             }
-            (Some(_), None) => {}
-            (None, _) => {
-                let _ = button.class_list().add_1("lanterne-no-icon");
+            None => {
+                if let Some(button) = svg.parent_element() {
+                    let _ = button.class_list().add_1("lanterne-no-icon");
+                }
             }
         }
     }
