@@ -8,7 +8,7 @@
 //! is an import with its own glue; and each closure type handed to the browser is glue
 //! too, so the row has one timer closure and one click listener.
 
-use super::handle::{on_settled, Callback, EventListener, Getter, Timeout};
+use super::handle::{on_settled, EventListener, Getter, Timeout};
 use super::icons;
 use super::objects::{define, object, Field};
 use super::page::{console, document, get, href, page_url, window, Level};
@@ -38,8 +38,9 @@ std::thread_local! {
     /// Which row owns which element, across trackers: a container gets one row, however
     /// many trackers a page starts (the script tag and an app's own `start()`).
     static OWNERS: RefCell<Vec<(Element, Weak<Bar>)>> = const { RefCell::new(Vec::new()) };
-    /// Console messages already given (once per page and reason).
-    static TOLD: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The channels whose "no button" message was given (bit `channel as u32`): once per
+    /// page and reason, and each channel has one reason.
+    static TOLD: Cell<u32> = const { Cell::new(0) };
 }
 
 /// The row drawn into `element`, if any (by any tracker).
@@ -96,23 +97,17 @@ fn can_share(data: &JsValue) -> bool {
 // Once per page and reason. A browser without a share sheet is expected (a site offers
 // web_share for phones): info. A channel the config leaves unusable is a warning.
 fn tell_once(channel: Channel, reason: &str) {
-    let message = ["lanterne: no ", channel.id(), " button: ", reason].concat();
-    let first = TOLD.with(|told| {
-        let mut told = told.borrow_mut();
-        let first = !told.contains(&message);
-        if first {
-            told.push(message.clone());
-        }
-        first
-    });
-    if first {
-        let level = if channel == Channel::WebShare {
-            Level::Info
-        } else {
-            Level::Warn
-        };
-        console(level, &JsValue::from_str(&message));
+    let bit = 1 << channel as u32;
+    if TOLD.with(|told| told.replace(told.get() | bit)) & bit != 0 {
+        return;
     }
+    let level = if channel == Channel::WebShare {
+        Level::Info
+    } else {
+        Level::Warn
+    };
+    let message = ["lanterne: no ", channel.id(), " button: ", reason].concat();
+    console(level, &JsValue::from_str(&message));
 }
 
 /// The buttons drawn into one element; `remove()` takes them out, removes the listener
@@ -618,15 +613,20 @@ fn share_intent(
         true,
     );
     let cancelled = Rc::new(Cell::new(false));
-    let flag = cancelled.clone();
-    let cancel = Callback::new(move |_| flag.set(true)).into_js_value();
-    let _ = Reflect::set(&intent, &"cancel".into(), &cancel);
-    let flag = cancelled.clone();
-    define(
-        &intent,
-        "cancelled",
-        Some(Getter::new(move |_| flag.get().into()).into_js_value()),
-    );
+    // `cancel()` and the `cancelled` getter: one closure type for both.
+    let function = |cancel: bool| {
+        let flag = cancelled.clone();
+        Getter::new(move |_| {
+            if cancel {
+                flag.set(true);
+                return JsValue::UNDEFINED;
+            }
+            flag.get().into()
+        })
+        .into_js_value()
+    };
+    let _ = Reflect::set(&intent, &"cancel".into(), &function(true));
+    define(&intent, "cancelled", Some(function(false)));
     define(&intent, "channel", None);
     define(&intent, "token", None);
     listeners.call(&intent);
@@ -674,16 +674,23 @@ impl Bar {
             ("skipped", self.skipped.clone().into()),
         ])
         .into();
-        let bar = Rc::downgrade(self);
-        let remove = Callback::new(move |_| {
-            if let Some(bar) = bar.upgrade() {
-                bar.remove()
-            }
-        });
-        let _ = Reflect::set(&handle, &"remove".into(), &remove.into_js_value());
-        let bar = Rc::downgrade(self);
-        let drawn = Getter::new(move |_| bar.upgrade().is_some_and(|b| b.drawn()).into());
-        define(&handle, "drawn", Some(drawn.into_js_value()));
+        // `remove()` and the `drawn` getter: one closure type for both.
+        let function = |remove: bool| {
+            let bar = Rc::downgrade(self);
+            Getter::new(move |_| {
+                let bar = bar.upgrade();
+                if remove {
+                    if let Some(bar) = bar {
+                        bar.remove()
+                    }
+                    return JsValue::UNDEFINED;
+                }
+                bar.is_some_and(|b| b.drawn()).into()
+            })
+            .into_js_value()
+        };
+        let _ = Reflect::set(&handle, &"remove".into(), &function(true));
+        define(&handle, "drawn", Some(function(false)));
         for key in ["element", "skipped"] {
             define(&handle, key, None);
         }

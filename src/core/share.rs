@@ -256,32 +256,33 @@ pub fn tracked_url(
     let mut url = page_url.to_owned();
     if utm {
         let parts = UrlParts::split(page_url);
-        let path_end = page_url.find(['?', '#']).unwrap_or(page_url.len());
-        let kept: Vec<&str> = parts
-            .query(page_url)
-            .unwrap_or("")
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("utm_"))
-            .collect();
-        let mut query = kept.join("&");
+        let path_end = page_url
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(page_url.len());
+        url = String::with_capacity(page_url.len() + 64);
+        url.push_str(sub(page_url, 0, path_end));
+        // The query: what it had but its `utm_*`, then lanterne's (never empty).
+        let mut separator = '?';
+        let kept = parts.query(page_url).unwrap_or("").split('&');
+        for kept in kept.filter(|p| !p.is_empty() && !p.starts_with("utm_")) {
+            url.push(separator);
+            url.push_str(kept);
+            separator = '&';
+        }
         for (name, value) in [
             ("utm_source", Some(channel.id())),
             ("utm_medium", Some("social")),
             ("utm_campaign", campaign),
         ] {
             if let Some(value) = value {
-                if !query.is_empty() {
-                    query.push('&');
-                }
-                query.push_str(name);
-                query.push('=');
-                push_encoded(&mut query, value);
+                url.push(separator);
+                url.push_str(name);
+                url.push('=');
+                push_encoded(&mut url, value);
+                separator = '&';
             }
         }
-        url = String::with_capacity(page_url.len() + query.len() + 1);
-        url.push_str(sub(page_url, 0, path_end));
-        url.push('?');
-        url.push_str(&query);
         if let Some(fragment) = parts.fragment(page_url) {
             url.push('#');
             url.push_str(fragment);
