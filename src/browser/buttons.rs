@@ -1,35 +1,48 @@
 //! Share buttons (SPEC §4, README "Share buttons"): real `<a>` and `<button>` elements
-//! drawn from the core's plan (which channels, their words, each share URL with its fresh
-//! token), one delegated listener per row, the share sheet, the clipboard, and the
+//! drawn from the core's markup (which channels, their words, each share URL with its
+//! fresh token), one delegated listener per row, the share sheet, the clipboard, and the
 //! `role="status"` region that tells the visitor what happened.
+//!
+//! Written for size (README "Size"): each closure type handed to the browser is code and
+//! glue of its own, so a row has one click listener and one timer closure, and the
+//! objects given to the page one closure type each. Methods a browser may lack (the share
+//! sheet, the async clipboard) and a few others are called by name ([`call`]); measured,
+//! calling more by name instead of through web-sys is no smaller (an import's glue costs
+//! about what the call by name does), so the rest stay typed.
 
-use super::handle::{on_settled, Callback, EventListener, Getter, Timeout};
+use super::handle::{on_settled, EventListener, Getter, Timeout};
 use super::icons;
 use super::objects::{define, object, Field};
-use super::page::{console, document, get, page_url, window, Level};
+use super::page::{console, document, get, href, page_url, window, Level};
 use super::tracker::{Inner, Mode, WeakTracker};
 use crate::core::channel::Channel;
+use crate::core::chars::find_str;
 use crate::core::event::EventKind;
 use crate::core::markup;
 use crate::core::share::ShareTarget;
 use crate::core::strings::Phrase;
+use crate::core::token::ShareToken;
 use crate::prelude::*;
 use alloc::rc::{Rc, Weak};
 use core::cell::{Cell, RefCell};
-use js_sys::Function;
+use js_sys::{Array, Function, Reflect};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
-use web_sys::{DocumentFragment, Element, Event, HtmlElement};
+use web_sys::{DocumentFragment, Element, Event};
 
 /// The selector of the containers lanterne draws into by itself.
 pub const CONTAINER: &str = "[data-lanterne-share]";
+
+/// The classes a row gives its element: always the first, the second for icon-only rows.
+const CLASSES: [&str; 2] = ["lanterne-share", "lanterne-icons-only"];
 
 std::thread_local! {
     /// Which row owns which element, across trackers: a container gets one row, however
     /// many trackers a page starts (the script tag and an app's own `start()`).
     static OWNERS: RefCell<Vec<(Element, Weak<Bar>)>> = const { RefCell::new(Vec::new()) };
-    /// Console messages already given (once per page and reason).
-    static TOLD: RefCell<Vec<String>> = const { RefCell::new(Vec::new()) };
+    /// The channels whose "no button" message was given (bit `channel as u32`): once per
+    /// page and reason, and each channel has one reason.
+    static TOLD: Cell<u32> = const { Cell::new(0) };
 }
 
 /// The row drawn into `element`, if any (by any tracker).
@@ -59,48 +72,44 @@ pub struct RowSettings {
 /// Whether this is a phone or tablet (Messenger has no web dialog there).
 pub fn mobile() -> bool {
     let navigator = window().navigator();
-    let user_agent = navigator
-        .user_agent()
+    let read = |key| get(&navigator, key);
+    let user_agent = read("userAgent")
+        .as_string()
         .unwrap_or_default()
         .to_ascii_lowercase();
-    get(&get(&navigator, "userAgentData"), "mobile") == JsValue::TRUE
-        || ["mobi", "android", "iphone", "ipad", "ipod"].iter().any(|m| crate::core::chars::find_str(&user_agent, m).is_some())
+    get(&read("userAgentData"), "mobile") == JsValue::TRUE
+        || ["mobi", "android", "iphone", "ipad", "ipod"].iter().any(|m| find_str(&user_agent, m).is_some())
         // iPadOS Safari says it is a Mac; a Mac has no touch screen.
-        || (navigator.max_touch_points() > 1 && crate::core::chars::find_str(&navigator.platform().unwrap_or_default(), "Mac").is_some())
+        || (read("maxTouchPoints").as_f64().unwrap_or(0.0) > 1.0
+            && find_str(&read("platform").as_string().unwrap_or_default(), "Mac").is_some())
 }
 
-/// Calls a method of `navigator` by name, where the browser has it.
-fn navigator_call(method: &str, data: &JsValue) -> Option<JsValue> {
-    let navigator = window().navigator();
-    let f = get(&navigator, method).dyn_into::<Function>().ok()?;
-    f.call1(&navigator, data).ok()
+/// Calls `target.method(argument)` where `target` has that method; `None` when it has
+/// not, or the call threw. (By name: one import for every method called this way.)
+pub fn call(target: &JsValue, method: &str, argument: &JsValue) -> Option<JsValue> {
+    let f = get(target, method).dyn_into::<Function>().ok()?;
+    f.call1(target, argument).ok()
 }
 
 /// Whether the share sheet takes `data` (`navigator.canShare`).
 fn can_share(data: &JsValue) -> bool {
-    navigator_call("canShare", data) == Some(JsValue::TRUE)
+    call(&window().navigator(), "canShare", data) == Some(JsValue::TRUE)
 }
 
 // Once per page and reason. A browser without a share sheet is expected (a site offers
 // web_share for phones): info. A channel the config leaves unusable is a warning.
 fn tell_once(channel: Channel, reason: &str) {
-    let message = ["lanterne: no ", channel.id(), " button: ", reason].concat();
-    let first = TOLD.with(|told| {
-        let mut told = told.borrow_mut();
-        let first = !told.contains(&message);
-        if first {
-            told.push(message.clone());
-        }
-        first
-    });
-    if first {
-        let level = if channel == Channel::WebShare {
-            Level::Info
-        } else {
-            Level::Warn
-        };
-        console(level, &JsValue::from_str(&message));
+    let bit = 1 << channel as u32;
+    if TOLD.with(|told| told.replace(told.get() | bit)) & bit != 0 {
+        return;
     }
+    let level = if channel == Channel::WebShare {
+        Level::Info
+    } else {
+        Level::Warn
+    };
+    let message = ["lanterne: no ", channel.id(), " button: ", reason].concat();
+    console(level, &JsValue::from_str(&message));
 }
 
 /// The buttons drawn into one element; `remove()` takes them out, removes the listener
@@ -111,15 +120,45 @@ pub struct Bar {
     settings: RowSettings,
     /// Whether it was drawn for a `[data-lanterne-share]` container (let go with it).
     pub declared: bool,
+    /// What the element held before the buttons.
     stash: DocumentFragment,
-    status: RefCell<Option<Element>>,
-    manual: RefCell<Option<Element>>,
-    timer: RefCell<Option<Timeout>>,
-    classes: RefCell<Vec<&'static str>>,
-    phrases: [String; 2],
+    /// `ShareButtons.skipped`: `[{ channel, reason }]`.
+    skipped: Array,
+    /// Whether a share sheet is open (further clicks on the row are ignored).
     sharing: Cell<bool>,
-    listener: RefCell<Option<EventListener>>,
-    skipped: Vec<(Channel, String)>,
+    /// The buttons, while drawn.
+    row: RefCell<Option<Row>>,
+}
+
+/// What a drawn row holds on to until it is removed.
+struct Row {
+    /// The `role="status"` region after the buttons.
+    status: Element,
+    /// The field with the link to copy by hand, after a failed copy.
+    manual: Option<Element>,
+    /// The status region's next change.
+    timer: Option<Timeout>,
+    /// Which of [`CLASSES`] the row added to the element (bit `i` for `CLASSES[i]`): only
+    /// those are taken back.
+    added: u8,
+    _listener: EventListener,
+}
+
+/// What the status region says next.
+enum Say {
+    Copied,
+    /// The copy failed: the link to show for copying by hand.
+    Failed(String),
+    Clear,
+}
+
+/// A share that happens once the browser says so, to report then.
+struct Share {
+    channel: Channel,
+    token: Option<ShareToken>,
+    /// The shared page without lanterne's token.
+    page: String,
+    title: String,
 }
 
 impl Bar {
@@ -132,11 +171,10 @@ impl Bar {
         declared: bool,
     ) -> Rc<Bar> {
         let mobile = mobile();
-        let session = &tracker.session;
-        let labels = session.labels();
+        let labels = tracker.session.labels();
         let title = settings.title.clone().unwrap_or_else(|| document().title());
-        let mut skipped = Vec::new();
-        let mut offered = Vec::new();
+        let skipped = Array::new();
+        let mut html = String::new();
         for &channel in &settings.channels {
             let prepared = tracker.prepare(
                 channel,
@@ -146,176 +184,137 @@ impl Bar {
                 mobile,
                 tracker.fresh(),
             );
-            let why = match &prepared {
-                Err(unavailable) => Some(unavailable.reason()),
+            let why = match prepared {
+                Err(unavailable) => unavailable.reason(),
                 Ok(_)
                     if channel == Channel::WebShare
-                        && !can_share(&super::handle::object(&[(
-                            "url",
-                            super::page::href().into(),
-                        )])) =>
+                        && !can_share(&super::handle::object(&[("url", href().into())])) =>
                 {
-                    Some("this browser has no Web Share API (navigator.canShare)")
+                    "this browser has no Web Share API (navigator.canShare)"
                 }
-                Ok(_) => None,
+                Ok(prepared) => {
+                    let icon = icons::drawn(channel);
+                    let button = markup::Button {
+                        channel,
+                        target: &prepared.target,
+                        label: labels.name(channel),
+                        name: &labels.accessible_name(channel),
+                        icon: icon.as_ref().map(|(v, p)| (v.as_str(), p.as_str())),
+                    };
+                    markup::push_button(&mut html, &button, settings.labels);
+                    continue;
+                }
             };
-            match (why, prepared) {
-                (Some(why), _) => {
-                    tell_once(channel, why);
-                    skipped.push((channel, why.to_owned()));
-                }
-                (None, Ok(prepared)) => {
-                    offered.push((channel, prepared.target, icons::drawn(channel)))
-                }
-                (None, Err(_)) => {}
-            }
+            tell_once(channel, why);
+            let fields = [
+                ("channel", Field::Text(channel.id())),
+                ("reason", Field::Text(why)),
+            ];
+            skipped.push(&object(&fields, true));
         }
-        let names: Vec<String> = offered
-            .iter()
-            .map(|(c, ..)| labels.accessible_name(*c))
-            .collect();
-        let buttons: Vec<markup::Button> = offered
-            .iter()
-            .zip(&names)
-            .map(|((channel, target, icon), name)| markup::Button {
-                channel: *channel,
-                target,
-                label: labels.name(*channel),
-                name,
-                icon: icon.as_ref().map(|(v, p)| (v.as_str(), p.as_str())),
-            })
-            .collect();
-        let bar = Rc::new(Bar {
-            tracker: Rc::downgrade(tracker),
-            element: element.clone(),
-            declared,
-            stash: document().create_document_fragment(),
-            status: RefCell::new(None),
-            manual: RefCell::new(None),
-            timer: RefCell::new(None),
-            classes: RefCell::new(Vec::new()),
-            phrases: [
-                labels.phrase(Phrase::LinkCopied).to_owned(),
-                labels.phrase(Phrase::CopyFailed).to_owned(),
-            ],
-            sharing: Cell::new(false),
-            listener: RefCell::new(None),
-            skipped,
-            settings,
+        let stash = document().create_document_fragment();
+        let bar = Rc::new_cyclic(|this: &Weak<Bar>| {
+            // Nothing this browser can use: the element keeps what it had (fallback links).
+            let row = if html.is_empty() {
+                None
+            } else {
+                Row::draw(element, &stash, html, settings.labels, this.clone())
+            };
+            Bar {
+                tracker: Rc::downgrade(tracker),
+                element: element.clone(),
+                settings,
+                declared,
+                stash,
+                skipped,
+                sharing: Cell::new(false),
+                row: RefCell::new(row),
+            }
         });
         OWNERS.with(|owners| {
             owners
                 .borrow_mut()
                 .push((element.clone(), Rc::downgrade(&bar)))
         });
-        // Nothing this browser can use: the element keeps what it had (fallback links).
-        if buttons.is_empty() {
-            return bar;
-        }
-        super::style::adopt();
-        let list = element.class_list();
-        let wanted: &[&'static str] = if bar.settings.labels {
-            &["lanterne-share"]
-        } else {
-            &["lanterne-share", "lanterne-icons-only"]
-        };
-        for class in wanted.iter().filter(|c| !list.contains(c)) {
-            let _ = list.add_1(class);
-            bar.classes.borrow_mut().push(class);
-        }
-        while let Some(child) = element.first_child() {
-            let _ = bar.stash.append_child(&child);
-        }
-        let _ =
-            element.insert_adjacent_html("beforeend", &markup::row(&buttons, bar.settings.labels));
-        // Brand icons not loaded yet are drawn when they are.
-        let mut button = element.first_element_child();
-        for (channel, _, icon) in &offered {
-            let Some(this) = button else { break };
-            if let (None, None, Some(svg)) = (
-                icon,
-                markup::generic_icon(*channel),
-                this.first_element_child(),
-            ) {
-                icons::draw_later(*channel, svg, this.clone());
-            }
-            button = this.next_element_sibling();
-        }
-        *bar.status.borrow_mut() = element.last_element_child();
-        let this = Rc::downgrade(&bar);
-        let listener = EventListener::new(
-            element,
-            &["click", "auxclick", "contextmenu", "dragstart"],
-            move |event| {
-                if let Some(bar) = this.upgrade() {
-                    bar.handle(&event)
-                }
-            },
-        );
-        *bar.listener.borrow_mut() = Some(listener);
         bar
     }
 
     /// Whether buttons are drawn (false once removed, or when no channel could be
     /// offered).
     pub fn drawn(&self) -> bool {
-        self.status.borrow().is_some()
+        self.row.borrow().is_some()
     }
 
     /// Removes the buttons and restores what the element held before. Idempotent.
     pub fn remove(&self) {
-        let Some(_status) = self.status.borrow_mut().take() else {
+        let Some(row) = self.row.borrow_mut().take() else {
             return;
         };
-        self.listener.borrow_mut().take();
-        self.timer.borrow_mut().take();
-        self.manual.borrow_mut().take();
         let element = &self.element;
-        while let Some(child) = element.first_child() {
-            let _ = element.remove_child(&child);
-        }
+        element.set_text_content(None); // every child, buttons and status
         let _ = element.append_child(&self.stash);
         let list = element.class_list();
-        for class in self.classes.borrow().iter() {
-            let _ = list.remove_1(class);
+        for (i, class) in CLASSES.iter().enumerate() {
+            if row.added & 1 << i != 0 {
+                let _ = list.remove_1(class);
+            }
         }
+        // Dropping the row removes its listener and clears its timer.
     }
 
     // Tells the visitor: a status a screen reader announces (cleared first, so the same
     // words twice are announced twice), and after a failed copy, the link to copy by hand.
-    fn say(self: &Rc<Self>, ok: bool, manual_url: &str) {
-        let Some(status) = self.status.borrow().clone() else {
+    fn say(self: &Rc<Self>, what: Say) {
+        let mut row = self.row.borrow_mut();
+        let Some(row) = row.as_mut() else {
             return; // removed meanwhile
         };
-        if let Some(field) = self.manual.borrow_mut().take() {
+        if let Some(field) = row.manual.take() {
             field.remove();
         }
-        status.set_text_content(None);
-        let this = self.clone();
-        let manual_url = manual_url.to_owned();
+        row.status.set_text_content(None);
         // A moment later, so assistive technology sees the region change.
-        let show = Timeout::new(50.0, move || {
-            let message = &this.phrases[usize::from(!ok)];
-            status.set_text_content(Some(message));
-            if ok {
-                let status = status.clone();
-                let clear = Timeout::new(5000.0, move || status.set_text_content(None));
-                *this.timer.borrow_mut() = Some(clear);
-                return;
+        row.timer = Some(self.later(50.0, what));
+    }
+
+    /// Shows `what` in the status region after `ms` milliseconds (one closure type for
+    /// every change of the region).
+    fn later(self: &Rc<Self>, ms: f64, what: Say) -> Timeout {
+        let this = Rc::downgrade(self);
+        Timeout::new(ms, move || {
+            if let Some(bar) = this.upgrade() {
+                bar.show(what)
             }
-            let Ok(field) = document().create_element("input") else {
-                return;
-            };
-            let _ = field.set_attribute("class", "lanterne-manual");
-            let _ = field.set_attribute("readonly", "");
-            let _ = field.set_attribute("aria-label", message);
-            let input: &web_sys::HtmlInputElement = field.unchecked_ref();
-            input.set_value(&manual_url);
-            let _ = status.after_with_node_1(&field);
-            input.select();
-            *this.manual.borrow_mut() = Some(field);
-        });
-        *self.timer.borrow_mut() = Some(show);
+        })
+    }
+
+    fn show(self: &Rc<Self>, what: Say) {
+        let Some(tracker) = self.tracker.upgrade() else {
+            return; // stopped: the row is removed
+        };
+        let mut row = self.row.borrow_mut();
+        let Some(row) = row.as_mut() else {
+            return;
+        };
+        let phrase = match what {
+            Say::Copied => Phrase::LinkCopied,
+            Say::Failed(_) => Phrase::CopyFailed,
+            Say::Clear => return row.status.set_text_content(None),
+        };
+        let labels = tracker.session.labels();
+        let message = labels.phrase(phrase);
+        row.status.set_text_content(Some(message));
+        let Say::Failed(url) = what else {
+            row.timer = Some(self.later(5000.0, Say::Clear));
+            return;
+        };
+        let status = &row.status;
+        let _ = status.insert_adjacent_html("afterend", &markup::manual_field(message));
+        if let Some(field) = status.next_element_sibling() {
+            let _ = Reflect::set(&field, &"value".into(), &url.into());
+            call(&field, "select", &JsValue::UNDEFINED);
+            row.manual = Some(field);
+        }
     }
 
     fn handle(self: &Rc<Self>, event: &Event) {
@@ -340,64 +339,52 @@ impl Bar {
             return;
         };
         let is_link = button.tag_name() == "A";
-        let mobile = mobile();
-        let kind = event.type_();
-        let url = self.settings.url.as_deref();
-        let text = &self.settings.text;
-        if kind == "contextmenu" || kind == "dragstart" {
-            // The link is about to be copied or dragged away without a click: give it a
-            // fresh token and remember it, so that following it later is not counted as
-            // an arrival.
-            if is_link {
-                let title = self.title();
-                if let Ok(prepared) =
-                    tracker.prepare(channel, url, &title, text, mobile, tracker.fresh())
-                {
-                    if let ShareTarget::NewTab(href) | ShareTarget::SameTab(href) = &prepared.target
-                    {
-                        let _ = button.set_attribute("href", href);
-                    }
-                    if let (Some(token), true) = (prepared.token, tracker.tracking()) {
-                        tracker.memory.borrow_mut().remember(&token);
-                    }
-                }
+        let kind = get(event, "type").as_string().unwrap_or_default();
+        // "Copy link address" or a drag: the link is about to leave without a click.
+        let away = kind == "contextmenu" || kind == "dragstart";
+        if away {
+            if !is_link {
+                return;
             }
-            return;
+        } else {
+            // Another handler took the click (a consent wall, a router): leave it alone.
+            // Middle-click opens links only.
+            let middle = get(event, "button").as_f64() == Some(1.0);
+            if event.default_prevented() || (kind == "auxclick" && (!middle || !is_link)) {
+                return;
+            }
+            if self.sharing.get() {
+                event.prevent_default(); // a share sheet is already open
+                return;
+            }
         }
-        // Another handler took the click (a consent wall, a router): leave it alone.
-        // Middle-click opens links only.
-        let middle = get(event, "button").as_f64() == Some(1.0);
-        if event.default_prevented() || (kind == "auxclick" && (!middle || !is_link)) {
-            return;
-        }
-        if self.sharing.get() {
-            event.prevent_default(); // a share sheet is already open
-            return;
-        }
+        let mobile = mobile();
+        let (url, text) = (self.settings.url.as_deref(), &self.settings.text);
         let title = self.title();
         let Ok(prepared) = tracker.prepare(channel, url, &title, text, mobile, tracker.fresh())
         else {
             return; // fail open: the link's own href still works
         };
-        let token = prepared
-            .token
-            .map(|t| t.as_str().to_owned())
-            .unwrap_or_default();
-        let amended = share_intent(
-            channel,
-            &token,
-            &prepared.url,
-            &title,
-            text,
-            &tracker.shares,
-        );
+        if away {
+            // Give the link a fresh token and remember it, so that following it later is
+            // not counted as an arrival.
+            if let ShareTarget::NewTab(href) | ShareTarget::SameTab(href) = &prepared.target {
+                let _ = button.set_attribute("href", href);
+            }
+            if let (Some(token), true) = (&prepared.token, tracker.tracking()) {
+                tracker.memory.borrow_mut().remember(token);
+            }
+            return;
+        }
+        let token = prepared.token.as_ref().map_or("", ShareToken::as_str);
+        let amended = share_intent(channel, token, &prepared.url, &title, text, &tracker.shares);
         if amended.cancelled || tracker.stopped() {
             event.prevent_default();
             return;
         }
-        let mut shared_url = prepared.url.clone();
+        let mut shared_url = prepared.url;
         let mut target = prepared.target;
-        if amended.url != prepared.url || amended.title != title || amended.text != *text {
+        if amended.url != shared_url || amended.title != title || amended.text != *text {
             match page_url(&amended.url) {
                 None => {
                     let mut message = String::from("lanterne: a share listener set url to ");
@@ -406,9 +393,7 @@ impl Bar {
                     console(Level::Error, &JsValue::from_str(&message));
                 }
                 Some(absolute) => {
-                    if !token.is_empty()
-                        && crate::core::chars::find_str(&absolute, &token).is_none()
-                    {
+                    if !token.is_empty() && find_str(&absolute, token).is_none() {
                         console(Level::Warn, &"lanterne: a share listener removed the token from the URL; the share event still carries it".into());
                     }
                     if let Ok(again) = tracker.prepare(
@@ -425,35 +410,50 @@ impl Bar {
                 }
             }
         }
-        let (share_title, share_text) = (amended.title, amended.text);
-        let report = {
-            let tracker = Rc::downgrade(&tracker);
-            let page = prepared.page;
-            move || {
-                if let (Some(tracker), Some(token)) = (tracker.upgrade(), prepared.token) {
-                    tracker.report_share(EventKind::Share, channel, token, Some(page), Some(title));
-                }
-            }
+        let share = Share {
+            channel,
+            token: prepared.token,
+            page: prepared.page,
+            title,
         };
+        let new_tab = matches!(target, ShareTarget::NewTab(_));
         match target {
-            ShareTarget::NewTab(href) => self.follow(event, &button, is_link, &href, true, report),
-            ShareTarget::SameTab(href) => {
-                self.follow(event, &button, is_link, &href, false, report)
+            // Reported first; a link is followed by the browser (a real link click, so
+            // Ctrl- and middle-click and the pop-up blocker behave as visitors expect), a
+            // button opens it itself.
+            ShareTarget::NewTab(href) | ShareTarget::SameTab(href) => {
+                self.report(share);
+                if is_link {
+                    let _ = button.set_attribute("href", &href);
+                    return;
+                }
+                event.prevent_default();
+                let window = window();
+                if new_tab {
+                    let _ = window.open_with_url_and_target_and_features(
+                        &href,
+                        "_blank",
+                        "noopener,noreferrer",
+                    );
+                } else {
+                    let _ = Reflect::set(&window.location(), &"href".into(), &href.into());
+                }
             }
             ShareTarget::NativeSheet => {
                 event.prevent_default();
-                let data = super::handle::object(&[
-                    ("title", share_title.into()),
+                let fields = [
+                    ("title", amended.title.into()),
                     ("url", shared_url.clone().into()),
-                ]);
-                if !share_text.is_empty() {
-                    let _ = js_sys::Reflect::set(&data, &"text".into(), &share_text.into());
-                }
+                    ("text", amended.text.as_str().into()),
+                ];
+                // No text: no `text` key at all.
+                let data =
+                    super::handle::object(&fields[..2 + usize::from(!amended.text.is_empty())]);
                 let sheet = can_share(&data)
-                    .then(|| navigator_call("share", &data))
+                    .then(|| call(&window().navigator(), "share", &data))
                     .flatten();
                 let Some(sheet) = sheet else {
-                    return self.copy(shared_url, report);
+                    return self.copy(shared_url, share);
                 };
                 self.sharing.set(true);
                 let this = self.clone();
@@ -463,13 +463,13 @@ impl Bar {
                 on_settled(&sheet.unchecked_into(), move |outcome| {
                     this.sharing.set(false);
                     match outcome {
-                        Ok(_) => report(),
+                        Ok(_) => this.report(share),
                         Err(reason) => {
                             let name = get(&reason, "name").as_string().unwrap_or_default();
                             if channel != Channel::WebShare
                                 && (name == "NotAllowedError" || name == "TypeError")
                             {
-                                this.copy(shared_url, report);
+                                this.copy(shared_url, share);
                             }
                         }
                     }
@@ -477,35 +477,16 @@ impl Bar {
             }
             ShareTarget::Clipboard => {
                 event.prevent_default();
-                self.copy(shared_url, report);
+                self.copy(shared_url, share);
             }
         }
     }
 
-    /// Opens a share page or an app link: reported first; a link is followed by the
-    /// browser (a real link click, so Ctrl- and middle-click and the pop-up blocker
-    /// behave as visitors expect), a button opens it itself.
-    fn follow(
-        &self,
-        event: &Event,
-        button: &Element,
-        is_link: bool,
-        href: &str,
-        new_tab: bool,
-        report: impl FnOnce(),
-    ) {
-        report();
-        if is_link {
-            let _ = button.set_attribute("href", href);
-            return;
-        }
-        event.prevent_default();
-        let window = window();
-        if new_tab {
-            let _ =
-                window.open_with_url_and_target_and_features(href, "_blank", "noopener,noreferrer");
-        } else {
-            let _ = window.location().set_href(href);
+    /// Reports a share that happened (nothing without tracking: no token).
+    fn report(&self, share: Share) {
+        if let (Some(tracker), Some(token)) = (self.tracker.upgrade(), share.token) {
+            let (page, title) = (Some(share.page), Some(share.title));
+            tracker.report_share(EventKind::Share, share.channel, token, page, title);
         }
     }
 
@@ -519,24 +500,88 @@ impl Bar {
 
     /// Copy link: the Clipboard API, then a textarea and `execCommand` (in-app browsers);
     /// reported once the link is on the clipboard, else the visitor is told.
-    fn copy(self: &Rc<Self>, url: String, report: impl FnOnce() + 'static) {
-        let this = self.clone();
-        let done = move |ok: bool, url: String| {
-            if ok {
-                report();
-            }
-            this.say(ok, if ok { "" } else { &url });
-        };
+    fn copy(self: &Rc<Self>, url: String, share: Share) {
         let clipboard = get(&window().navigator(), "clipboard");
         if clipboard.is_undefined() {
             let ok = copy_by_textarea(&url);
-            return done(ok, url);
+            return self.copied(ok, url, share);
         }
-        let clipboard: web_sys::Clipboard = clipboard.unchecked_into();
-        on_settled(&clipboard.write_text(&url), move |written| {
-            let ok = written.is_ok() || copy_by_textarea(&url);
-            done(ok, url)
-        });
+        let written = call(&clipboard, "writeText", &url.as_str().into());
+        let this = self.clone();
+        let settled = move |ok: bool| {
+            let ok = ok || copy_by_textarea(&url);
+            this.copied(ok, url, share)
+        };
+        match written {
+            Some(promise) => on_settled(promise.unchecked_ref(), move |r| settled(r.is_ok())),
+            None => settled(false),
+        }
+    }
+
+    fn copied(self: &Rc<Self>, ok: bool, url: String, share: Share) {
+        if ok {
+            self.report(share);
+            self.say(Say::Copied);
+        } else {
+            self.say(Say::Failed(url));
+        }
+    }
+}
+
+impl Row {
+    /// Draws the buttons (`html`) into `element`, what it held set aside into `stash`, and
+    /// listens to the row's clicks.
+    fn draw(
+        element: &Element,
+        stash: &DocumentFragment,
+        mut html: String,
+        labels: bool,
+        bar: Weak<Bar>,
+    ) -> Option<Row> {
+        super::style::adopt();
+        let list = element.class_list();
+        let mut added = 0;
+        for (i, class) in CLASSES.iter().enumerate().take(if labels { 1 } else { 2 }) {
+            if !list.contains(class) {
+                let _ = list.add_1(class);
+                added |= 1 << i;
+            }
+        }
+        while let Some(child) = element.first_child() {
+            let _ = stash.append_child(&child);
+        }
+        html.push_str(markup::STATUS);
+        let _ = element.insert_adjacent_html("beforeend", &html);
+        // Brand icons not loaded yet (empty) are drawn when they are.
+        if let Ok(empty) = element.query_selector_all(".lanterne-icon:empty") {
+            for i in 0..empty.length() {
+                let Some(svg) = empty.item(i).map(JsCast::unchecked_into::<Element>) else {
+                    continue;
+                };
+                let id = svg
+                    .parent_element()
+                    .and_then(|b| b.get_attribute("data-channel"));
+                if let Some(channel) = id.and_then(|id| Channel::from_id(&id)) {
+                    icons::draw_later(channel, svg);
+                }
+            }
+        }
+        let listener = EventListener::new(
+            element,
+            &["click", "auxclick", "contextmenu", "dragstart"],
+            move |event| {
+                if let Some(bar) = bar.upgrade() {
+                    bar.handle(&event)
+                }
+            },
+        );
+        Some(Row {
+            status: element.last_element_child()?,
+            manual: None,
+            timer: None,
+            added,
+            _listener: listener,
+        })
     }
 }
 
@@ -570,15 +615,20 @@ fn share_intent(
         true,
     );
     let cancelled = Rc::new(Cell::new(false));
-    let flag = cancelled.clone();
-    let cancel = Callback::new(move |_| flag.set(true)).into_js_value();
-    let _ = js_sys::Reflect::set(&intent, &"cancel".into(), &cancel);
-    let flag = cancelled.clone();
-    define(
-        &intent,
-        "cancelled",
-        Some(Getter::new(move |_| flag.get().into()).into_js_value()),
-    );
+    // `cancel()` and the `cancelled` getter: one closure type for both.
+    let function = |cancel: bool| {
+        let flag = cancelled.clone();
+        Getter::new(move |_| {
+            if cancel {
+                flag.set(true);
+                return JsValue::UNDEFINED;
+            }
+            flag.get().into()
+        })
+        .into_js_value()
+    };
+    let _ = Reflect::set(&intent, &"cancel".into(), &function(true));
+    define(&intent, "cancelled", Some(function(false)));
     define(&intent, "channel", None);
     define(&intent, "token", None);
     listeners.call(&intent);
@@ -595,31 +645,24 @@ fn share_intent(
 /// a temporary textarea and `execCommand("copy")`, in the click's user activation.
 fn copy_by_textarea(text: &str) -> bool {
     let document = document();
-    let focused = document.active_element();
-    let Ok(area) = document.create_element("textarea") else {
-        return false;
-    };
-    let _ = area.set_attribute("class", "lanterne-offscreen");
-    let _ = area.set_attribute("readonly", "");
-    let _ = area.set_attribute("aria-hidden", "true");
-    let textarea: &web_sys::HtmlTextAreaElement = area.unchecked_ref();
-    textarea.set_value(text);
+    let focused = get(&document, "activeElement");
     let Some(body) = document.body() else {
         return false;
     };
-    let _ = body.append_child(&area);
-    textarea.select();
+    let _ = body.insert_adjacent_html("beforeend", markup::OFFSCREEN_TEXTAREA);
+    let Some(area) = body.last_element_child() else {
+        return false;
+    };
+    let _ = Reflect::set(&area, &"value".into(), &text.into());
+    call(&area, "select", &JsValue::UNDEFINED);
     // The end is clamped to the field's length.
-    let _ = textarea.set_selection_range(0, u32::MAX);
-    let ok = document
-        .unchecked_ref::<web_sys::HtmlDocument>()
-        .exec_command("copy")
-        .unwrap_or(false);
+    let _ = area
+        .unchecked_ref::<web_sys::HtmlTextAreaElement>()
+        .set_selection_range(0, u32::MAX);
+    let ok = call(&document, "execCommand", &"copy".into()) == Some(JsValue::TRUE);
     area.remove();
-    if let Some(focused) = focused.and_then(|f| f.dyn_into::<HtmlElement>().ok()) {
-        let options = super::handle::object(&[("preventScroll", true.into())]);
-        let _ = focused.focus_with_options(options.unchecked_ref());
-    }
+    let options = super::handle::object(&[("preventScroll", true.into())]);
+    call(&focused, "focus", &options);
     ok
 }
 
@@ -628,34 +671,28 @@ impl Bar {
     /// `ShareButtons`: `element`, `skipped` (`[{ channel, reason }]`), `drawn` (false
     /// once removed, or when no channel could be offered) and `remove()`.
     pub fn handle_for_page(self: &Rc<Self>) -> JsValue {
-        let skipped: js_sys::Array = self
-            .skipped
-            .iter()
-            .map(|(channel, reason)| {
-                object(
-                    &[
-                        ("channel", Field::Text(channel.id())),
-                        ("reason", Field::Text(reason)),
-                    ],
-                    true,
-                )
-            })
-            .collect();
         let handle: JsValue = super::handle::object(&[
             ("element", self.element.clone().into()),
-            ("skipped", skipped.into()),
+            ("skipped", self.skipped.clone().into()),
         ])
         .into();
-        let bar = Rc::downgrade(self);
-        let remove = Callback::new(move |_| {
-            if let Some(bar) = bar.upgrade() {
-                bar.remove()
-            }
-        });
-        let _ = js_sys::Reflect::set(&handle, &"remove".into(), &remove.into_js_value());
-        let bar = Rc::downgrade(self);
-        let drawn = Getter::new(move |_| bar.upgrade().is_some_and(|b| b.drawn()).into());
-        define(&handle, "drawn", Some(drawn.into_js_value()));
+        // `remove()` and the `drawn` getter: one closure type for both.
+        let function = |remove: bool| {
+            let bar = Rc::downgrade(self);
+            Getter::new(move |_| {
+                let bar = bar.upgrade();
+                if remove {
+                    if let Some(bar) = bar {
+                        bar.remove()
+                    }
+                    return JsValue::UNDEFINED;
+                }
+                bar.is_some_and(|b| b.drawn()).into()
+            })
+            .into_js_value()
+        };
+        let _ = Reflect::set(&handle, &"remove".into(), &function(true));
+        define(&handle, "drawn", Some(function(false)));
         for key in ["element", "skipped"] {
             define(&handle, key, None);
         }

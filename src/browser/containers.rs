@@ -6,7 +6,7 @@ use super::buttons::{owner, RowSettings, CONTAINER};
 use super::handle::Observer;
 use super::page::{document, page_url};
 use super::tracker::Inner;
-use crate::core::buttons::parse_channels;
+use crate::core::buttons::read_channels;
 use crate::prelude::*;
 use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -34,17 +34,14 @@ pub fn watch(tracker: &Rc<Inner>) {
             }
         }
         // Containers gone from the page for good are let go (a re-added one is redrawn).
-        let gone: Vec<_> = tracker
-            .bars
-            .borrow()
-            .iter()
-            .filter(|bar| bar.declared && !bar.element.unchecked_ref::<Node>().is_connected())
-            .cloned()
-            .collect();
-        for bar in gone {
-            bar.remove();
-            tracker.bars.borrow_mut().retain(|b| !Rc::ptr_eq(b, &bar));
-        }
+        // (Removing a row touches only its own element, not the list.)
+        tracker.bars.borrow_mut().retain(|bar| {
+            let gone = bar.declared && !bar.element.unchecked_ref::<Node>().is_connected();
+            if gone {
+                bar.remove();
+            }
+            !gone
+        });
     });
     *tracker.observer.borrow_mut() = observer;
 }
@@ -83,35 +80,31 @@ fn render_declared(tracker: &Rc<Inner>, element: &Element) {
     // No list: the channels of the server-rendered fallback links, if they name them.
     let list = element.get_attribute("data-channels").or_else(|| {
         let named = element.query_selector_all("[data-channel]").ok()?;
-        let ids: Vec<String> = (0..named.length())
-            .filter_map(|i| {
-                named
-                    .item(i)?
-                    .unchecked_into::<Element>()
-                    .get_attribute("data-channel")
-            })
-            .collect();
-        (!ids.is_empty()).then(|| ids.join(","))
+        let mut ids = String::new();
+        for i in 0..named.length() {
+            let id = named
+                .item(i)?
+                .unchecked_into::<Element>()
+                .get_attribute("data-channel");
+            ids.push_str(&id.unwrap_or_default());
+            ids.push(','); // empty ids are skipped when read
+        }
+        (!ids.is_empty()).then_some(ids)
     });
     let channels = match list {
         None => tracker.session.config.channels.clone(),
-        Some(list) => match parse_channels(&list) {
-            Ok(channels) => channels,
-            Err(problem) => {
-                // A bad id is reported and left out; the rest of the row is still drawn.
+        Some(list) => {
+            let (channels, problem) = read_channels(&list);
+            // A bad id is reported and left out; the rest of the row is still drawn.
+            if let Some(problem) = problem {
                 let message = ["lanterne: data-channels ", &problem].concat();
                 web_sys::console::error_2(&message.into(), element);
-                let valid: Vec<_> = list
-                    .split(',')
-                    .filter_map(|id| parse_channels(id).ok())
-                    .flatten()
-                    .collect();
-                if valid.is_empty() {
-                    return;
-                }
-                valid
             }
-        },
+            if channels.is_empty() {
+                return;
+            }
+            channels
+        }
     };
     let settings = RowSettings {
         channels,

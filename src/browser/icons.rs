@@ -15,18 +15,19 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Response};
 
-/// A brand icon: loading (the icons and buttons waiting for it), or its drawing
-/// (`viewBox`, paths markup).
-enum Brand {
-    Loading(Vec<(Element, Element)>),
-    Drawn(String, String),
+/// A brand icon: its drawing once loaded (`viewBox`, paths markup), and the buttons'
+/// empty `<svg>`s waiting for it meanwhile.
+struct Brand {
+    channel: Channel,
+    drawing: Option<(String, String)>,
+    waiting: Vec<Element>,
 }
 
 std::thread_local! {
     /// Where the package's icons are: a function of the channel id, from the entry
     /// module (only it knows `import.meta.url`, and bundlers see the folder there).
     static ICON_URL: RefCell<Option<Function>> = const { RefCell::new(None) };
-    static BRANDS: RefCell<Vec<(Channel, Brand)>> = const { RefCell::new(Vec::new()) };
+    static BRANDS: RefCell<Vec<Brand>> = const { RefCell::new(Vec::new()) };
 }
 
 /// Sets where brand icons are fetched from.
@@ -36,27 +37,35 @@ pub fn set_icon_url(url: Function) {
 
 /// The drawing of a brand icon already loaded: `viewBox` and paths markup.
 pub fn drawn(channel: Channel) -> Option<(String, String)> {
-    BRANDS.with(
-        |brands| match brands.borrow().iter().find(|(c, _)| *c == channel) {
-            Some((_, Brand::Drawn(view_box, paths))) => Some((view_box.clone(), paths.clone())),
-            _ => None,
-        },
-    )
+    BRANDS.with(|brands| {
+        let brands = brands.borrow();
+        brands
+            .iter()
+            .find(|b| b.channel == channel)?
+            .drawing
+            .clone()
+    })
 }
 
-/// Draws `channel`'s icon into `svg` once it is loaded; if it cannot be, `button` gets
-/// the class `lanterne-no-icon` and shows its label instead.
-pub fn draw_later(channel: Channel, svg: Element, button: Element) {
+/// Draws `channel`'s icon into `svg` (a button's empty icon) once it is loaded, unless
+/// it is drawn already; if it cannot be loaded, the button gets the class
+/// `lanterne-no-icon` and shows its label instead.
+pub fn draw_later(channel: Channel, svg: Element) {
     let start = BRANDS.with(|brands| {
         let mut brands = brands.borrow_mut();
-        match brands.iter_mut().find(|(c, _)| *c == channel) {
-            Some((_, Brand::Loading(waiting))) => {
-                waiting.push((svg, button));
+        match brands.iter_mut().find(|b| b.channel == channel) {
+            Some(brand) => {
+                if brand.drawing.is_none() {
+                    brand.waiting.push(svg);
+                }
                 false
             }
-            Some((_, Brand::Drawn(..))) => false,
             None => {
-                brands.push((channel, Brand::Loading(vec![(svg, button)])));
+                brands.push(Brand {
+                    channel,
+                    drawing: None,
+                    waiting: vec![svg],
+                });
                 true
             }
         }
@@ -66,9 +75,9 @@ pub fn draw_later(channel: Channel, svg: Element, button: Element) {
     }
 }
 
-/// Fetches a brand icon, then draws it into every icon waiting for it; on failure marks
-/// their buttons and forgets the attempt, so a later row may try again (offline a moment
-/// ago).
+/// Fetches a brand icon, then draws it into every button waiting for it; on failure
+/// marks those buttons and forgets the attempt, so a later row may try again (offline a
+/// moment ago).
 fn load(channel: Channel) {
     let url = ICON_URL
         .with(|u| {
@@ -97,27 +106,24 @@ fn loaded(channel: Channel, file: Option<String>) {
     let drawing = file.map(|file| brand_icon(&file));
     let waiting = BRANDS.with(|brands| {
         let mut brands = brands.borrow_mut();
-        let at = brands.iter().position(|(c, _)| *c == channel)?;
-        let previous = match &drawing {
-            Some((view_box, paths)) => core::mem::replace(
-                &mut brands[at].1,
-                Brand::Drawn(view_box.clone(), paths.clone()),
-            ),
-            None => brands.remove(at).1,
-        };
-        match previous {
-            Brand::Loading(waiting) => Some(waiting),
-            Brand::Drawn(..) => None,
+        let at = brands.iter().position(|b| b.channel == channel)?;
+        if drawing.is_none() {
+            return Some(brands.remove(at).waiting);
         }
+        let brand = &mut brands[at];
+        brand.drawing.clone_from(&drawing);
+        Some(core::mem::take(&mut brand.waiting))
     });
-    for (svg, button) in waiting.unwrap_or_default() {
+    for svg in waiting.unwrap_or_default() {
         match &drawing {
             Some((view_box, paths)) => {
                 let _ = svg.set_attribute("viewBox", view_box);
-                svg.set_inner_html(paths);
+                let _ = svg.insert_adjacent_html("beforeend", paths); // the svg is empty
             }
             None => {
-                let _ = button.class_list().add_1("lanterne-no-icon");
+                if let Some(button) = svg.parent_element() {
+                    let _ = button.class_list().add_1("lanterne-no-icon");
+                }
             }
         }
     }

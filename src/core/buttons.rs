@@ -28,29 +28,49 @@ pub const DEFAULT_CHANNELS: [Channel; 6] = [
 /// assert!(parse_channels("whatsap").unwrap_err().starts_with("has an unknown channel \"whatsap\""));
 /// ```
 pub fn parse_channels(list: &str) -> Result<Vec<Channel>, String> {
+    match read_channels(list) {
+        (channels, None) => Ok(channels),
+        (_, Some(problem)) => Err(problem),
+    }
+}
+
+/// Reads a channel list as a container's `data-channels` is read: the channels it names
+/// (as [`parse_channels`] reads them), with the problem of the first id that names none,
+/// or that the list names no channel. A bad id is left out; the others are kept.
+///
+/// ```
+/// use lanterne::core::{buttons::read_channels, channel::Channel};
+/// let (channels, problem) = read_channels("email,whatsap,sms,email");
+/// assert_eq!(channels, vec![Channel::Email, Channel::Sms]);
+/// assert!(problem.unwrap().starts_with("has an unknown channel \"whatsap\""));
+/// ```
+pub fn read_channels(list: &str) -> (Vec<Channel>, Option<String>) {
     let mut channels = Vec::new();
+    let mut problem = None;
     for id in list.split(',').map(str::trim).filter(|id| !id.is_empty()) {
         match Channel::from_id(id).filter(|c| c.is_button()) {
             Some(channel) if !channels.contains(&channel) => channels.push(channel),
             Some(_) => {}
-            None => {
-                let mut problem = String::from("has an unknown channel ");
-                super::json::push_str(&mut problem, id);
-                problem.push_str(" (known: ");
-                let known: Vec<&str> = Channel::all()
-                    .filter(|c| c.is_button())
-                    .map(Channel::id)
-                    .collect();
-                problem.push_str(&known.join(", "));
-                problem.push(')');
-                return Err(problem);
+            None if problem.is_none() => {
+                let mut text = String::from("has an unknown channel ");
+                super::json::push_str(&mut text, id);
+                text.push_str(" (known: ");
+                for (i, known) in Channel::all().filter(|c| c.is_button()).enumerate() {
+                    if i > 0 {
+                        text.push_str(", ");
+                    }
+                    text.push_str(known.id());
+                }
+                text.push(')');
+                problem = Some(text);
             }
+            None => {}
         }
     }
-    if channels.is_empty() {
-        return Err("must list at least one channel, such as \"whatsapp,email\"".into());
+    if channels.is_empty() && problem.is_none() {
+        problem = Some("must list at least one channel, such as \"whatsapp,email\"".into());
     }
-    Ok(channels)
+    (channels, problem)
 }
 
 impl Channel {

@@ -36,53 +36,79 @@ pub struct Button<'a> {
 ///     r#"<span class="lanterne-status" role="status"></span>"#));
 /// ```
 pub fn row(buttons: &[Button], labels: bool) -> String {
-    let mut out = String::with_capacity(buttons.len() * 400);
+    let mut out = String::new();
     for button in buttons {
-        let (tag, link) = match button.target {
-            ShareTarget::NewTab(url) => ("a", Some((url, true))),
-            ShareTarget::SameTab(url) => ("a", Some((url, false))),
-            ShareTarget::NativeSheet | ShareTarget::Clipboard => ("button", None),
-        };
-        out.push('<');
-        out.push_str(tag);
-        out.push_str(" class=\"lanterne-button\" data-channel=\"");
-        out.push_str(button.channel.id());
-        attribute(&mut out, "aria-label", button.name);
-        if !labels {
-            attribute(&mut out, "title", button.name);
-        }
-        match link {
-            Some((url, new_tab)) => {
-                attribute(&mut out, "href", url);
-                if new_tab {
-                    out.push_str("\" target=\"_blank\" rel=\"noopener noreferrer");
-                }
-            }
-            None => out.push_str("\" type=\"button"),
-        }
-        out.push_str(
-            "\"><svg class=\"lanterne-icon\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"",
-        );
-        match (generic_icon(button.channel), button.icon) {
-            (Some(d), _) => {
-                out.push_str("0 0 24 24\"><path fill-rule=\"evenodd\" d=\"");
-                out.push_str(d);
-                out.push_str("\"/>");
-            }
-            (None, Some((view_box, paths))) => {
-                escape_html(&mut out, view_box);
-                out.push_str("\">");
-                out.push_str(paths);
-            }
-            (None, None) => out.push_str("0 0 24 24\">"),
-        }
-        out.push_str("</svg><span class=\"lanterne-label\">");
-        escape_html(&mut out, button.label);
-        out.push_str("</span></");
-        out.push_str(tag);
-        out.push('>');
+        push_button(&mut out, button, labels);
     }
-    out.push_str("<span class=\"lanterne-status\" role=\"status\"></span>");
+    out.push_str(STATUS);
+    out
+}
+
+/// The `role="status"` region that ends a row.
+pub const STATUS: &str = "<span class=\"lanterne-status\" role=\"status\"></span>";
+
+/// The hidden field copy link falls back to (`execCommand("copy")`).
+pub const OFFSCREEN_TEXTAREA: &str =
+    "<textarea class=\"lanterne-offscreen\" readonly=\"\" aria-hidden=\"true\"></textarea>";
+
+/// Appends one button of a row (see [`row`]).
+pub fn push_button(out: &mut String, button: &Button, labels: bool) {
+    let (tag, link) = match button.target {
+        ShareTarget::NewTab(url) => ("a", Some((url, true))),
+        ShareTarget::SameTab(url) => ("a", Some((url, false))),
+        ShareTarget::NativeSheet | ShareTarget::Clipboard => ("button", None),
+    };
+    out.push('<');
+    out.push_str(tag);
+    out.push_str(" class=\"lanterne-button\" data-channel=\"");
+    out.push_str(button.channel.id());
+    attribute(out, "aria-label", button.name);
+    if !labels {
+        attribute(out, "title", button.name);
+    }
+    match link {
+        Some((url, new_tab)) => {
+            attribute(out, "href", url);
+            if new_tab {
+                out.push_str("\" target=\"_blank\" rel=\"noopener noreferrer");
+            }
+        }
+        None => out.push_str("\" type=\"button"),
+    }
+    out.push_str(
+        "\"><svg class=\"lanterne-icon\" aria-hidden=\"true\" focusable=\"false\" viewBox=\"",
+    );
+    match (generic_icon(button.channel), button.icon) {
+        (Some(d), _) => {
+            out.push_str("0 0 24 24\"><path fill-rule=\"evenodd\" d=\"");
+            out.push_str(d);
+            out.push_str("\"/>");
+        }
+        (None, Some((view_box, paths))) => {
+            escape_html(out, view_box);
+            out.push_str("\">");
+            out.push_str(paths);
+        }
+        (None, None) => out.push_str("0 0 24 24\">"),
+    }
+    out.push_str("</svg><span class=\"lanterne-label\">");
+    escape_html(out, button.label);
+    out.push_str("</span></");
+    out.push_str(tag);
+    out.push('>');
+}
+
+/// The read-only field that shows the link after a failed copy, to copy by hand,
+/// named by the failure message.
+///
+/// ```
+/// use lanterne::core::markup::manual_field;
+/// assert_eq!(manual_field("Can't \"copy\""), r#"<input class="lanterne-manual" readonly="" aria-label="Can't &quot;copy&quot;">"#);
+/// ```
+pub fn manual_field(message: &str) -> String {
+    let mut out = String::from("<input class=\"lanterne-manual\" readonly=\"\" aria-label=\"");
+    escape_html(&mut out, message);
+    out.push_str("\">");
     out
 }
 

@@ -142,29 +142,27 @@ const TEMPLATES: [Template; 20] = [
     (Channel::Weibo, "https://service.weibo.com/share/share.php", &[("url", Url), ("title", TitleText)]),
 ];
 
-/// `parts` joined by `sep`, skipping empty ones.
-fn join(parts: &[&str], sep: &str) -> String {
-    let mut out = String::new();
-    for part in parts.iter().filter(|p| !p.is_empty()) {
-        if !out.is_empty() {
-            out.push_str(sep);
-        }
-        out.push_str(part);
-    }
-    out
-}
-
 impl Value<'_> {
-    fn text(self, c: &ShareContent) -> String {
-        match self {
-            Url => c.url.to_owned(),
-            Title => c.title.to_owned(),
-            Text => c.text.to_owned(),
-            Fixed(s) => s.to_owned(),
-            Message => join(&[c.title, c.text, c.url], "\n"),
-            TitleText => join(&[c.title, c.text], "\n"),
-            Page => c.page.to_owned(),
-            TextUrl => join(&[c.text, c.url], "\r\n\r\n"),
+    /// Appends the value, percent-encoded: its non-empty parts joined by their separator
+    /// (encoded too), without building the joined text first.
+    fn push_encoded(self, out: &mut String, c: &ShareContent) {
+        let (parts, separator): (&[&str], &str) = match self {
+            Url => (&[c.url], ""),
+            Title => (&[c.title], ""),
+            Text => (&[c.text], ""),
+            Fixed(s) => (&[s], ""),
+            Page => (&[c.page], ""),
+            Message => (&[c.title, c.text, c.url], "%0A"),
+            TitleText => (&[c.title, c.text], "%0A"),
+            TextUrl => (&[c.text, c.url], "%0D%0A%0D%0A"),
+        };
+        let mut first = true;
+        for part in parts.iter().filter(|p| !p.is_empty()) {
+            if !first {
+                out.push_str(separator);
+            }
+            push_encoded(out, part);
+            first = false;
         }
     }
 }
@@ -178,7 +176,7 @@ fn build(base: &str, params: &[(&str, Value)], content: &ShareContent) -> String
         }
         url.push_str(name);
         url.push('=');
-        push_encoded(&mut url, &value.text(content));
+        value.push_encoded(&mut url, content);
     }
     url
 }
@@ -197,7 +195,8 @@ impl Channel {
         content: &ShareContent,
         settings: &ShareSettings,
     ) -> Result<ShareTarget, Unavailable> {
-        match self {
+        let messenger;
+        let (mut base, params): (&str, &[(&str, Value)]) = match self {
             Channel::Copy | Channel::AddressBar => return Err(Unavailable::NotAButton),
             Channel::Signal | Channel::WebShare => return Ok(ShareTarget::NativeSheet),
             Channel::CopyLink => return Ok(ShareTarget::Clipboard),
@@ -206,20 +205,21 @@ impl Channel {
                 let app_id = settings
                     .messenger_app_id
                     .ok_or(Unavailable::MessengerNeedsAppId)?;
-                let params = [
+                messenger = [
                     ("app_id", Fixed(app_id)),
                     ("link", Url),
                     ("redirect_uri", Page),
                 ];
-                let base = "https://www.facebook.com/dialog/send";
-                return Ok(ShareTarget::NewTab(build(base, &params, content)));
+                ("https://www.facebook.com/dialog/send", &messenger)
             }
-            _ => {}
-        }
-        let (_, mut base, params) = *TEMPLATES
-            .iter()
-            .find(|t| t.0 == self)
-            .ok_or(Unavailable::NotAButton)?;
+            _ => {
+                let (_, base, params) = TEMPLATES
+                    .iter()
+                    .find(|t| t.0 == self)
+                    .ok_or(Unavailable::NotAButton)?;
+                (base, params)
+            }
+        };
         let instance_base;
         if let (Channel::Mastodon, Some(instance)) = (self, settings.mastodon_instance) {
             instance_base = ["https://", instance, "/share"].concat();
@@ -256,32 +256,33 @@ pub fn tracked_url(
     let mut url = page_url.to_owned();
     if utm {
         let parts = UrlParts::split(page_url);
-        let path_end = page_url.find(['?', '#']).unwrap_or(page_url.len());
-        let kept: Vec<&str> = parts
-            .query(page_url)
-            .unwrap_or("")
-            .split('&')
-            .filter(|p| !p.is_empty() && !p.starts_with("utm_"))
-            .collect();
-        let mut query = kept.join("&");
+        let path_end = page_url
+            .bytes()
+            .position(|b| b == b'?' || b == b'#')
+            .unwrap_or(page_url.len());
+        url = String::with_capacity(page_url.len() + 64);
+        url.push_str(sub(page_url, 0, path_end));
+        // The query: what it had but its `utm_*`, then lanterne's (never empty).
+        let mut separator = '?';
+        let kept = parts.query(page_url).unwrap_or("").split('&');
+        for kept in kept.filter(|p| !p.is_empty() && !p.starts_with("utm_")) {
+            url.push(separator);
+            url.push_str(kept);
+            separator = '&';
+        }
         for (name, value) in [
             ("utm_source", Some(channel.id())),
             ("utm_medium", Some("social")),
             ("utm_campaign", campaign),
         ] {
             if let Some(value) = value {
-                if !query.is_empty() {
-                    query.push('&');
-                }
-                query.push_str(name);
-                query.push('=');
-                push_encoded(&mut query, value);
+                url.push(separator);
+                url.push_str(name);
+                url.push('=');
+                push_encoded(&mut url, value);
+                separator = '&';
             }
         }
-        url = String::with_capacity(page_url.len() + query.len() + 1);
-        url.push_str(sub(page_url, 0, path_end));
-        url.push('?');
-        url.push_str(&query);
         if let Some(fragment) = parts.fragment(page_url) {
             url.push('#');
             url.push_str(fragment);
