@@ -13,7 +13,7 @@ export PATH="$HOME/.cargo/bin:$PATH"
 # rustflags add to .cargo/config.toml's.
 RUSTC_BOOTSTRAP=1 cargo build -q --release --target wasm32-unknown-unknown -p lanterne \
   -Zbuild-std=std,panic_abort \
-  --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none"]'
+  --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none", "-Ctarget-feature=-reference-types"]'
 mkdir -p pkg
 wasm-bindgen --target web --out-dir pkg --out-name lanterne_core target/wasm32-unknown-unknown/release/lanterne.wasm
 # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
