@@ -23,7 +23,7 @@ step() {
 step "lint (rustfmt, clippy native and wasm)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release -- -D warnings'
 step "native tests (core + collector)" cargo test --workspace
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
-step "unit tests (Node: the post-build name shortener)" node --test tests/unit/
+step "unit tests (Node: the post-build name shortener, importing the package without a page)" node --test tests/unit/
 step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 step "size (brotli, limit 40 KB)" node scripts/size.mjs
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
