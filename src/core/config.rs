@@ -925,38 +925,39 @@ impl ShareOptions {
     /// assert!(err.message().starts_with(r#"lanterne: options.channels has an unknown channel "myspace" (known: whatsapp,"#));
     /// ```
     pub fn from_entries(
-        mut entries: Vec<(String, Value)>,
+        entries: Vec<(String, Value)>,
         allowed: &[&str],
     ) -> Result<ShareOptions, ConfigError> {
         let field = |key: &str| ["options.", key].concat();
-        if let Some((key, _)) = entries
-            .iter()
-            .find(|(key, _)| !allowed.contains(&key.as_str()))
-        {
-            let problem = ["is not an option here (known: ", &allowed.join(", "), ")"].concat();
-            return Err(ConfigError::new(field(key), &problem));
-        }
         let mut options = ShareOptions::default();
         let mut channels = None;
-        // In this order, whatever the order given.
-        for key in ["channels", "url", "title", "text", "labels"] {
-            let Some(entry) = entries.iter_mut().find(|(k, _)| k == key) else {
-                continue;
+        // The place in SHARE_KEYS of the first key (in that order, whatever the order
+        // given) whose value has the wrong type; past the end when none has.
+        let mut wrong = usize::MAX;
+        // One pass: an unknown key is told at once, a value of the wrong type once every
+        // key is known to be one.
+        for (key, value) in entries {
+            let place = SHARE_KEYS.iter().position(|k| *k == key);
+            let Some(place) = place.filter(|_| allowed.contains(&key.as_str())) else {
+                let problem = ["is not an option here (known: ", &allowed.join(", "), ")"].concat();
+                return Err(ConfigError::new(field(&key), &problem));
             };
-            match (key, core::mem::replace(&mut entry.1, Value::Null)) {
-                ("channels", Value::List(ids)) => channels = Some(ids),
-                ("url", Value::Text(v)) => options.url = Some(v),
-                ("title", Value::Text(v)) => options.title = Some(v),
-                ("text", Value::Text(v)) => options.text = Some(v),
-                ("labels", Value::Bool(on)) => options.labels = Some(on),
-                ("channels", _) => {
-                    let problem =
-                        r#"must be an array of channel ids such as ["whatsapp", "email"]"#;
-                    return Err(ConfigError::new(field(key), problem));
-                }
-                ("labels", _) => return Err(ConfigError::new(field(key), "must be true or false")),
-                _ => return Err(ConfigError::new(field(key), "must be a string")),
+            match (place, value) {
+                (0, Value::List(ids)) => channels = Some(ids),
+                (1, Value::Text(v)) => options.url = Some(v),
+                (2, Value::Text(v)) => options.title = Some(v),
+                (3, Value::Text(v)) => options.text = Some(v),
+                (4, Value::Bool(on)) => options.labels = Some(on),
+                _ => wrong = wrong.min(place),
             }
+        }
+        if let Some(key) = SHARE_KEYS.get(wrong) {
+            let problem = match wrong {
+                0 => r#"must be an array of channel ids such as ["whatsapp", "email"]"#,
+                4 => "must be true or false",
+                _ => "must be a string",
+            };
+            return Err(ConfigError::new(field(key), problem));
         }
         if let Some(ids) = channels {
             let parsed = parse_channels(&ids.join(",")).map_err(|problem| ConfigError {
@@ -968,6 +969,10 @@ impl ShareOptions {
         Ok(options)
     }
 }
+
+/// The keys [`ShareOptions::from_entries`] knows, in the order their types are checked
+/// (and the order of its `match`).
+const SHARE_KEYS: [&str; 5] = ["channels", "url", "title", "text", "labels"];
 
 #[cfg(test)]
 mod tests {
