@@ -139,7 +139,13 @@ pub fn session(config: Config, source: Source) -> Result<Session, JsValue> {
     if window.crypto().is_err() {
         return Err(error("lanterne: needs Web Crypto (crypto.getRandomValues)"));
     }
-    let protocol = window.location().protocol().unwrap_or_default();
+    // The page's address read through a URL object: the same protocol and host name as
+    // `location`'s, with getters the rest of lanterne imports anyway.
+    let here = web_sys::Url::new(&page).ok();
+    let protocol = here
+        .as_ref()
+        .map(web_sys::Url::protocol)
+        .unwrap_or_default();
     if protocol != "https:" && protocol != "http:" {
         return Err(error(
             "lanterne: needs a page served over http(s); event URLs must be web addresses",
@@ -150,7 +156,11 @@ pub fn session(config: Config, source: Source) -> Result<Session, JsValue> {
         .and_then(|e| e.get_attribute("lang"))
         .unwrap_or_default();
     let hosts = config.tracked_hosts.clone().unwrap_or_else(|| {
-        TrackedHosts::for_page(&window.location().hostname().unwrap_or_default(), to_ascii)
+        let hostname = here
+            .as_ref()
+            .map(web_sys::Url::hostname)
+            .unwrap_or_default();
+        TrackedHosts::for_page(&hostname, to_ascii)
     });
     let read_more = config.strings.iter().find(|(k, _)| k == "readMore");
     let attribution = config.attribution.then(|| Attribution {

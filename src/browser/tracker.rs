@@ -593,7 +593,7 @@ pub fn begin(
     let c = &session.config;
     let navigator = window().navigator();
     let refused = (c.gpc && get(&navigator, "globalPrivacyControl") == JsValue::TRUE)
-        || (c.dnt && navigator.do_not_track() == "1");
+        || (c.dnt && get(&navigator, "doNotTrack").as_string().as_deref() == Some("1"));
     let consent = c.consent;
     let buttons = c.share_buttons;
     let inner = Rc::new(Inner {
