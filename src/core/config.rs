@@ -678,9 +678,14 @@ impl Config {
         let mut checked = Vec::new();
         for (key, value) in entries {
             let Some(option) = option(&key) else {
-                let known: Vec<&str> = OPTIONS.iter().map(|o| o.key).collect();
-                let problem =
-                    ["is not a lanterne option (known: ", &known.join(", "), ")"].concat();
+                let mut problem = String::from("is not a lanterne option (known: ");
+                for (i, option) in OPTIONS.iter().enumerate() {
+                    if i > 0 {
+                        problem.push_str(", ");
+                    }
+                    problem.push_str(option.key);
+                }
+                problem.push(')');
                 return Err(ConfigError::new(Source::Object.field(&key), &problem));
             };
             option.check(&value, Source::Object)?;
