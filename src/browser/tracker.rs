@@ -299,12 +299,20 @@ impl Inner {
     ) -> Rc<Bar> {
         if let Some(previous) = super::buttons::owner(element) {
             previous.remove();
-            self.bars.borrow_mut().retain(|b| !Rc::ptr_eq(b, &previous));
+            remove(&mut self.bars.borrow_mut(), &previous);
         }
         let bar = Bar::draw(self, element, settings, declared);
         // Kept until stop() or a new render here, attached or not: stop() must reach it.
         self.bars.borrow_mut().push(bar.clone());
         bar
+    }
+}
+
+/// Removes `item` from `list`, which holds it once at most (`retain` would cost a copy
+/// of its own for each closure).
+fn remove<T>(list: &mut Vec<Rc<T>>, item: &Rc<T>) {
+    if let Some(i) = list.iter().position(|t| Rc::ptr_eq(t, item)) {
+        list.remove(i);
     }
 }
 
@@ -359,7 +367,7 @@ impl Tracker {
         if inner.stopped.get() {
             return;
         }
-        RUNNING.with(|r| r.borrow_mut().retain(|t| !Rc::ptr_eq(t, inner)));
+        RUNNING.with(|r| remove(&mut r.borrow_mut(), inner));
         inner.untrack(true);
         inner.stopped.set(true);
         inner.observer.borrow_mut().take();

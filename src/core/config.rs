@@ -373,13 +373,15 @@ impl Kind {
                     .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
                 Value::Number(n as f64)
             }
-            Kind::List { .. } => Value::List(
-                raw.split(',')
-                    .map(trim)
-                    .filter(|item| !item.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            ),
+            Kind::List { .. } => {
+                let mut items = Vec::new();
+                for item in raw.split(',').map(trim) {
+                    if !item.is_empty() {
+                        items.push(item.to_owned());
+                    }
+                }
+                Value::List(items)
+            }
             _ => Value::Text(raw),
         }
     }
@@ -717,11 +719,12 @@ impl Config {
         let source = Source::Attributes;
         let mut checked = Vec::new();
         // `strings` and `headers`, gathered from their prefixed attributes.
-        let mut objects: Vec<(&ConfigOption, Vec<(String, String)>)> = OPTIONS
-            .iter()
-            .filter(|o| matches!(o.kind, Kind::Labels | Kind::Object(_)))
-            .map(|o| (o, Vec::new()))
-            .collect();
+        let mut objects: Vec<(&ConfigOption, Vec<(String, String)>)> = Vec::new();
+        for option in &OPTIONS {
+            if matches!(option.kind, Kind::Labels | Kind::Object(_)) {
+                objects.push((option, Vec::new()));
+            }
+        }
         for (name, raw) in attributes {
             // `data-strings-<key>`, `data-headers-<name>`: an entry of that object (a
             // later attribute for the same key replaces the value, as in JavaScript).
