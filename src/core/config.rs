@@ -142,9 +142,12 @@ impl Consent {
     /// assert_eq!(Consent::parse("Granted"), None);
     /// ```
     pub fn parse(id: &str) -> Option<Consent> {
-        [Consent::Granted, Consent::Pending, Consent::Denied]
-            .into_iter()
-            .find(|c| c.id() == id)
+        match id {
+            "granted" => Some(Consent::Granted),
+            "pending" => Some(Consent::Pending),
+            "denied" => Some(Consent::Denied),
+            _ => None,
+        }
     }
 }
 
