@@ -31,25 +31,37 @@ fn value(v: &JsValue) -> Value {
     } else if v.is_null() {
         Value::Null
     } else if Array::is_array(v) {
-        let items: Option<Vec<String>> = v
-            .unchecked_ref::<Array>()
-            .iter()
-            .map(|i| i.as_string())
-            .collect();
-        items.map_or(Value::Array, Value::List)
+        // Plain loops with an early return (here and below): collecting into an
+        // `Option<Vec<_>>` costs an iterator adapter per item type.
+        let mut items = Vec::new();
+        for item in v.unchecked_ref::<Array>().iter() {
+            let Some(text) = item.as_string() else {
+                return Value::Array;
+            };
+            items.push(text);
+        }
+        Value::List(items)
     } else if v.is_object() {
-        let pairs = Object::entries(v.unchecked_ref())
-            .iter()
-            .map(|pair| {
-                let pair: Array = pair.unchecked_into();
-                Some((pair.get(0).as_string()?, pair.get(1).as_string()?))
-            })
-            .collect::<Option<Vec<_>>>();
-        pairs.map_or(Value::Mixed, Value::Object)
+        let mut pairs = Vec::new();
+        for (key, item) in own_entries(v) {
+            let Some(text) = item.as_string() else {
+                return Value::Mixed;
+            };
+            pairs.push((key, text));
+        }
+        Value::Object(pairs)
     } else {
         // A BigInt or a Symbol.
         Value::Mixed
     }
+}
+
+/// `Object.entries(v)`: its own enumerable string-keyed properties, in order.
+fn own_entries(v: &JsValue) -> impl Iterator<Item = (String, JsValue)> {
+    Object::entries(v.unchecked_ref()).into_iter().map(|pair| {
+        let pair: Array = pair.unchecked_into();
+        (pair.get(0).as_string().unwrap_or_default(), pair.get(1))
+    })
 }
 
 /// The own enumerable entries of a plain object (undefined values left out: "not set"),
@@ -58,15 +70,12 @@ pub fn entries(v: &JsValue) -> Option<Vec<(String, Value)>> {
     if !v.is_object() || Array::is_array(v) {
         return None;
     }
-    let entries = Object::entries(v.unchecked_ref())
-        .iter()
-        .filter_map(|pair| {
-            let pair: Array = pair.unchecked_into();
-            let item = pair.get(1);
-            (!item.is_undefined())
-                .then(|| (pair.get(0).as_string().unwrap_or_default(), value(&item)))
-        })
-        .collect();
+    let mut entries = Vec::new();
+    for (key, item) in own_entries(v) {
+        if !item.is_undefined() {
+            entries.push((key, value(&item)));
+        }
+    }
     Some(entries)
 }
 
@@ -83,15 +92,13 @@ pub fn from_object(config: &JsValue) -> Result<(Config, Option<Function>), JsVal
 /// A script tag's `data-*` attributes, checked (attributes lanterne does not know are
 /// ignored: other tools put theirs on script tags too).
 pub fn from_element(script: &Element) -> Result<Config, JsValue> {
-    let attributes = script
-        .get_attribute_names()
-        .iter()
-        .filter_map(|name| {
-            let name = name.as_string()?;
-            let value = script.get_attribute(&name)?;
-            Some((name, value))
-        })
-        .collect();
+    let mut attributes = Vec::new();
+    for name in script.get_attribute_names() {
+        let name = name.as_string().unwrap_or_default();
+        if let Some(value) = script.get_attribute(&name) {
+            attributes.push((name, value));
+        }
+    }
     Config::from_attributes(attributes, to_ascii).map_err(|e| error(&e.message()))
 }
 
@@ -139,7 +146,13 @@ pub fn session(config: Config, source: Source) -> Result<Session, JsValue> {
     if window.crypto().is_err() {
         return Err(error("lanterne: needs Web Crypto (crypto.getRandomValues)"));
     }
-    let protocol = window.location().protocol().unwrap_or_default();
+    // The page's address read through a URL object: the same protocol and host name as
+    // `location`'s, with getters the rest of lanterne imports anyway.
+    let here = web_sys::Url::new(&page).ok();
+    let protocol = here
+        .as_ref()
+        .map(web_sys::Url::protocol)
+        .unwrap_or_default();
     if protocol != "https:" && protocol != "http:" {
         return Err(error(
             "lanterne: needs a page served over http(s); event URLs must be web addresses",
@@ -150,7 +163,11 @@ pub fn session(config: Config, source: Source) -> Result<Session, JsValue> {
         .and_then(|e| e.get_attribute("lang"))
         .unwrap_or_default();
     let hosts = config.tracked_hosts.clone().unwrap_or_else(|| {
-        TrackedHosts::for_page(&window.location().hostname().unwrap_or_default(), to_ascii)
+        let hostname = here
+            .as_ref()
+            .map(web_sys::Url::hostname)
+            .unwrap_or_default();
+        TrackedHosts::for_page(&hostname, to_ascii)
     });
     let read_more = config.strings.iter().find(|(k, _)| k == "readMore");
     let attribution = config.attribution.then(|| Attribution {

@@ -49,6 +49,15 @@ impl EventListener {
         mut handler: impl FnMut(Event) + 'static,
     ) -> EventListener {
         let callback = Callback::new(move |event: JsValue| handler(event.unchecked_into()));
+        EventListener::listen(target, types, callback)
+    }
+
+    // Not generic, so each listener costs only its own closure.
+    fn listen(
+        target: &EventTarget,
+        types: &'static [&'static str],
+        callback: Callback,
+    ) -> EventListener {
         for kind in types {
             // Only fails for a callback that is not callable, which a Closure always is.
             let _ = target.add_event_listener_with_callback(kind, function(&callback));
@@ -92,6 +101,11 @@ impl Timeout {
                 f()
             }
         });
+        Timeout::start(ms, callback)
+    }
+
+    // Not generic, so each timer costs only its own closure.
+    fn start(ms: f64, callback: Callback) -> Timeout {
         let ms = ms.clamp(0.0, 2_147_483_647.0) as i32;
         let id = gloo_utils::window()
             .set_timeout_with_callback_and_timeout_and_arguments_0(function(&callback), ms)

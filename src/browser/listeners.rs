@@ -21,7 +21,14 @@ impl Listeners {
             self.0.borrow_mut().push(listener.clone());
         }
         let list = self.0.clone();
-        Callback::new(move |_| list.borrow_mut().retain(|f| *f != listener)).into_js_value()
+        // The list holds each function once.
+        Callback::new(move |_| {
+            let mut list = list.borrow_mut();
+            if let Some(i) = list.iter().position(|f| *f == listener) {
+                list.remove(i);
+            }
+        })
+        .into_js_value()
     }
 
     /// Whether anyone listens.

@@ -7,13 +7,13 @@ use super::handle::EventListener;
 use super::listeners::Listeners;
 use super::memory::Memory;
 use super::objects::{self, Field};
-use super::page::{document, error, get, href, now, page_url, type_error, window};
+use super::page::{document, error, get, href, now, page_url, random_bytes, type_error, window};
 use super::{address_bar, config, containers, copy};
 use crate::core::buttons::Labels;
 use crate::core::channel::Channel;
 use crate::core::config::{Config, Consent, ShareOptions};
 use crate::core::copy::CopyPolicy;
-use crate::core::event::{Event, EventKind};
+use crate::core::event::{uuid_v4, Event, EventKind};
 use crate::core::share::{tracked_url, ShareContent, ShareSettings, ShareTarget, Unavailable};
 use crate::core::strings::Lang;
 use crate::core::token::ShareToken;
@@ -195,12 +195,10 @@ impl Inner {
         let Some(reporter) = self.reporter.borrow().clone() else {
             return;
         };
-        let mut id = [0u8; uuid::fmt::Hyphenated::LENGTH];
         let mut event = Event {
-            id: uuid::Uuid::new_v4()
-                .hyphenated()
-                .encode_lower(&mut id)
-                .to_owned(),
+            // From the same crypto.getRandomValues as tokens (not uuid's own generator,
+            // which brings its own glue).
+            id: uuid_v4(random_bytes()),
             kind,
             channel,
             token,
@@ -251,7 +249,7 @@ impl Inner {
         let page = self.session.clean(given);
         let (shared, token) = match mode {
             Mode::Fresh => {
-                let token = ShareToken::mint(channel, &super::page::random_bytes());
+                let token = ShareToken::mint(channel, &random_bytes());
                 let url = tracked_url(
                     &page,
                     channel,
@@ -292,10 +290,6 @@ impl Inner {
         }
     }
 
-    fn running(self: &Rc<Self>) -> bool {
-        RUNNING.with(|r| r.borrow().iter().any(|t| Rc::ptr_eq(t, self)))
-    }
-
     /// Draws buttons into `element`, replacing any row drawn there (by any tracker).
     pub fn render(
         self: &Rc<Self>,
@@ -305,12 +299,20 @@ impl Inner {
     ) -> Rc<Bar> {
         if let Some(previous) = super::buttons::owner(element) {
             previous.remove();
-            self.bars.borrow_mut().retain(|b| !Rc::ptr_eq(b, &previous));
+            remove(&mut self.bars.borrow_mut(), &previous);
         }
         let bar = Bar::draw(self, element, settings, declared);
         // Kept until stop() or a new render here, attached or not: stop() must reach it.
         self.bars.borrow_mut().push(bar.clone());
         bar
+    }
+}
+
+/// Removes `item` from `list`, which holds it once at most (`retain` would cost a copy
+/// of its own for each closure).
+fn remove<T>(list: &mut Vec<Rc<T>>, item: &Rc<T>) {
+    if let Some(i) = list.iter().position(|t| Rc::ptr_eq(t, item)) {
+        list.remove(i);
     }
 }
 
@@ -362,14 +364,14 @@ impl Tracker {
     /// ```
     pub fn stop(&self) {
         let inner = &self.inner;
-        if !inner.running() {
+        if inner.stopped.get() {
             return;
         }
-        RUNNING.with(|r| r.borrow_mut().retain(|t| !Rc::ptr_eq(t, inner)));
+        RUNNING.with(|r| remove(&mut r.borrow_mut(), inner));
         inner.untrack(true);
         inner.stopped.set(true);
         inner.observer.borrow_mut().take();
-        let bars: Vec<Rc<Bar>> = inner.bars.borrow_mut().drain(..).collect();
+        let bars = core::mem::take(&mut *inner.bars.borrow_mut());
         for bar in bars {
             bar.remove();
         }
@@ -407,7 +409,7 @@ impl Tracker {
     /// ```
     #[wasm_bindgen(js_name = renderButtons)]
     pub fn render_buttons(&self, element: JsValue, options: JsValue) -> Result<JsValue, JsValue> {
-        if !self.inner.running() {
+        if self.inner.stopped.get() {
             return Err(error("lanterne: this tracker is stopped"));
         }
         let Some(element) = element.dyn_ref::<Element>() else {
@@ -439,7 +441,7 @@ impl Tracker {
     #[wasm_bindgen(js_name = shareUrl)]
     pub fn share_url(&self, channel: JsValue, options: JsValue) -> Result<String, JsValue> {
         let inner = &self.inner;
-        if !inner.running() {
+        if inner.stopped.get() {
             return Err(error("lanterne: this tracker is stopped"));
         }
         let options = share_options(&options, &["url", "title", "text"])?;
@@ -599,7 +601,7 @@ pub fn begin(
     let c = &session.config;
     let navigator = window().navigator();
     let refused = (c.gpc && get(&navigator, "globalPrivacyControl") == JsValue::TRUE)
-        || (c.dnt && navigator.do_not_track() == "1");
+        || (c.dnt && get(&navigator, "doNotTrack").as_string().as_deref() == Some("1"));
     let consent = c.consent;
     let buttons = c.share_buttons;
     let inner = Rc::new(Inner {

@@ -142,9 +142,12 @@ impl Consent {
     /// assert_eq!(Consent::parse("Granted"), None);
     /// ```
     pub fn parse(id: &str) -> Option<Consent> {
-        [Consent::Granted, Consent::Pending, Consent::Denied]
-            .into_iter()
-            .find(|c| c.id() == id)
+        match id {
+            "granted" => Some(Consent::Granted),
+            "pending" => Some(Consent::Pending),
+            "denied" => Some(Consent::Denied),
+            _ => None,
+        }
     }
 }
 
@@ -373,13 +376,15 @@ impl Kind {
                     .fold(0u64, |n, b| n * 10 + u64::from(b - b'0'));
                 Value::Number(n as f64)
             }
-            Kind::List { .. } => Value::List(
-                raw.split(',')
-                    .map(trim)
-                    .filter(|item| !item.is_empty())
-                    .map(str::to_owned)
-                    .collect(),
-            ),
+            Kind::List { .. } => {
+                let mut items = Vec::new();
+                for item in raw.split(',').map(trim) {
+                    if !item.is_empty() {
+                        items.push(item.to_owned());
+                    }
+                }
+                Value::List(items)
+            }
             _ => Value::Text(raw),
         }
     }
@@ -678,9 +683,14 @@ impl Config {
         let mut checked = Vec::new();
         for (key, value) in entries {
             let Some(option) = option(&key) else {
-                let known: Vec<&str> = OPTIONS.iter().map(|o| o.key).collect();
-                let problem =
-                    ["is not a lanterne option (known: ", &known.join(", "), ")"].concat();
+                let mut problem = String::from("is not a lanterne option (known: ");
+                for (i, option) in OPTIONS.iter().enumerate() {
+                    if i > 0 {
+                        problem.push_str(", ");
+                    }
+                    problem.push_str(option.key);
+                }
+                problem.push(')');
                 return Err(ConfigError::new(Source::Object.field(&key), &problem));
             };
             option.check(&value, Source::Object)?;
@@ -712,11 +722,12 @@ impl Config {
         let source = Source::Attributes;
         let mut checked = Vec::new();
         // `strings` and `headers`, gathered from their prefixed attributes.
-        let mut objects: Vec<(&ConfigOption, Vec<(String, String)>)> = OPTIONS
-            .iter()
-            .filter(|o| matches!(o.kind, Kind::Labels | Kind::Object(_)))
-            .map(|o| (o, Vec::new()))
-            .collect();
+        let mut objects: Vec<(&ConfigOption, Vec<(String, String)>)> = Vec::new();
+        for option in &OPTIONS {
+            if matches!(option.kind, Kind::Labels | Kind::Object(_)) {
+                objects.push((option, Vec::new()));
+            }
+        }
         for (name, raw) in attributes {
             // `data-strings-<key>`, `data-headers-<name>`: an entry of that object (a
             // later attribute for the same key replaces the value, as in JavaScript).
@@ -925,38 +936,39 @@ impl ShareOptions {
     /// assert!(err.message().starts_with(r#"lanterne: options.channels has an unknown channel "myspace" (known: whatsapp,"#));
     /// ```
     pub fn from_entries(
-        mut entries: Vec<(String, Value)>,
+        entries: Vec<(String, Value)>,
         allowed: &[&str],
     ) -> Result<ShareOptions, ConfigError> {
         let field = |key: &str| ["options.", key].concat();
-        if let Some((key, _)) = entries
-            .iter()
-            .find(|(key, _)| !allowed.contains(&key.as_str()))
-        {
-            let problem = ["is not an option here (known: ", &allowed.join(", "), ")"].concat();
-            return Err(ConfigError::new(field(key), &problem));
-        }
         let mut options = ShareOptions::default();
         let mut channels = None;
-        // In this order, whatever the order given.
-        for key in ["channels", "url", "title", "text", "labels"] {
-            let Some(entry) = entries.iter_mut().find(|(k, _)| k == key) else {
-                continue;
+        // The place in SHARE_KEYS of the first key (in that order, whatever the order
+        // given) whose value has the wrong type; past the end when none has.
+        let mut wrong = usize::MAX;
+        // One pass: an unknown key is told at once, a value of the wrong type once every
+        // key is known to be one.
+        for (key, value) in entries {
+            let place = SHARE_KEYS.iter().position(|k| *k == key);
+            let Some(place) = place.filter(|_| allowed.contains(&key.as_str())) else {
+                let problem = ["is not an option here (known: ", &allowed.join(", "), ")"].concat();
+                return Err(ConfigError::new(field(&key), &problem));
             };
-            match (key, core::mem::replace(&mut entry.1, Value::Null)) {
-                ("channels", Value::List(ids)) => channels = Some(ids),
-                ("url", Value::Text(v)) => options.url = Some(v),
-                ("title", Value::Text(v)) => options.title = Some(v),
-                ("text", Value::Text(v)) => options.text = Some(v),
-                ("labels", Value::Bool(on)) => options.labels = Some(on),
-                ("channels", _) => {
-                    let problem =
-                        r#"must be an array of channel ids such as ["whatsapp", "email"]"#;
-                    return Err(ConfigError::new(field(key), problem));
-                }
-                ("labels", _) => return Err(ConfigError::new(field(key), "must be true or false")),
-                _ => return Err(ConfigError::new(field(key), "must be a string")),
+            match (place, value) {
+                (0, Value::List(ids)) => channels = Some(ids),
+                (1, Value::Text(v)) => options.url = Some(v),
+                (2, Value::Text(v)) => options.title = Some(v),
+                (3, Value::Text(v)) => options.text = Some(v),
+                (4, Value::Bool(on)) => options.labels = Some(on),
+                _ => wrong = wrong.min(place),
             }
+        }
+        if let Some(key) = SHARE_KEYS.get(wrong) {
+            let problem = match wrong {
+                0 => r#"must be an array of channel ids such as ["whatsapp", "email"]"#,
+                4 => "must be true or false",
+                _ => "must be a string",
+            };
+            return Err(ConfigError::new(field(key), problem));
         }
         if let Some(ids) = channels {
             let parsed = parse_channels(&ids.join(",")).map_err(|problem| ConfigError {
@@ -968,6 +980,10 @@ impl ShareOptions {
         Ok(options)
     }
 }
+
+/// The keys [`ShareOptions::from_entries`] knows, in the order their types are checked
+/// (and the order of its `match`).
+const SHARE_KEYS: [&str; 5] = ["channels", "url", "title", "text", "labels"];
 
 #[cfg(test)]
 mod tests {
