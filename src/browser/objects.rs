@@ -1,13 +1,14 @@
-//! What crosses to JavaScript as plain objects: events for `on("event")` listeners and
-//! the `callback` format, GA4's parameters, `stats()`, delivery errors, skipped channels.
-//! Typed here, so the JavaScript API's shapes (`lanterne.d.ts`) are written down once in
-//! Rust.
+//! What crosses to JavaScript as plain objects, made with `serde-wasm-bindgen`: events
+//! for `on("event")` listeners and the `callback` format, GA4's parameters, `stats()`,
+//! delivery errors, skipped channels. Typed here, so the JavaScript API's shapes
+//! (`lanterne.d.ts`) are written down once in Rust.
 //!
-//! Objects are made property by property with `Reflect.set`, not with
-//! `serde-wasm-bindgen`: its serialiser cost 2.3 KB of wasm (one `serialize_value` per
-//! value type) for what is one loop here.
+//! Each type serialises as a map of its fields rather than with `#[derive(Serialize)]`:
+//! serde-wasm-bindgen caches struct field names in a hash map, a kilobyte of wasm that
+//! maps do without; all of them share the one [`Fields`] serialiser.
 
 use crate::core::event::{Event, EventKind};
+use serde::ser::{Serialize, SerializeMap, Serializer};
 use wasm_bindgen::{JsCast, JsValue};
 
 /// A field's value.
@@ -21,21 +22,32 @@ pub enum Field<'a> {
     Missing,
 }
 
+/// An object's fields, in order.
+pub struct Fields<'a>(pub &'a [(&'a str, Field<'a>)]);
+
+impl Serialize for Fields<'_> {
+    fn serialize<S: Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        let mut map = serializer.serialize_map(Some(self.0.len()))?;
+        for (key, value) in self.0 {
+            match *value {
+                Field::Text(text) => map.serialize_entry(key, text)?,
+                Field::Number(n) => map.serialize_entry(key, &n)?,
+                Field::Bool(b) => map.serialize_entry(key, &b)?,
+                Field::Missing => map.serialize_entry(key, &())?,
+            }
+        }
+        map.end()
+    }
+}
+
 /// `fields` as a plain object; missing values are `null`, or `undefined` when
 /// `missing_as_null` is false.
 pub fn object(fields: &[(&str, Field)], missing_as_null: bool) -> JsValue {
-    let object = js_sys::Object::new();
-    for (key, value) in fields {
-        let value = match *value {
-            Field::Text(text) => JsValue::from_str(text),
-            Field::Number(n) => JsValue::from_f64(n),
-            Field::Bool(b) => JsValue::from_bool(b),
-            Field::Missing if missing_as_null => JsValue::NULL,
-            Field::Missing => JsValue::UNDEFINED,
-        };
-        let _ = js_sys::Reflect::set(&object, &JsValue::from_str(key), &value);
-    }
-    object.into()
+    let serializer = serde_wasm_bindgen::Serializer::new()
+        .serialize_maps_as_objects(true)
+        .serialize_missing_as_null(missing_as_null);
+    let value = Fields(fields).serialize(&serializer);
+    value.unwrap_or(JsValue::UNDEFINED)
 }
 
 /// `Some(text)` as text, `None` as missing.
