@@ -66,11 +66,9 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     for i in 0..selection.range_count() {
         let range = selection.get_range_at(i)?;
         let common = element_of(&range.common_ancestor_container()?);
-        // A selection inside code or an editor is the browser's alone.
-        if common
-            .as_ref()
-            .is_some_and(|c| inside(c, verbatim) || inside(c, EDITORS))
-        {
+        // A selection inside code is the browser's alone; so is one inside an editor, which
+        // the checks of its ends below find (they are inside whatever `common` is in).
+        if common.as_ref().is_some_and(|c| inside(c, verbatim)) {
             return Ok(());
         }
         for end in [range.start_container()?, range.end_container()?] {
@@ -91,36 +89,37 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     // Relative links made absolute, as the browser's own copy does; against the address
     // without lanterne's token: a link to "#intro" must not carry the address bar's
     // token (with query placement it would, and the copy's own token would then be
-    // refused as a second slot).
+    // refused as a second slot). Then each link of a tracked host, outside code (copied
+    // byte for byte), gets the token.
     let base = session.clean(&document.base_uri()?.unwrap_or_default());
+    let token = ShareToken::mint(Channel::Copy, &random_bytes());
+    let rewriter = &session.policy.rewriter;
+    let mut links = 0;
     let linked = container.query_selector_all("[href],[src]")?;
     for i in 0..linked.length() {
         let Some(element) = linked.item(i).map(|n| n.unchecked_into::<Element>()) else {
             continue;
         };
-        for name in ["href", "src"] {
-            if let Some(value) = element.get_attribute(name).filter(|v| !has_scheme(v)) {
+        for name in ["src", "href"] {
+            let Some(mut value) = element.get_attribute(name) else {
+                continue;
+            };
+            if !has_scheme(&value) {
                 if let Ok(url) = web_sys::Url::new_with_base(&value, &base) {
-                    element.set_attribute(name, &url.href())?;
+                    value = url.href();
+                    element.set_attribute(name, &value)?;
                 }
             }
-        }
-    }
-    let token = ShareToken::mint(Channel::Copy, &random_bytes());
-    let rewriter = &session.policy.rewriter;
-    let anchors = container.query_selector_all("a[href],area[href]")?;
-    let mut links = 0;
-    for i in 0..anchors.length() {
-        let Some(link) = anchors.item(i).map(|n| n.unchecked_into::<Element>()) else {
-            continue;
-        };
-        if inside(&link, verbatim) {
-            continue; // code is copied byte for byte
-        }
-        let href = link.get_attribute("href").unwrap_or_default();
-        if let Some(tracked) = rewriter.rewrite_href(&href, &token) {
-            link.set_attribute("href", &tracked)?;
-            links += 1;
+            // Links: what `a[href],area[href]` selects (in HTML, SVG and XHTML documents).
+            if name == "href"
+                && matches!(element.tag_name().as_str(), "A" | "AREA" | "a" | "area")
+                && !inside(&element, verbatim)
+            {
+                if let Some(tracked) = rewriter.rewrite_href(&value, &token) {
+                    element.set_attribute(name, &tracked)?;
+                    links += 1;
+                }
+            }
         }
     }
     let segments = if has_code {
