@@ -50,7 +50,8 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     let Some(selection) = document.get_selection()? else {
         return Ok(());
     };
-    if selection.is_collapsed() || selection.range_count() == 0 {
+    // (No range at all is collapsed too.)
+    if selection.is_collapsed() {
         return Ok(());
     }
     let text = selection.to_string();
@@ -150,48 +151,46 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Whether a link value starts with a scheme (`https:`, `mailto:`): left as it is.
+/// Whether a link value starts with a scheme (`https:`, `mailto:`): left as it is. A
+/// scheme is a letter, then letters, digits, `+`, `.` or `-`, then `:`.
 fn has_scheme(value: &str) -> bool {
     let value = value.trim_start_matches(crate::core::chars::is_space);
-    let name_len = value
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
-        .count();
-    name_len > 0
-        && value.as_bytes()[0].is_ascii_alphabetic()
-        && value.as_bytes().get(name_len) == Some(&b':')
+    for (i, b) in value.bytes().enumerate() {
+        match b {
+            b':' => return i > 0,
+            b'a'..=b'z' | b'A'..=b'Z' => {}
+            b'0'..=b'9' | b'+' | b'.' | b'-' if i > 0 => {}
+            _ => return false,
+        }
+    }
+    false
 }
 
 // Wraps a cloned selection in shallow copies of the ancestors it needs to paste as it
 // looks, as the browser's own copy does: the links and inline formatting it is inside
-// of, and the table or list around a selection that spans cells, rows or items.
+// of, and the table or list around a selection that spans cells, rows or items. One walk
+// up: inline elements, then either a table part and every ancestor up to its table, or
+// one list.
 fn in_context(mut content: Node, mut element: Option<Element>) -> Result<Node, JsValue> {
-    let wrap = |element: &Element, content: &Node| -> Result<Node, JsValue> {
-        let wrapper = element.clone_node()?;
-        wrapper.append_child(content)?;
-        Ok(wrapper)
-    };
-    while let Some(e) = element
-        .as_ref()
-        .filter(|e| INLINE.contains(&e.tag_name().as_str()))
-    {
-        content = wrap(e, &content)?;
-        element = e.parent_element();
-    }
-    let Some(e) = element else { return Ok(content) };
-    let tag = e.tag_name();
-    if TABLE_PARTS.contains(&tag.as_str()) {
-        let mut part = Some(e);
-        while let Some(p) = part {
-            content = wrap(&p, &content)?;
-            part = if p.tag_name() == "TABLE" {
-                None
-            } else {
-                p.parent_element()
-            };
+    let mut in_table = false;
+    while let Some(e) = element {
+        let tag = e.tag_name();
+        let tag = tag.as_str();
+        let list = matches!(tag, "UL" | "OL" | "DL");
+        if !in_table && !INLINE.contains(&tag) {
+            in_table = TABLE_PARTS.contains(&tag);
+            if !in_table && !list {
+                break;
+            }
         }
-    } else if matches!(tag.as_str(), "UL" | "OL" | "DL") {
-        content = wrap(&e, &content)?;
+        let wrapper = e.clone_node()?;
+        wrapper.append_child(&content)?;
+        content = wrapper;
+        element = if tag == "TABLE" || (list && !in_table) {
+            None
+        } else {
+            e.parent_element()
+        };
     }
     Ok(content)
 }
