@@ -9,9 +9,11 @@
 use super::page::{console, document, element_of, href, inside, random_bytes, Level};
 use super::tracker::Inner;
 use crate::core::channel::Channel;
+use crate::core::chars::{find_byte, sub};
 use crate::core::copy::{CopyDecision, Selection, EDITORS};
 use crate::core::event::EventKind;
 use crate::core::token::ShareToken;
+use crate::core::url::is_scheme;
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -151,19 +153,10 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     Ok(())
 }
 
-/// Whether a link value starts with a scheme (`https:`, `mailto:`): left as it is. A
-/// scheme is a letter, then letters, digits, `+`, `.` or `-`, then `:`.
+/// Whether a link value starts with a scheme (`https:`, `mailto:`): left as it is.
 fn has_scheme(value: &str) -> bool {
     let value = value.trim_start_matches(crate::core::chars::is_space);
-    for (i, b) in value.bytes().enumerate() {
-        match b {
-            b':' => return i > 0,
-            b'a'..=b'z' | b'A'..=b'Z' => {}
-            b'0'..=b'9' | b'+' | b'.' | b'-' if i > 0 => {}
-            _ => return false,
-        }
-    }
-    false
+    find_byte(value, b':').is_some_and(|colon| is_scheme(sub(value, 0, colon)))
 }
 
 // Wraps a cloned selection in shallow copies of the ancestors it needs to paste as it

@@ -115,7 +115,8 @@ impl UrlParts {
     }
 }
 
-fn is_scheme(s: &str) -> bool {
+/// Whether `s` is a URL scheme's name: a letter, then letters, digits, `+`, `-` or `.`.
+pub(crate) fn is_scheme(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b[0].is_ascii_alphabetic()
