@@ -83,10 +83,11 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
         }
         container.append_child(&in_context(range.clone_contents()?.into(), common)?)?;
     }
-    let has_code = container.query_selector(verbatim)?.is_some();
+    // (querySelectorAll: the one query import the layer has for elements.)
+    let has_code = container.query_selector_all(verbatim)?.length() > 0;
     // A selection ending in code that the copied DOM does not show as code (a site's
     // ignoreSelector that needs ancestors outside the copy): left alone, to be safe.
-    if container.query_selector(EDITORS)?.is_some() || (ends_in_code && !has_code) {
+    if container.query_selector_all(EDITORS)?.length() > 0 || (ends_in_code && !has_code) {
         return Ok(());
     }
     // Relative links made absolute, as the browser's own copy does; against the address
@@ -109,7 +110,7 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
             };
             if !has_scheme(&value) {
                 if let Ok(url) = web_sys::Url::new_with_base(&value, &base) {
-                    value = url.href();
+                    value = url.to_string().into(); // its href
                     element.set_attribute(name, &value)?;
                 }
             }
