@@ -9,9 +9,11 @@
 use super::page::{console, document, element_of, href, inside, random_bytes, Level};
 use super::tracker::Inner;
 use crate::core::channel::Channel;
+use crate::core::chars::{find_byte, sub};
 use crate::core::copy::{CopyDecision, Selection, EDITORS};
 use crate::core::event::EventKind;
 use crate::core::token::ShareToken;
+use crate::core::url::is_scheme;
 use crate::prelude::*;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
@@ -50,7 +52,8 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     let Some(selection) = document.get_selection()? else {
         return Ok(());
     };
-    if selection.is_collapsed() || selection.range_count() == 0 {
+    // (No range at all is collapsed too.)
+    if selection.is_collapsed() {
         return Ok(());
     }
     let text = selection.to_string();
@@ -66,11 +69,9 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     for i in 0..selection.range_count() {
         let range = selection.get_range_at(i)?;
         let common = element_of(&range.common_ancestor_container()?);
-        // A selection inside code or an editor is the browser's alone.
-        if common
-            .as_ref()
-            .is_some_and(|c| inside(c, verbatim) || inside(c, EDITORS))
-        {
+        // A selection inside code is the browser's alone; so is one inside an editor, which
+        // the checks of its ends below find (they are inside whatever `common` is in).
+        if common.as_ref().is_some_and(|c| inside(c, verbatim)) {
             return Ok(());
         }
         for end in [range.start_container()?, range.end_container()?] {
@@ -82,45 +83,47 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
         }
         container.append_child(&in_context(range.clone_contents()?.into(), common)?)?;
     }
-    let has_code = container.query_selector(verbatim)?.is_some();
+    // (querySelectorAll: the one query import the layer has for elements.)
+    let has_code = container.query_selector_all(verbatim)?.length() > 0;
     // A selection ending in code that the copied DOM does not show as code (a site's
     // ignoreSelector that needs ancestors outside the copy): left alone, to be safe.
-    if container.query_selector(EDITORS)?.is_some() || (ends_in_code && !has_code) {
+    if container.query_selector_all(EDITORS)?.length() > 0 || (ends_in_code && !has_code) {
         return Ok(());
     }
     // Relative links made absolute, as the browser's own copy does; against the address
     // without lanterne's token: a link to "#intro" must not carry the address bar's
     // token (with query placement it would, and the copy's own token would then be
-    // refused as a second slot).
+    // refused as a second slot). Then each link of a tracked host, outside code (copied
+    // byte for byte), gets the token.
     let base = session.clean(&document.base_uri()?.unwrap_or_default());
+    let token = ShareToken::mint(Channel::Copy, &random_bytes());
+    let rewriter = &session.policy.rewriter;
+    let mut links = 0;
     let linked = container.query_selector_all("[href],[src]")?;
     for i in 0..linked.length() {
         let Some(element) = linked.item(i).map(|n| n.unchecked_into::<Element>()) else {
             continue;
         };
-        for name in ["href", "src"] {
-            if let Some(value) = element.get_attribute(name).filter(|v| !has_scheme(v)) {
+        for name in ["src", "href"] {
+            let Some(mut value) = element.get_attribute(name) else {
+                continue;
+            };
+            if !has_scheme(&value) {
                 if let Ok(url) = web_sys::Url::new_with_base(&value, &base) {
-                    element.set_attribute(name, &url.href())?;
+                    value = url.to_string().into(); // its href
+                    element.set_attribute(name, &value)?;
                 }
             }
-        }
-    }
-    let token = ShareToken::mint(Channel::Copy, &random_bytes());
-    let rewriter = &session.policy.rewriter;
-    let anchors = container.query_selector_all("a[href],area[href]")?;
-    let mut links = 0;
-    for i in 0..anchors.length() {
-        let Some(link) = anchors.item(i).map(|n| n.unchecked_into::<Element>()) else {
-            continue;
-        };
-        if inside(&link, verbatim) {
-            continue; // code is copied byte for byte
-        }
-        let href = link.get_attribute("href").unwrap_or_default();
-        if let Some(tracked) = rewriter.rewrite_href(&href, &token) {
-            link.set_attribute("href", &tracked)?;
-            links += 1;
+            // Links: what `a[href],area[href]` selects (in HTML, SVG and XHTML documents).
+            if name == "href"
+                && matches!(element.tag_name().as_str(), "A" | "AREA" | "a" | "area")
+                && !inside(&element, verbatim)
+            {
+                if let Some(tracked) = rewriter.rewrite_href(&value, &token) {
+                    element.set_attribute(name, &tracked)?;
+                    links += 1;
+                }
+            }
         }
     }
     let segments = if has_code {
@@ -154,45 +157,34 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
 /// Whether a link value starts with a scheme (`https:`, `mailto:`): left as it is.
 fn has_scheme(value: &str) -> bool {
     let value = value.trim_start_matches(crate::core::chars::is_space);
-    let name_len = value
-        .bytes()
-        .take_while(|b| b.is_ascii_alphanumeric() || matches!(b, b'+' | b'.' | b'-'))
-        .count();
-    name_len > 0
-        && value.as_bytes()[0].is_ascii_alphabetic()
-        && value.as_bytes().get(name_len) == Some(&b':')
+    find_byte(value, b':').is_some_and(|colon| is_scheme(sub(value, 0, colon)))
 }
 
 // Wraps a cloned selection in shallow copies of the ancestors it needs to paste as it
 // looks, as the browser's own copy does: the links and inline formatting it is inside
-// of, and the table or list around a selection that spans cells, rows or items.
+// of, and the table or list around a selection that spans cells, rows or items. One walk
+// up: inline elements, then either a table part and every ancestor up to its table, or
+// one list.
 fn in_context(mut content: Node, mut element: Option<Element>) -> Result<Node, JsValue> {
-    let wrap = |element: &Element, content: &Node| -> Result<Node, JsValue> {
-        let wrapper = element.clone_node()?;
-        wrapper.append_child(content)?;
-        Ok(wrapper)
-    };
-    while let Some(e) = element
-        .as_ref()
-        .filter(|e| INLINE.contains(&e.tag_name().as_str()))
-    {
-        content = wrap(e, &content)?;
-        element = e.parent_element();
-    }
-    let Some(e) = element else { return Ok(content) };
-    let tag = e.tag_name();
-    if TABLE_PARTS.contains(&tag.as_str()) {
-        let mut part = Some(e);
-        while let Some(p) = part {
-            content = wrap(&p, &content)?;
-            part = if p.tag_name() == "TABLE" {
-                None
-            } else {
-                p.parent_element()
-            };
+    let mut in_table = false;
+    while let Some(e) = element {
+        let tag = e.tag_name();
+        let tag = tag.as_str();
+        let list = matches!(tag, "UL" | "OL" | "DL");
+        if !in_table && !INLINE.contains(&tag) {
+            in_table = TABLE_PARTS.contains(&tag);
+            if !in_table && !list {
+                break;
+            }
         }
-    } else if matches!(tag.as_str(), "UL" | "OL" | "DL") {
-        content = wrap(&e, &content)?;
+        let wrapper = e.clone_node()?;
+        wrapper.append_child(&content)?;
+        content = wrapper;
+        element = if tag == "TABLE" || (list && !in_table) {
+            None
+        } else {
+            e.parent_element()
+        };
     }
     Ok(content)
 }

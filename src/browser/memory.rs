@@ -99,12 +99,26 @@ impl Memory {
     }
 }
 
-/// A space-separated list with `token` added, keeping the last `cap`.
+/// A space-separated list with `token` added, keeping the last `cap`: the items written
+/// one space apart, then cut after the `cap`-th space from the end. (No `Vec` of items,
+/// no `join`.)
 fn appended(list: &str, token: &str, cap: usize) -> String {
-    let items: Vec<&str> = list
-        .split(' ')
-        .filter(|t| !t.is_empty())
-        .chain([token])
-        .collect();
-    items[items.len().saturating_sub(cap)..].join(" ")
+    let mut out = String::new();
+    for item in list.split(' ').filter(|t| !t.is_empty()) {
+        out.push_str(item);
+        out.push(' ');
+    }
+    out.push_str(token);
+    let mut spaces = 0;
+    let mut at = out.len();
+    while at > 0 {
+        at -= 1;
+        if out.as_bytes()[at] == b' ' {
+            spaces += 1;
+            if spaces == cap {
+                return out.split_off(at + 1);
+            }
+        }
+    }
+    out
 }

@@ -31,9 +31,10 @@ pub fn inside(element: &Element, selector: &str) -> bool {
 /// `raw` resolved against `base` by the browser's URL parser, when that gives an
 /// `http(s)` URL.
 pub fn http_url(raw: &str, base: &str) -> Option<String> {
-    let url = Url::new_with_base(raw, base).ok()?;
-    let protocol = url.protocol();
-    (protocol == "https:" || protocol == "http:").then(|| url.href())
+    // The href through toString, and its scheme read off its start: no imports for
+    // `href` and `protocol` of URL objects.
+    let href = String::from(Url::new_with_base(raw, base).ok()?.to_string());
+    (href.starts_with("https:") || href.starts_with("http:")).then_some(href)
 }
 
 /// `raw` as an absolute `http(s)` URL against the document's base URL (a share
@@ -49,8 +50,8 @@ pub fn page_url(raw: &str) -> Option<String> {
 /// here, Unicode ones through the browser's URL parser (WHATWG IDNA), so the wasm
 /// carries no IDNA tables or punycode.
 pub fn to_ascii(host: &str) -> Option<String> {
-    if host.is_ascii() {
-        return crate::core::hosts::ascii_lowercase(host);
+    if let Some(ascii) = crate::core::hosts::ascii_lowercase(host) {
+        return Some(ascii);
     }
     // What would make the parser read another host ("a/b" is host "a") is no host name.
     if host.contains(|c: char| {

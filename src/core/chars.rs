@@ -63,6 +63,42 @@ pub fn find_str(hay: &str, needle: &str) -> Option<usize> {
     hay.windows(needle.len()).position(|w| w == needle)
 }
 
+/// Byte offset of the first `byte` in `s`; the byte is ASCII, so the offset is on a
+/// character boundary. (`str::find(char)` and `rfind` inline a memchr searcher at every
+/// call: this is one small loop, shared.)
+///
+/// ```
+/// assert_eq!(lanterne::core::chars::find_byte("a/b/c", b'/'), Some(1));
+/// ```
+#[inline(never)]
+pub fn find_byte(s: &str, byte: u8) -> Option<usize> {
+    let mut i = 0;
+    while i < s.len() {
+        if s.as_bytes()[i] == byte {
+            return Some(i);
+        }
+        i += 1;
+    }
+    None
+}
+
+/// Byte offset of the last `byte` (ASCII) in `s`.
+///
+/// ```
+/// assert_eq!(lanterne::core::chars::rfind_byte("a/b/c", b'/'), Some(3));
+/// ```
+#[inline(never)]
+pub fn rfind_byte(s: &str, byte: u8) -> Option<usize> {
+    let mut i = s.len();
+    while i > 0 {
+        i -= 1;
+        if s.as_bytes()[i] == byte {
+            return Some(i);
+        }
+    }
+    None
+}
+
 /// The number of characters (code points) in `s`. (`str::chars().count()` brings a
 /// vectorised counter of half a kilobyte into the wasm.)
 ///

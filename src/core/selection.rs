@@ -1,6 +1,6 @@
 //! Rules about the copied selection itself (SPEC §3): what is never touched, and how many
 //! words it has for the optional attribution line.
-use super::chars::{find_str, sub};
+use super::chars::{find_byte, find_str, sub};
 use crate::prelude::*;
 
 /// Whether the whole selection is just an e-mail address (optionally `mailto:`): such
@@ -14,17 +14,18 @@ use crate::prelude::*;
 pub fn looks_like_email(selection: &str) -> bool {
     let s = selection.trim_matches(crate::core::chars::is_space);
     let s = s.strip_prefix("mailto:").unwrap_or(s);
-    let Some((local, domain)) = s.split_once('@') else {
+    let Some(at) = find_byte(s, b'@') else {
         return false;
     };
-    !local.is_empty()
-        && domain.contains('.')
-        && !domain.starts_with('.')
+    let domain = sub(s, at + 1, s.len());
+    // Something before the one `@`; a dot inside the domain, not at either end.
+    at > 0
+        && find_byte(domain, b'.').is_some_and(|dot| dot > 0)
         && !domain.ends_with('.')
+        && find_byte(domain, b'@').is_none()
         && !s
             .chars()
             .any(|c| super::chars::is_space(c) || matches!(c, '<' | '>' | '/'))
-        && !domain.contains('@')
 }
 
 /// Whether the whole selection is just a phone number (optionally `tel:`): digits with the

@@ -141,10 +141,7 @@ impl CopyRewriter {
 
     /// Whether an absolute `http(s)://` or scheme-relative URL points at a tracked host.
     pub fn is_tracked_url(&self, url: &str) -> bool {
-        let lower_starts = |p: &str| {
-            url.len() >= p.len() && url.as_bytes()[..p.len()].eq_ignore_ascii_case(p.as_bytes())
-        };
-        (lower_starts("https://") || lower_starts("http://") || url.starts_with("//"))
+        (http_scheme_len(url.as_bytes()) > 0 || url.starts_with("//"))
             && UrlParts::split(url)
                 .host(url)
                 .is_some_and(|h| self.hosts.matches(h))
@@ -194,13 +191,7 @@ fn find_urls<'a>(
                 continue;
             }
             let rest = &bytes[at..];
-            let scheme_len = if starts_with_ci(rest, b"https://") {
-                8
-            } else if starts_with_ci(rest, b"http://") {
-                7
-            } else {
-                0
-            };
+            let scheme_len = http_scheme_len(rest);
             if scheme_len > 0 {
                 let end = url_end(text, at, at + scheme_len);
                 if end > at + scheme_len {
@@ -220,6 +211,17 @@ fn find_urls<'a>(
         }
         None
     })
+}
+
+/// The length of the `https://` or `http://` (any case) that `text` starts with, or 0.
+fn http_scheme_len(text: &[u8]) -> usize {
+    if starts_with_ci(text, b"https://") {
+        8
+    } else if starts_with_ci(text, b"http://") {
+        7
+    } else {
+        0
+    }
 }
 
 fn starts_with_ci(hay: &[u8], needle: &[u8]) -> bool {

@@ -2,7 +2,7 @@
 //! normalising anything (every original byte is kept), tell its host, and add or remove
 //! the token parameter. Deliberately not a full WHATWG parser: lanterne only ever inserts
 //! text at one place, and leaves any URL it does not understand untouched.
-use super::chars::{find_str, sub};
+use super::chars::{find_byte, find_str, rfind_byte, sub};
 use crate::prelude::*;
 
 use super::token::{is_token_char, ShareToken};
@@ -59,9 +59,9 @@ pub struct UrlParts {
 impl UrlParts {
     /// Splits `url` (absolute, scheme-relative, or a bare `host/path`) without allocating.
     pub fn split(url: &str) -> UrlParts {
-        let frag_at = url.find('#');
+        let frag_at = find_byte(url, b'#');
         let before_frag = frag_at.unwrap_or(url.len());
-        let query_at = sub(url, 0, before_frag).find('?');
+        let query_at = find_byte(sub(url, 0, before_frag), b'?');
         let before_query = query_at.unwrap_or(before_frag);
         let head = sub(url, 0, before_query);
         // Authority starts after "scheme://" or a leading "//".
@@ -72,9 +72,8 @@ impl UrlParts {
         };
         let (host, path_start) = match authority_start {
             Some(start) => {
-                let end = sub(head, start, head.len())
-                    .find('/')
-                    .map_or(head.len(), |i| start + i);
+                let end =
+                    find_byte(sub(head, start, head.len()), b'/').map_or(head.len(), |i| start + i);
                 (host_range(url, start, end), end)
             }
             None => (None, 0),
@@ -91,7 +90,7 @@ impl UrlParts {
     pub fn split_bare(url: &str) -> UrlParts {
         let mut parts = UrlParts::split(url);
         if parts.host.is_none() {
-            let end = sub(url, 0, parts.path.1).find('/').unwrap_or(parts.path.1);
+            let end = find_byte(sub(url, 0, parts.path.1), b'/').unwrap_or(parts.path.1);
             parts.host = host_range(url, 0, end);
             parts.path.0 = end;
         }
@@ -116,7 +115,8 @@ impl UrlParts {
     }
 }
 
-fn is_scheme(s: &str) -> bool {
+/// Whether `s` is a URL scheme's name: a letter, then letters, digits, `+`, `-` or `.`.
+pub(crate) fn is_scheme(s: &str) -> bool {
     let b = s.as_bytes();
     !b.is_empty()
         && b[0].is_ascii_alphabetic()
@@ -128,12 +128,12 @@ fn is_scheme(s: &str) -> bool {
 /// any `:port`.
 fn host_range(url: &str, start: usize, end: usize) -> Option<(usize, usize)> {
     let authority = sub(url, start, end);
-    let host_start = authority.rfind('@').map_or(0, |i| i + 1);
+    let host_start = rfind_byte(authority, b'@').map_or(0, |i| i + 1);
     let rest = sub(authority, host_start, authority.len());
     let host_len = if rest.starts_with('[') {
-        rest.find(']').map_or(rest.len(), |i| i + 1)
+        find_byte(rest, b']').map_or(rest.len(), |i| i + 1)
     } else {
-        rest.find(':').unwrap_or(rest.len())
+        find_byte(rest, b':').unwrap_or(rest.len())
     };
     (host_len > 0).then(|| (start + host_start, start + host_start + host_len))
 }
@@ -186,7 +186,7 @@ fn find_pair<'a>(
 ) -> Option<(&'a str, (usize, usize))> {
     let mut pos = start;
     while pos <= end {
-        let pair_end = sub(url, pos, end).find('&').map_or(end, |i| pos + i);
+        let pair_end = find_byte(sub(url, pos, end), b'&').map_or(end, |i| pos + i);
         let pair = sub(url, pos, pair_end);
         if let Some(value) = pair
             .strip_prefix(param)
