@@ -176,6 +176,14 @@ export interface Tracker {
   stop(): void;
   /** Sends pending events now. */
   flush(): void;
+  /**
+   * Starts a new page view now, for a view drawn without the History API or the
+   * Navigation API: a fresh address-bar token for the current address, rows of buttons
+   * whose view left the page let go, `[data-lanterne-share]` containers drawn. Route
+   * changes through pushState, replaceState, back and forward need no call.
+   * @example document.addEventListener("astro:page-load", () => tracker.refresh());
+   */
+  refresh(): void;
   /** Whether lanterne is tracking: false after stop() or deny(), with consent "denied", and for GPC (or DNT when honoured). */
   readonly running: boolean;
   /**

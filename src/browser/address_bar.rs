@@ -1,17 +1,17 @@
-//! The page's own address (SPEC §2): the arrival check on landing, this page view's token
-//! in the address bar, and putting the address back on `stop()`. The core reads and
-//! writes the addresses ([`crate::core::page`]); this applies them.
+//! The page's own address (SPEC §2): the arrival check on landing, and putting the
+//! address back on `stop()`. Page views and their address-bar tokens are
+//! [`super::routes`]'. The core reads the addresses ([`crate::core::page`]); this
+//! applies them.
 
-use super::page::{document, href, random_bytes, window};
-use super::tracker::{Inner, Session};
-use crate::core::channel::Channel;
+use super::page::{document, href};
+use super::routes;
+use super::tracker::Inner;
 use crate::core::event::EventKind;
-use crate::core::page::{address_bar_url, Landing};
-use crate::core::token::ShareToken;
+use crate::core::page::Landing;
 
 /// Reads the landing address: reports an arrival for a valid token that this browser did
-/// not mint itself, remembers it as the visit's parent, then shows the clean address, or
-/// the address with this page view's own token when the address bar mode is on.
+/// not mint itself, remembers it as the visit's parent, and takes the token out of the
+/// address bar.
 pub fn on_start(tracker: &Inner) {
     let c = &tracker.session.config;
     let landing = Landing::read(&href(), &c.param);
@@ -34,38 +34,15 @@ pub fn on_start(tracker: &Inner) {
             );
         }
     }
-    let own = ShareToken::mint(Channel::AddressBar, &random_bytes());
-    let shown = c
-        .address_bar
-        .then(|| {
-            address_bar_url(
-                &landing.clean_url,
-                &own,
-                &c.param,
-                c.placement,
-                &c.exclude_paths,
-            )
-        })
-        .flatten();
-    if shown.is_some() {
-        tracker.memory.borrow_mut().remember(&own);
+    // The token arrived with leaves the address bar at once, before the site's
+    // analytics read it; this page view's own token follows once the page has loaded
+    // (`routes::follow`).
+    if landing.had_slot {
+        routes::place(tracker, &landing.clean_url);
     }
-    replace(shown.as_deref().unwrap_or(&landing.clean_url));
 }
 
 /// Takes lanterne's token out of the address bar.
-pub fn restore(session: &Session) {
-    replace(&session.clean(&href()));
-}
-
-// history.replaceState keeping the page's own state (routers keep theirs there): no new
-// history entry, no reload.
-fn replace(url: &str) {
-    if url == href() {
-        return;
-    }
-    if let Ok(history) = window().history() {
-        let state = history.state().unwrap_or(wasm_bindgen::JsValue::NULL);
-        let _ = history.replace_state_with_url(&state, "", Some(url));
-    }
+pub fn restore(tracker: &Inner) {
+    routes::place(tracker, &tracker.session.clean(&href()));
 }

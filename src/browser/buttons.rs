@@ -118,8 +118,9 @@ pub struct Bar {
     tracker: WeakTracker,
     pub element: Element,
     settings: RowSettings,
-    /// Whether it was drawn for a `[data-lanterne-share]` container (let go with it).
-    pub declared: bool,
+    /// Whether its element has been seen in the page (a row is let go when its element
+    /// leaves the page, not before it first joins it).
+    seen: Cell<bool>,
     /// What the element held before the buttons.
     stash: DocumentFragment,
     /// `ShareButtons.skipped`: `[{ channel, reason }]`.
@@ -164,12 +165,7 @@ struct Share {
 impl Bar {
     /// Draws a row into `element`: for the channels that can be offered here. When none
     /// can, the element keeps what it had (fallback links work).
-    pub fn draw(
-        tracker: &Rc<Inner>,
-        element: &Element,
-        settings: RowSettings,
-        declared: bool,
-    ) -> Rc<Bar> {
+    pub fn draw(tracker: &Rc<Inner>, element: &Element, settings: RowSettings) -> Rc<Bar> {
         let mobile = mobile();
         let labels = tracker.session.labels();
         let title = settings.title.clone().unwrap_or_else(|| document().title());
@@ -224,7 +220,7 @@ impl Bar {
                 tracker: Rc::downgrade(tracker),
                 element: element.clone(),
                 settings,
-                declared,
+                seen: Cell::new(element.is_connected()),
                 stash,
                 skipped,
                 sharing: Cell::new(false),
@@ -237,6 +233,14 @@ impl Bar {
                 .push((element.clone(), Rc::downgrade(&bar)))
         });
         bar
+    }
+
+    /// Whether its element left the page after having been in it.
+    pub fn gone(&self) -> bool {
+        if self.element.is_connected() {
+            self.seen.set(true);
+        }
+        self.seen.get() && !self.element.is_connected()
     }
 
     /// Whether buttons are drawn (false once removed, or when no channel could be

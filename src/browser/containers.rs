@@ -1,6 +1,7 @@
 //! Declared containers (SPEC §4): `[data-lanterne-share]` elements in the page at start
 //! and any added later (a single-page app, infinite scroll) get their row of buttons;
-//! rows whose container left the page for good are let go.
+//! rows whose element left the page for good are let go. The same document observer
+//! tells [`super::routes`] the page changed where the browser has no Navigation API.
 
 use super::buttons::{owner, RowSettings, CONTAINER};
 use super::handle::Observer;
@@ -10,20 +11,25 @@ use crate::core::buttons::read_channels;
 use crate::prelude::*;
 use alloc::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{Element, Node};
+use web_sys::Element;
 
-/// Draws the page's containers now, and those added later.
-pub fn watch(tracker: &Rc<Inner>) {
-    let Some(root) = document().document_element() else {
-        return;
-    };
-    render_in(tracker, &root);
+/// Draws the page's containers now (with `buttons`, the config's `shareButtons`), and
+/// those added later; lets go of rows whose element left the page.
+pub fn watch(tracker: &Rc<Inner>, buttons: bool) {
+    if buttons {
+        draw_all(tracker);
+    }
+    let by_navigation = super::routes::by_navigation_api();
     let this = Rc::downgrade(tracker);
     let observer = Observer::added_nodes(&document(), move |records| {
         let Some(tracker) = this.upgrade() else {
             return;
         };
-        for record in records.iter() {
+        if !by_navigation {
+            // A router rendering its new view: the History API has no event for pushState.
+            super::routes::changed(&tracker);
+        }
+        for record in records.iter().filter(|_| buttons) {
             let added = record
                 .unchecked_into::<web_sys::MutationRecord>()
                 .added_nodes();
@@ -33,17 +39,17 @@ pub fn watch(tracker: &Rc<Inner>) {
                 }
             }
         }
-        // Containers gone from the page for good are let go (a re-added one is redrawn).
-        // (Removing a row touches only its own element, not the list.)
-        tracker.bars.borrow_mut().retain(|bar| {
-            let gone = bar.declared && !bar.element.unchecked_ref::<Node>().is_connected();
-            if gone {
-                bar.remove();
-            }
-            !gone
-        });
+        // Rows gone from the page for good are let go (a re-added container is redrawn).
+        tracker.prune();
     });
     *tracker.observer.borrow_mut() = observer;
+}
+
+/// Draws every container in the page that has no row yet.
+pub fn draw_all(tracker: &Rc<Inner>) {
+    if let Some(root) = document().document_element() {
+        render_in(tracker, &root);
+    }
 }
 
 fn render_in(tracker: &Rc<Inner>, element: &Element) {
@@ -113,5 +119,5 @@ fn render_declared(tracker: &Rc<Inner>, element: &Element) {
         text: element.get_attribute("data-text").unwrap_or_default(),
         labels: element.get_attribute("data-labels").as_deref() != Some("false"),
     };
-    tracker.render(element, settings, true);
+    tracker.render(element, settings);
 }

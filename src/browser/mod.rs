@@ -25,6 +25,7 @@ pub mod listeners;
 pub mod memory;
 pub mod objects;
 pub mod page;
+pub mod routes;
 pub mod style;
 pub mod tracker;
 

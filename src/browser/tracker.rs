@@ -8,6 +8,7 @@ use super::listeners::Listeners;
 use super::memory::Memory;
 use super::objects::{self, Field};
 use super::page::{document, error, get, href, now, page_url, random_bytes, type_error, window};
+use super::routes::{self, Routes};
 use super::{address_bar, config, containers, copy};
 use crate::core::buttons::Labels;
 use crate::core::channel::Channel;
@@ -102,6 +103,8 @@ pub struct Inner {
     reporter: RefCell<Option<Rc<Reporter>>>,
     listeners: RefCell<Vec<EventListener>>,
     pub bars: RefCell<Vec<Rc<Bar>>>,
+    /// The page view's route (single-page apps).
+    pub routes: Routes,
     pub observer: RefCell<Option<super::handle::Observer>>,
     pub shares: Listeners,
     events: Listeners,
@@ -143,6 +146,7 @@ impl Inner {
         ));
         self.tracking.set(true);
         address_bar::on_start(self);
+        let mut listeners = routes::follow(self);
         let this = Rc::downgrade(self);
         let on_copy = EventListener::new(&document(), &["copy"], move |event| {
             if let Some(tracker) = this.upgrade() {
@@ -160,13 +164,15 @@ impl Inner {
         let on_visibility =
             EventListener::new(&document(), &["visibilitychange"], on_hidden.clone());
         let on_pagehide = EventListener::new(&window(), &["pagehide"], on_hidden);
-        *self.listeners.borrow_mut() = vec![on_copy, on_visibility, on_pagehide];
+        listeners.extend([on_copy, on_visibility, on_pagehide]);
+        *self.listeners.borrow_mut() = listeners;
     }
 
     // Tracking off: listeners removed, the address bar restored, the queue handed to a
     // beacon (`keep`) or emptied.
     fn untrack(&self, keep: bool) {
         self.listeners.borrow_mut().clear();
+        self.routes.cancel();
         if !self.tracking.get() {
             return;
         }
@@ -177,7 +183,7 @@ impl Inner {
                 reporter.forget()
             }
         }
-        address_bar::restore(&self.session);
+        address_bar::restore(self);
         self.tracking.set(false);
     }
 
@@ -291,20 +297,30 @@ impl Inner {
     }
 
     /// Draws buttons into `element`, replacing any row drawn there (by any tracker).
-    pub fn render(
-        self: &Rc<Self>,
-        element: &Element,
-        settings: RowSettings,
-        declared: bool,
-    ) -> Rc<Bar> {
+    pub fn render(self: &Rc<Self>, element: &Element, settings: RowSettings) -> Rc<Bar> {
         if let Some(previous) = super::buttons::owner(element) {
             previous.remove();
             remove(&mut self.bars.borrow_mut(), &previous);
         }
-        let bar = Bar::draw(self, element, settings, declared);
-        // Kept until stop() or a new render here, attached or not: stop() must reach it.
+        let bar = Bar::draw(self, element, settings);
+        // Kept until stop(), a new render here, or its element leaving the page after
+        // having been in it (see `prune`): stop() must reach it.
         self.bars.borrow_mut().push(bar.clone());
         bar
+    }
+
+    /// Lets go of the rows whose element was in the page and has left it (a view a
+    /// router took away): their buttons are removed and the element gets back what it
+    /// held. A row drawn into an element not yet in the page waits for it.
+    pub fn prune(&self) {
+        // (Removing a row touches only its own element, not the list.)
+        self.bars.borrow_mut().retain(|bar| {
+            let gone = bar.gone();
+            if gone {
+                bar.remove();
+            }
+            !gone
+        });
     }
 }
 
@@ -378,6 +394,27 @@ impl Tracker {
         inner.shares.clear();
     }
 
+    /// Starts a new page view now, for views a router draws without the History API or
+    /// the Navigation API (README "Single-page apps"): the address bar gets a fresh token
+    /// for the current address, rows of buttons whose view left the page are let go, and
+    /// `[data-lanterne-share]` containers are drawn. Route changes through `pushState`,
+    /// `replaceState`, back and forward need no call.
+    ///
+    /// ```js
+    /// await renderView(next);
+    /// tracker.refresh();
+    /// ```
+    pub fn refresh(&self) {
+        let inner = &self.inner;
+        if inner.stopped.get() {
+            return;
+        }
+        routes::page_view(inner);
+        if inner.session.config.share_buttons {
+            containers::draw_all(inner);
+        }
+    }
+
     /// Sends pending events now, even during a retry backoff.
     ///
     /// ```js
@@ -425,10 +462,7 @@ impl Tracker {
             text: options.text.unwrap_or_default(),
             labels: options.labels.unwrap_or(true),
         };
-        Ok(self
-            .inner
-            .render(element, settings, false)
-            .handle_for_page())
+        Ok(self.inner.render(element, settings).handle_for_page())
     }
 
     /// The URL that shares a page through `channel`, with a fresh token: the share page
@@ -615,6 +649,7 @@ pub fn begin(
         reporter: RefCell::new(None),
         listeners: RefCell::new(Vec::new()),
         bars: RefCell::new(Vec::new()),
+        routes: Routes::default(),
         observer: RefCell::new(None),
         shares: Listeners::default(),
         events: Listeners::default(),
@@ -629,9 +664,7 @@ pub fn begin(
     } else {
         forget_orphans();
     }
-    if buttons {
-        containers::watch(&inner);
-    }
+    containers::watch(&inner, buttons);
     Ok(Tracker { inner })
 }
 

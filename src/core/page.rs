@@ -41,6 +41,26 @@ impl Landing {
     }
 }
 
+/// Which route a page address shows, for single-page apps (SPEC §2): the address without
+/// lanterne's token and without its fragment. A change of path or query is a new page
+/// view; a change of fragment alone (an anchor, a hash router's route) is not.
+///
+/// ```
+/// use lanterne::core::page::route_key;
+/// let a = route_key("https://app.example/a?tab=2#lt=aAAAAAAAAAA1", "lt");
+/// assert_eq!(a, "https://app.example/a?tab=2");
+/// assert_eq!(a, route_key("https://app.example/a?tab=2#comments", "lt"));
+/// assert_eq!(a, route_key("https://app.example/a?lt=aAAAAAAAAAA1&tab=2", "lt"));
+/// assert_ne!(a, route_key("https://app.example/a?tab=3", "lt"));
+/// ```
+pub fn route_key(href: &str, param: &str) -> String {
+    let (clean, _) = without_tokens(href, param);
+    let end = clean.find('#').unwrap_or(clean.len());
+    let mut clean = clean;
+    clean.truncate(end);
+    clean
+}
+
 /// The address to put in the address bar for this page view, or `None` to leave the
 /// clean address: on the home page `/`, when the address has a fragment of its own (an
 /// anchor, a hash route, a text fragment), and on excluded paths.
@@ -120,6 +140,29 @@ mod tests {
             address_bar_url("https://b.example/a", &t, "lt", Placement::Query, &[]).as_deref(),
             Some("https://b.example/a?lt=aAAAAAAAAAA1")
         );
+    }
+
+    #[test]
+    fn route_keys() {
+        let k = |u: &str| route_key(u, "lt");
+        // Fragment-only changes (anchors, hash routes, the token itself) keep the route.
+        assert_eq!(
+            k("https://b.example/a#x"),
+            k("https://b.example/a#/route/2")
+        );
+        assert_eq!(
+            k("https://b.example/a"),
+            k("https://b.example/a#lt=aAAAAAAAAAA1")
+        );
+        assert_eq!(
+            k("https://b.example/a?q=1"),
+            k("https://b.example/a?q=1&lt=aAAAAAAAAAA1")
+        );
+        // The site's own `lt` values of another shape are its query, so part of the route.
+        assert_ne!(k("https://b.example/a?lt=5"), k("https://b.example/a"));
+        assert_ne!(k("https://b.example/a"), k("https://b.example/b"));
+        assert_ne!(k("https://b.example/a?q=1"), k("https://b.example/a?q=2"));
+        assert_eq!(k("https://b.example/a?"), "https://b.example/a?");
     }
 
     #[test]

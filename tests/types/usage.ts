@@ -5,6 +5,7 @@ import { start, startFromElement, type Channel, type DeliveryStats, type Lantern
 async function main(): Promise<void> {
   const tracker: Tracker = await start({ endpoint: "/collect" });
   tracker.flush();
+  tracker.refresh();
   if (tracker.running) tracker.stop();
 
   const full: LanterneConfig = {
