@@ -87,6 +87,11 @@ fn load(channel: Channel) {
         })
         .and_then(|u| u.as_string())
         .unwrap_or_default();
+    // A bundler may inline the small icon files as `data:` URLs (Vite does, under 4 KB):
+    // read in place, since a strict CSP's `connect-src` blocks fetching them.
+    if let Some(data) = url.strip_prefix("data:") {
+        return loaded(channel, data_url(data));
+    }
     on_settled(&window().fetch_with_str(&url), move |answer| {
         let text = answer
             .ok()
@@ -102,8 +107,20 @@ fn load(channel: Channel) {
     });
 }
 
+/// The text of a `data:` URL (what follows `data:`): base64 or percent-encoded.
+fn data_url(data: &str) -> Option<String> {
+    let (meta, payload) = data.split_once(',')?;
+    if meta.ends_with(";base64") {
+        return window().atob(payload).ok();
+    }
+    js_sys::decode_uri_component(payload).ok()?.as_string()
+}
+
 fn loaded(channel: Channel, file: Option<String>) {
-    let drawing = file.map(|file| brand_icon(&file));
+    // A file with no path is no icon (the button says so, as for a failed fetch).
+    let drawing = file
+        .map(|file| brand_icon(&file))
+        .filter(|(_, paths)| !paths.is_empty());
     let waiting = BRANDS.with(|brands| {
         let mut brands = brands.borrow_mut();
         let at = brands.iter().position(|b| b.channel == channel)?;

@@ -146,16 +146,21 @@ pub fn generic_icon(channel: Channel) -> Option<&'static str> {
 /// use lanterne::core::markup::brand_icon;
 /// let file = r#"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 24 24"><path d="M1 1h2"/><path onclick="x" d="M2 2&quot;"/></svg>"#;
 /// assert_eq!(brand_icon(file), ("0 0 24 24".to_string(), r#"<path d="M1 1h2"/><path d="M2 2&amp;quot;"/>"#.to_string()));
+/// // As Vite inlines it: single quotes.
+/// let inlined = "<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 16 16'><path d='M1 1\"'/></svg>";
+/// assert_eq!(brand_icon(inlined), ("0 0 16 16".to_string(), r#"<path d="M1 1&quot;"/>"#.to_string()));
 /// ```
 pub fn brand_icon(file: &str) -> (String, String) {
-    let view_box = quoted_after(file, "viewBox=\"")
+    let view_box = attribute_value(file, "viewBox=")
         .unwrap_or("0 0 24 24")
         .to_owned();
     let mut paths = String::new();
     let mut rest = file;
-    while let Some(at) = find_str(rest, " d=\"") {
-        rest = rest.get(at + 4..).unwrap_or("");
-        let d = rest.split('"').next().unwrap_or("");
+    while let Some(at) = find_str(rest, " d=") {
+        rest = rest.get(at + 1..).unwrap_or("");
+        let Some(d) = attribute_value(rest, "d=") else {
+            break;
+        };
         paths.push_str("<path d=\"");
         escape_html(&mut paths, d);
         paths.push_str("\"/>");
@@ -163,10 +168,13 @@ pub fn brand_icon(file: &str) -> (String, String) {
     (view_box, paths)
 }
 
-/// The text after `prefix` up to the next `"`.
-fn quoted_after<'a>(text: &'a str, prefix: &str) -> Option<&'a str> {
-    let at = find_str(text, prefix)? + prefix.len();
-    text.get(at..)?.split('"').next()
+/// The value of the attribute that `name` (with its `=`) starts, in double or single
+/// quotes: bundlers that inline an SVG as a `data:` URL turn its `"` into `'` (Vite).
+fn attribute_value<'a>(text: &'a str, name: &str) -> Option<&'a str> {
+    let at = find_str(text, name)? + name.len();
+    let rest = text.get(at..)?;
+    let quote = rest.chars().next().filter(|q| *q == '"' || *q == '\'')?;
+    rest.get(1..)?.split(quote).next()
 }
 
 #[cfg(test)]
