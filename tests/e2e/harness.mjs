@@ -12,6 +12,9 @@ import Ajv2020 from "ajv/dist/2020.js";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const collectorBin = join(root, "target", "release", "lanterne-collector");
+// The package the pages load: pkg/, or another build (LANTERNE_PKG=/path/to/pkg) to
+// measure an older release the same way (README "With other analytics").
+const pkgDir = process.env.LANTERNE_PKG || join(root, "pkg");
 
 /** The policy the demo is served with (SPEC §7): no inline scripts or styles. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*";
@@ -34,7 +37,7 @@ export async function startCollector({ origins = [], statics = true, csp = STRIC
   const args = ["--addr", addr, "--db", await storage(db, dir), ...extra];
   for (const origin of origins) args.push("--origin", origin);
   if (statics) {
-    args.push("--static", join(root, "www"), "--static", `/pkg=${join(root, "pkg")}`, "--static", `/t=${join(root, "tests/e2e/pages")}`);
+    args.push("--static", join(root, "www"), "--static", `/pkg=${pkgDir}`, "--static", `/t=${join(root, "tests/e2e/pages")}`);
     for (const spec of extraStatic) args.push("--static", spec);
     if (csp) args.push("--csp", csp);
   }
