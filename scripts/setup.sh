@@ -41,7 +41,8 @@ if [ "$(wasm-bindgen --version 2>/dev/null | awk '{print $2}')" != "$WASM_BINDGE
 fi
 
 # npm packages: esbuild (bundles and minifies), binaryen (wasm-opt), playwright-core, ajv,
-# vite and typescript (tests).
+# vite and typescript (tests), and the frameworks the end-to-end apps are built with
+# (react, react-router, vue, vue-router, webpack).
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   say "npm ci"
   npm ci --no-audit --no-fund --loglevel=error

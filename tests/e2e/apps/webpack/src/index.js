@@ -1,0 +1,9 @@
+// An app that uses lanterne the npm way; the end-to-end test builds it with webpack 5.
+import { start } from "lanterne";
+
+start({ endpoint: "/collect", addressBar: false }).then((tracker) => {
+  tracker.renderButtons(document.getElementById("share"), { channels: ["whatsapp", "copy_link"] });
+  // For the end-to-end test.
+  window.__tracker = tracker;
+  window.__lanterneReady = true;
+});
