@@ -3,9 +3,10 @@
 // default share buttons: the module (entry and wasm-bindgen glue), the wasm (the whole
 // browser layer, the core and the buttons' stylesheet), and the icon files those buttons
 // fetch. Exits 1 over the limit. Each file is compressed on its own, as a server sends it.
-// The limit is a ratchet at 60 KB, not the 30 KB budget: issue 9 measured the Rust browser
+// The limit is a ratchet at 61 KB, not the 30 KB budget: issue 9 measured the Rust browser
 // layer at 58.7 KB with every behaviour kept, and the budget waits on a product decision
-// (README "Size"). Lower it with every release that gets smaller.
+// (README "Size"); issue 10 (single-page apps, data: icons) raised it by 1 KB to 60.2 KB.
+// Lower it with every release that gets smaller.
 //   node scripts/size.mjs [--dir PKG] [--limit-brotli BYTES] [--json]
 import { existsSync, readFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";
@@ -21,7 +22,7 @@ const defaults = /DEFAULT_CHANNELS: \[Channel; 6\] = \[([^\]]+)\]/.exec(readFile
 const ids = [...defaults.matchAll(/Channel::(\w+)/g)].map((m) => m[1].replace(/([a-z])([A-Z])/g, "$1_$2").toLowerCase());
 const icons = ids.filter((id) => existsSync(join(pkg, "icons", `${id}.svg`))).map((id) => `icons/${id}.svg`);
 const files = ["lanterne.js", "lanterne_core_bg.wasm", ...icons];
-const limit = Number(option("--limit-brotli") ?? 60 * 1024);
+const limit = Number(option("--limit-brotli") ?? 61 * 1024);
 const budget = 30 * 1024;
 const target = 25 * 1024;
 

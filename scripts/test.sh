@@ -25,7 +25,7 @@ step "native tests (core + collector)" cargo test --workspace
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
 step "unit tests (Node: the post-build name shortener, importing the package without a page)" node --test tests/unit/
 step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
-step "size (brotli; limit 60 KB, the ratchet: the budget is 30 KB, README \"Size\")" node scripts/size.mjs
+step "size (brotli; limit 61 KB, the ratchet: the budget is 30 KB, README \"Size\")" node scripts/size.mjs
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
 # The collector's own tests again, on its second backend: a real PostgreSQL server from
 # Debian's packages, started by the tests (tests/e2e/postgres.mjs).
