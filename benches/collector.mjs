@@ -25,7 +25,7 @@ function hasTaskset() {
 }
 
 async function startCollector(db) {
-  const [cmd, ...args] = [...pin(0), join(root, "target/release/lanterne-collector"), "--addr", "127.0.0.1:0", "--db", db];
+  const [cmd, ...args] = [...pin(0), join(root, "target/release/lanterne-collector"), "--addr", "127.0.0.1:0", "--db", db, "--rate-limit", "off"];
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";

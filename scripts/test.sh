@@ -29,7 +29,7 @@ step "size (brotli; limit 61 KB, the ratchet: the budget is 30 KB, README \"Size
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
 # The collector's own tests again, on its second backend: a real PostgreSQL server from
 # Debian's packages, started by the tests (tests/e2e/postgres.mjs).
-step "collector on PostgreSQL (contract, stats, report, load, crash)" env LANTERNE_BACKEND=postgres node --test --test-concurrency=1 tests/e2e/collector.test.mjs tests/e2e/report.test.mjs tests/e2e/load.test.mjs
+step "collector on PostgreSQL (contract, access, stats, report, load, crash)" env LANTERNE_BACKEND=postgres node --test --test-concurrency=1 tests/e2e/collector.test.mjs tests/e2e/access.test.mjs tests/e2e/report.test.mjs tests/e2e/load.test.mjs
 
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"

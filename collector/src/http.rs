@@ -1,9 +1,11 @@
-//! The HTTP side: `POST /collect`, `GET /api/events`, CORS for configured origins, and
-//! static folders (the demo site and the built package).
+//! The HTTP side: `POST /collect` (rate-limited per client), the readers (`/api/*`,
+//! `/report`) behind the admin credential ([`crate::access`]), the login form, CORS for
+//! configured origins, and static folders (the demo site and the built package).
 
+use crate::access::{Access, Presented};
 use crate::store::Store;
 use crate::validate::EventValidator;
-use axum::extract::{Query, Request, State};
+use axum::extract::{ConnectInfo, Query, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::middleware::{self, Next};
 use axum::response::{IntoResponse, Response};
@@ -11,8 +13,10 @@ use axum::routing::{get, post};
 use axum::{Json, Router};
 use serde_json::json;
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
+use std::time::Instant;
 use tower_http::services::ServeDir;
 
 /// Which cross-origin pages may send events and read the API.
@@ -43,12 +47,84 @@ pub struct Settings {
     pub statics: Vec<(String, PathBuf)>,
     /// `Content-Security-Policy` sent with static files, if any.
     pub csp: Option<String>,
+    /// Who may read (`/api/*`, `/report`).
+    pub access: Arc<Access>,
+    /// Requests to `/collect` per second and client address, and the burst allowed
+    /// (`None`: no limit).
+    pub rate_limit: Option<(f64, f64)>,
+    /// Behind a reverse proxy: the client's address is the last one in
+    /// `X-Forwarded-For`, and `X-Forwarded-Proto: https` means HTTPS.
+    pub behind_proxy: bool,
 }
 
 struct App {
     store: Arc<Store>,
     validator: EventValidator,
     settings: Settings,
+    limiter: Limiter,
+}
+
+/// Token buckets by client address: each holds up to `burst` requests and refills at
+/// `rate` a second.
+struct Limiter {
+    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+}
+
+impl Limiter {
+    /// Takes one request from `client`'s bucket; `Err(seconds)` to wait when it is empty.
+    fn take(&self, client: IpAddr, rate: f64, burst: f64, now: Instant) -> Result<(), u64> {
+        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
+        // Bounded: when many addresses are known, forget those whose bucket is full again.
+        if buckets.len() > 50_000 {
+            buckets.retain(|_, (tokens, at)| {
+                *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
+            });
+        }
+        let (tokens, at) = buckets.entry(client).or_insert((burst, now));
+        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(burst);
+        *at = now;
+        if *tokens >= 1.0 {
+            *tokens -= 1.0;
+            Ok(())
+        } else {
+            Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
+        }
+    }
+}
+
+/// The client's address: the connection's, or behind a proxy the last hop it names in
+/// `X-Forwarded-For` (the one the proxy saw; earlier ones are the client's word).
+fn client(settings: &Settings, request: &Request) -> IpAddr {
+    if settings.behind_proxy {
+        let forwarded = request
+            .headers()
+            .get_all("x-forwarded-for")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .flat_map(|v| v.split(','))
+            .filter_map(|a| a.trim().parse::<IpAddr>().ok())
+            .next_back();
+        if let Some(address) = forwarded {
+            return address;
+        }
+    }
+    request
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |info| info.0.ip())
+}
+
+/// Whether the request reached the collector over HTTPS (through a proxy that says so).
+fn https(settings: &Settings, headers: &HeaderMap) -> bool {
+    settings.behind_proxy
+        && headers
+            .get("x-forwarded-proto")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.trim().eq_ignore_ascii_case("https"))
+}
+
+fn now_seconds() -> i64 {
+    crate::store::now_ms() / 1000
 }
 
 /// The whole service as an axum router.
@@ -57,18 +133,31 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
     // Longest prefix first, so `/pkg` wins over `/`.
     statics.sort_by_key(|(prefix, _)| std::cmp::Reverse(prefix.len()));
     let csp = settings.csp.clone();
+    let app_open = settings.access.open();
     let app = Arc::new(App {
         store,
         validator: EventValidator::new(),
         settings,
+        limiter: Limiter {
+            buckets: Mutex::new(HashMap::new()),
+        },
     });
-    let mut router = Router::new()
-        .route("/collect", post(collect).options(preflight))
-        .route("/api/events", get(events).options(preflight))
-        .route("/api/stats", get(stats).options(preflight))
-        .route("/api/export", get(export).options(preflight))
+    // What only the site owner reads.
+    let readers = Router::new()
+        .route("/api/events", get(events))
+        .route("/api/stats", get(stats))
+        .route("/api/export", get(export))
         .route("/api/count", get(count))
         .route("/report", get(report))
+        .route_layer(middleware::from_fn_with_state(app.clone(), guard))
+        .route("/api/events", axum::routing::options(preflight))
+        .route("/api/stats", axum::routing::options(preflight))
+        .route("/api/export", axum::routing::options(preflight));
+    let mut router = Router::new()
+        .route("/collect", post(collect).options(preflight))
+        .merge(readers)
+        .route("/login", get(login_form).post(login))
+        .route("/logout", post(logout))
         .route(
             "/report.css",
             get(|| async {
@@ -106,7 +195,258 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
             }));
     }
     router = router.merge(static_router);
+    if app_open {
+        router = router.layer(middleware::from_fn(loopback_names));
+    }
     router
+}
+
+/// Without a password: requests for any host name but a loopback one are refused, so a
+/// web page cannot read the collector by pointing its own name at 127.0.0.1 (DNS
+/// rebinding).
+async fn loopback_names(request: Request, next: Next) -> Response {
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    if crate::access::loopback_host(host) {
+        return next.run(request).await;
+    }
+    error(
+        StatusCode::MISDIRECTED_REQUEST,
+        format!("this collector has no admin password, so it answers loopback names only (localhost, 127.0.0.1), not {host:?}; set --admin-password to serve other names"),
+    )
+}
+
+/// The readers' door: the admin password (Bearer or Basic) or a session cookie, unless
+/// there is no password (loopback only). A wrong password is answered late; no
+/// credential gets the login form (the report) or `401` (the API).
+async fn guard(State(app): State<Arc<App>>, request: Request, next: Next) -> Response {
+    let access = &app.settings.access;
+    if access.open() {
+        return next.run(request).await;
+    }
+    let headers = request.headers();
+    let header_text = |name| {
+        headers
+            .get(name)
+            .and_then(|v: &HeaderValue| v.to_str().ok())
+    };
+    let presented = access.presented(
+        header_text(header::AUTHORIZATION),
+        header_text(header::COOKIE),
+        now_seconds(),
+    );
+    let who = client(&app.settings, &request);
+    match presented {
+        Presented::Valid => {
+            if headers.contains_key(header::AUTHORIZATION) {
+                access.succeeded(who);
+            }
+            next.run(request).await
+        }
+        Presented::Wrong => {
+            tokio::time::sleep(access.failed(who)).await;
+            unauthorized("wrong credentials")
+        }
+        Presented::Nothing if request.uri().path() == "/report" => {
+            let next = request.uri().path_and_query().map_or("/report", |p| p.as_str());
+            let location = format!("/login?next={}", percent_encode(next));
+            (
+                StatusCode::SEE_OTHER,
+                [(header::LOCATION, location)],
+            )
+                .into_response()
+        }
+        Presented::Nothing => unauthorized("this needs the admin password: Authorization: Bearer <password>, or Basic with any user name"),
+    }
+}
+
+fn unauthorized(message: &str) -> Response {
+    let mut response = error(StatusCode::UNAUTHORIZED, message);
+    response.headers_mut().insert(
+        header::WWW_AUTHENTICATE,
+        HeaderValue::from_static(
+            "Bearer realm=\"lanterne\", Basic realm=\"lanterne\", charset=\"UTF-8\"",
+        ),
+    );
+    response
+}
+
+/// Text for HTML, attribute values included.
+fn html_escape(text: &str) -> String {
+    text.replace('&', "&amp;")
+        .replace('<', "&lt;")
+        .replace('>', "&gt;")
+        .replace('"', "&quot;")
+}
+
+/// `%`-encodes what is not unreserved (for a `next=` query value).
+fn percent_encode(text: &str) -> String {
+    let mut out = String::new();
+    for byte in text.bytes() {
+        if byte.is_ascii_alphanumeric() || b"-._~/".contains(&byte) {
+            out.push(byte as char);
+        } else {
+            out.push_str(&format!("%{byte:02X}"));
+        }
+    }
+    out
+}
+
+/// The login page: one password field, no script.
+fn login_page(status: StatusCode, next: &str, problem: Option<&str>) -> Response {
+    let mut html = String::from("<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>lanterne: sign in</title><link rel=\"stylesheet\" href=\"/report.css\"></head><body><main class=\"login\"><h1>lanterne</h1><p>The report and the API need the collector's admin password.</p>");
+    if let Some(problem) = problem {
+        html.push_str("<p class=\"problem\" role=\"alert\">");
+        html.push_str(problem);
+        html.push_str("</p>");
+    }
+    html.push_str(
+        "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" value=\"",
+    );
+    html.push_str(&html_escape(next));
+    html.push_str("\"><label for=\"password\">Admin password</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required autofocus> <button type=\"submit\">Sign in</button></form></main></body></html>");
+    (
+        status,
+        [
+            (header::CONTENT_TYPE, "text/html; charset=utf-8"),
+            (header::CONTENT_SECURITY_POLICY, "default-src 'none'; style-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"),
+            (header::CACHE_CONTROL, "no-store"),
+        ],
+        html,
+    )
+        .into_response()
+}
+
+/// `GET /login?next=`: the form (without a password there is nothing to sign in to).
+async fn login_form(
+    State(app): State<Arc<App>>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let next = crate::access::safe_next(query.get("next").map(String::as_str));
+    if app.settings.access.open() {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, next)]).into_response();
+    }
+    login_page(StatusCode::OK, &next, None)
+}
+
+/// `POST /login` (`password`, `next`): a session cookie and back to `next`, or the form
+/// again, a second late (more for an address that keeps trying).
+async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
+    let access = app.settings.access.clone();
+    if access.open() {
+        return (StatusCode::SEE_OTHER, [(header::LOCATION, "/report")]).into_response();
+    }
+    let who = client(&app.settings, &request);
+    let secure = https(&app.settings, request.headers());
+    // Only this collector's own form may sign in (no login from another site's page).
+    if origin_allowed_same(request.headers()) == Some(false) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "sign in from the collector's own login page",
+        );
+    }
+    let body = match read_body(request.into_body(), 16 * 1024).await {
+        Ok(body) => body,
+        Err(_) => return error(StatusCode::PAYLOAD_TOO_LARGE, "the form is too large"),
+    };
+    let form = form_fields(&body);
+    let next = crate::access::safe_next(form.get("next").map(String::as_str));
+    let given = form.get("password").map_or("", String::as_str);
+    if !access.is_password(given) {
+        tokio::time::sleep(access.failed(who)).await;
+        return login_page(StatusCode::UNAUTHORIZED, &next, Some("Wrong password."));
+    }
+    access.succeeded(who);
+    let cookie = format!(
+        "{}={}; Path=/; Max-Age={}; HttpOnly; SameSite=Strict{}",
+        crate::access::COOKIE,
+        access.session(now_seconds()),
+        crate::access::SESSION_SECONDS,
+        if secure { "; Secure" } else { "" }
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [(header::SET_COOKIE, cookie), (header::LOCATION, next)],
+    )
+        .into_response()
+}
+
+/// `POST /logout`: the session is signed out (its cookie refused from now on, even
+/// replayed) and the cookie cleared; back to the login form.
+async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    let secure = https(&app.settings, &headers);
+    let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
+    if let Some(session) = Access::session_in(cookies) {
+        app.settings.access.revoke(session, now_seconds());
+    }
+    let cookie = format!(
+        "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Strict{}",
+        crate::access::COOKIE,
+        if secure { "; Secure" } else { "" }
+    );
+    (
+        StatusCode::SEE_OTHER,
+        [
+            (header::SET_COOKIE, cookie),
+            (header::LOCATION, "/login".to_owned()),
+        ],
+    )
+        .into_response()
+}
+
+/// The fields of an `application/x-www-form-urlencoded` body (`+` is a space, `%XX` a
+/// byte); the first of a name wins.
+fn form_fields(body: &[u8]) -> HashMap<String, String> {
+    let decode = |part: &[u8]| {
+        let mut bytes = Vec::with_capacity(part.len());
+        let mut i = 0;
+        while i < part.len() {
+            match part[i] {
+                b'+' => bytes.push(b' '),
+                b'%' => match part
+                    .get(i + 1..i + 3)
+                    .and_then(|hex| std::str::from_utf8(hex).ok())
+                    .and_then(|hex| u8::from_str_radix(hex, 16).ok())
+                {
+                    Some(byte) => {
+                        bytes.push(byte);
+                        i += 2;
+                    }
+                    None => bytes.push(b'%'),
+                },
+                byte => bytes.push(byte),
+            }
+            i += 1;
+        }
+        String::from_utf8_lossy(&bytes).into_owned()
+    };
+    let mut fields = HashMap::new();
+    for pair in body.split(|b| *b == b'&').filter(|p| !p.is_empty()) {
+        let (name, value) = match pair.iter().position(|b| *b == b'=') {
+            Some(at) => (&pair[..at], &pair[at + 1..]),
+            None => (pair, &pair[pair.len()..]),
+        };
+        fields.entry(decode(name)).or_insert_with(|| decode(value));
+    }
+    fields
+}
+
+/// Whether a request's `Origin` is the collector itself: `None` without an `Origin`.
+fn origin_allowed_same(headers: &HeaderMap) -> Option<bool> {
+    let origin = headers.get(header::ORIGIN)?.to_str().ok()?;
+    let host = headers
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .unwrap_or("");
+    Some(
+        origin
+            .strip_prefix("http://")
+            .or_else(|| origin.strip_prefix("https://"))
+            == Some(host),
+    )
 }
 
 fn error(status: StatusCode, message: impl Into<String>) -> Response {
@@ -162,6 +502,11 @@ async fn cors(State(app): State<Arc<App>>, request: Request, next: Next) -> Resp
         };
         headers.insert(header::ACCESS_CONTROL_ALLOW_ORIGIN, value);
         headers.insert(header::VARY, HeaderValue::from_static("Origin"));
+        // The tracker waits as long as a 429 or 503 says.
+        headers.insert(
+            header::ACCESS_CONTROL_EXPOSE_HEADERS,
+            HeaderValue::from_static("Retry-After"),
+        );
     }
     response
 }
@@ -175,7 +520,7 @@ async fn preflight() -> Response {
     );
     headers.insert(
         header::ACCESS_CONTROL_ALLOW_HEADERS,
-        HeaderValue::from_static("content-type"),
+        HeaderValue::from_static("content-type, authorization"),
     );
     headers.insert(
         header::ACCESS_CONTROL_MAX_AGE,
@@ -188,6 +533,19 @@ async fn preflight() -> Response {
 /// (beacons). 200 with `{stored, duplicates}` once committed; 400 with `{error}` naming
 /// the first problem; 413 over the body limit; 503 if the database fails.
 async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
+    if let Some((rate, burst)) = app.settings.rate_limit {
+        let who = client(&app.settings, &request);
+        if let Err(wait) = app.limiter.take(who, rate, burst, Instant::now()) {
+            let mut response = error(
+                StatusCode::TOO_MANY_REQUESTS,
+                format!("too many requests from this address; retry in {wait} s"),
+            );
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+            return response;
+        }
+    }
     let limit = app.settings.body_limit;
     let body = match read_body(request.into_body(), limit).await {
         Ok(body) => body,
@@ -408,10 +766,16 @@ async fn report(
     }
 }
 
-/// One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180).
+/// One CSV field: quoted when it holds a comma, a quote or a line break (RFC 4180). A
+/// text that a spreadsheet would read as a formula (starting with `=`, `+`, `-`, `@`, a
+/// tab or a carriage return) gets a `'` in front, as OWASP recommends, so a page titled
+/// `=HYPERLINK(…)` stays text.
 fn csv_field(out: &mut String, value: &serde_json::Value) {
     let text = match value {
         serde_json::Value::Null => String::new(),
+        serde_json::Value::String(s) if s.starts_with(['=', '+', '-', '@', '\t', '\r']) => {
+            format!("'{s}")
+        }
         serde_json::Value::String(s) => s.clone(),
         other => other.to_string(),
     };
@@ -517,6 +881,52 @@ mod csv_tests {
         ] {
             assert_eq!(parse_time(bad, false), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn csv_cells_never_start_a_formula() {
+        let event = serde_json::json!({"id": "x", "type": "copy", "title": "=HYPERLINK(\"https://evil.example\",\"click\")", "url": "+1", "referrer": "@SUM(A1)", "token": "-2", "parent": "\tx", "channel": "\rx", "ts": 5, "chars": 0});
+        let csv = super::to_csv(&[event]);
+        let line = csv.lines().nth(1).unwrap();
+        assert_eq!(
+            line,
+            "x,copy,\"'\rx\",'-2,'\tx,'+1,\"'=HYPERLINK(\"\"https://evil.example\"\",\"\"click\"\")\",5,'@SUM(A1),0,,"
+        );
+        // Numbers are numbers, even negative ones (none are stored; they stay numbers).
+        let csv = super::to_csv(&[serde_json::json!({"id": "y", "ts": -1})]);
+        assert!(csv.contains("y,,,,,,,-1,"));
+    }
+
+    #[test]
+    fn form_bodies() {
+        let fields = super::form_fields(
+            b"password=p%40ss+w%C3%A9rd%3D%26&next=%2Freport%3Ffrom%3D1&next=%2Fx&bad=%zz%4",
+        );
+        assert_eq!(fields["password"], "p@ss w\u{e9}rd=&");
+        assert_eq!(fields["next"], "/report?from=1");
+        assert_eq!(fields["bad"], "%zz%4");
+        assert!(super::form_fields(b"").is_empty());
+    }
+
+    #[test]
+    fn buckets_refill_at_their_rate() {
+        let limiter = super::Limiter {
+            buckets: Default::default(),
+        };
+        let ip: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        let t0 = std::time::Instant::now();
+        assert!(limiter.take(ip, 2.0, 3.0, t0).is_ok());
+        assert!(limiter.take(ip, 2.0, 3.0, t0).is_ok());
+        assert!(limiter.take(ip, 2.0, 3.0, t0).is_ok());
+        assert_eq!(limiter.take(ip, 2.0, 3.0, t0), Err(1));
+        let other: std::net::IpAddr = "192.0.2.2".parse().unwrap();
+        assert!(
+            limiter.take(other, 2.0, 3.0, t0).is_ok(),
+            "each address its own bucket"
+        );
+        let later = t0 + std::time::Duration::from_millis(600);
+        assert!(limiter.take(ip, 2.0, 3.0, later).is_ok(), "refilled by 1.2");
+        assert_eq!(limiter.take(ip, 2.0, 3.0, later), Err(1));
     }
 
     #[test]

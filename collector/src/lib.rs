@@ -4,6 +4,7 @@
 //! dedupes them on `id`, and answers `2xx` only once they are committed to SQLite, so a
 //! client may forget an event as soon as it sees the answer.
 
+pub mod access;
 pub mod http;
 pub mod postgres;
 pub mod report;

@@ -1,6 +1,7 @@
 //! `lanterne-collector`: receives lanterne events, validates, dedupes and stores them.
 
 use clap::Parser;
+use lanterne_collector::access::{check_password, Access};
 use lanterne_collector::http::{router, Origins, Settings};
 use lanterne_collector::store::Store;
 use std::path::PathBuf;
@@ -34,6 +35,23 @@ struct Args {
     /// Delete events older than this many days (at start, then every hour). Default: keep.
     #[arg(long)]
     retention_days: Option<u32>,
+    /// The password that reading (/api/*, /report) needs, at least 12 characters. Better
+    /// in the LANTERNE_ADMIN_PASSWORD environment variable (other users of the machine
+    /// can see a command line). Without one, readers are served on a loopback address
+    /// only, and the collector refuses to listen anywhere else.
+    #[arg(long, value_name = "PASSWORD", hide_default_value = true)]
+    admin_password: Option<String>,
+    /// Requests to /collect allowed per second from one client address (a token bucket;
+    /// 429 with Retry-After above it), or "off".
+    #[arg(long, default_value = "20", value_name = "PER_SECOND")]
+    rate_limit: String,
+    /// How many requests a client may send at once before the rate applies.
+    #[arg(long, default_value_t = 200)]
+    rate_burst: u32,
+    /// Behind a reverse proxy (HTTPS in front): the client's address is the last one in
+    /// X-Forwarded-For, and X-Forwarded-Proto: https marks the session cookie Secure.
+    #[arg(long)]
+    behind_proxy: bool,
 }
 
 #[tokio::main]
@@ -46,6 +64,26 @@ async fn main() {
 }
 
 async fn run(args: Args) -> Result<(), String> {
+    let password = match args.admin_password.clone() {
+        Some(password) => Some(password),
+        None => std::env::var("LANTERNE_ADMIN_PASSWORD")
+            .ok()
+            .filter(|p| !p.is_empty()),
+    };
+    if let Some(password) = &password {
+        check_password(password).map_err(|problem| {
+            format!("{problem} (--admin-password or LANTERNE_ADMIN_PASSWORD)")
+        })?;
+    }
+    let rate_limit = match args.rate_limit.as_str() {
+        "off" | "0" => None,
+        per_second => match per_second.parse::<f64>() {
+            Ok(rate) if rate.is_finite() && rate > 0.0 && args.rate_burst >= 1 => {
+                Some((rate, f64::from(args.rate_burst)))
+            }
+            _ => return Err(format!("--rate-limit {per_second}: expected requests per second (a positive number) or \"off\", and --rate-burst at least 1")),
+        },
+    };
     let origins = if args.origins.iter().any(|o| o == "*") {
         Origins::Any
     } else {
@@ -76,6 +114,17 @@ async fn run(args: Args) -> Result<(), String> {
             return Err(format!("--static {spec}: {dir} is not a folder"));
         }
         statics.push((prefix, PathBuf::from(dir)));
+    }
+    let listener = tokio::net::TcpListener::bind(&args.addr)
+        .await
+        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
+    let addr = listener.local_addr().map_err(|e| e.to_string())?;
+    // Without a password, the numbers are open: only to this machine.
+    if password.is_none() && !addr.ip().is_loopback() {
+        return Err(format!(
+            "--addr {}: without an admin password the collector serves its readers (/api, /report) on a loopback address only. Set one with LANTERNE_ADMIN_PASSWORD=… (or --admin-password), or listen on 127.0.0.1",
+            args.addr
+        ));
     }
     // The PostgreSQL client blocks: it is opened, used and dropped off the async threads.
     let db = args.db.clone();
@@ -109,20 +158,22 @@ async fn run(args: Args) -> Result<(), String> {
             body_limit: args.body_limit,
             statics,
             csp: args.csp,
+            access: Arc::new(Access::new(password)),
+            rate_limit,
+            behind_proxy: args.behind_proxy,
         },
     );
-    let listener = tokio::net::TcpListener::bind(&args.addr)
-        .await
-        .map_err(|e| format!("cannot listen on {}: {e}", args.addr))?;
-    let addr = listener.local_addr().map_err(|e| e.to_string())?;
     println!(
         "lanterne-collector listening on http://{addr} (database {})",
         shown(&args.db)
     );
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown())
-        .await
-        .map_err(|e| e.to_string())?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown())
+    .await
+    .map_err(|e| e.to_string())?;
     if let Some(task) = retention {
         task.abort();
         let _ = task.await;

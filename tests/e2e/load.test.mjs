@@ -43,12 +43,15 @@ async function load(url, { concurrency, size, total = Infinity, stop = () => fal
   return { acked, sent };
 }
 
+// One client sending as fast as it can: the per-client rate limit is not what is tested.
+const UNLIMITED = ["--rate-limit", "off"];
+
 async function storedIds(url) {
   return (await (await fetch(`${url}/api/export`)).json()).map((e) => e.id);
 }
 
 test("a short load run: every acknowledged event is stored, exactly once", async () => {
-  const collector = await startCollector({ statics: false });
+  const collector = await startCollector({ statics: false, args: UNLIMITED });
   try {
     const { acked } = await load(collector.url, { concurrency: 16, size: 50, total: 200 });
     assert.equal(acked.length, 10_000);
@@ -64,7 +67,7 @@ test("a short load run: every acknowledged event is stored, exactly once", async
 
 test("kill -9 in the middle of a load run: after a restart every acknowledged event is there, none twice", async () => {
   const db = join(mkdtempSync(join(tmpdir(), "lanterne-crash-")), "events.db");
-  const first = await startCollector({ statics: false, db });
+  const first = await startCollector({ statics: false, db, args: UNLIMITED });
   let killed = false;
   const run = load(first.url, { concurrency: 16, size: 50, stop: () => killed });
   await new Promise((r) => setTimeout(r, 1500));
@@ -72,7 +75,7 @@ test("kill -9 in the middle of a load run: after a restart every acknowledged ev
   killed = true;
   const { acked } = await run;
   assert.ok(acked.length > 1000, `some load was acknowledged before the kill (${acked.length})`);
-  const second = await startCollector({ statics: false, db });
+  const second = await startCollector({ statics: false, db, args: UNLIMITED });
   try {
     const stored = await storedIds(second.url);
     const set = new Set(stored);
