@@ -377,6 +377,13 @@ async fn login(State(app): State<Arc<App>>, request: Request) -> Response {
 /// `POST /logout`: the session is signed out (its cookie refused from now on, even
 /// replayed) and the cookie cleared; back to the login form.
 async fn logout(State(app): State<Arc<App>>, headers: HeaderMap) -> Response {
+    // As for signing in: another site's page cannot sign the owner out.
+    if origin_allowed_same(&headers) == Some(false) {
+        return error(
+            StatusCode::FORBIDDEN,
+            "sign out from the collector's own report",
+        );
+    }
     let secure = https(&app.settings, &headers);
     let cookies = headers.get(header::COOKIE).and_then(|v| v.to_str().ok());
     if let Some(session) = Access::session_in(cookies) {
@@ -679,30 +686,51 @@ fn parse_time(value: &str, end: bool) -> Option<i64> {
     Some(days * 86_400_000 + if end { 86_399_999 } else { 0 })
 }
 
-/// The filter of a stats or report request: `from`, `to`, `page`, `direct`.
+/// The filter of a stats, report or export request: `range` (`7`, `30`, `90`: the last so
+/// many UTC days, today included; `all`; `custom` or absent: `from` and `to`), `from`,
+/// `to`, `site` (a host, as in the report's list), `page`, `direct`. Empty values are
+/// absent (a GET form sends every field).
 pub fn parse_filter(query: &HashMap<String, String>) -> Result<crate::stats::Filter, String> {
-    let time = |key: &str, end: bool| match query.get(key) {
+    let given = |key: &str| query.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+    let time = |key: &str, end: bool| match given(key) {
         None => Ok(None),
         Some(v) => parse_time(v, end).map(Some).ok_or_else(|| {
             format!("{key} must be milliseconds since 1970 or a day such as 2026-11-21")
         }),
     };
-    let direct = match query.get("direct") {
+    let direct = match given("direct") {
         None => None,
         Some(v) => Some(
             v.parse::<u64>()
                 .map_err(|_| "direct must be a whole number of visits".to_string())?,
         ),
     };
+    let (from, to) = match given("range") {
+        None | Some("custom") => (time("from", false)?, time("to", true)?),
+        Some("all") => (None, None),
+        Some(days) => match days.parse::<i64>() {
+            Ok(n) if (1..=3660).contains(&n) => {
+                let today = crate::store::now_ms().div_euclid(crate::queries::DAY_MS);
+                (
+                    Some((today - n + 1) * crate::queries::DAY_MS),
+                    Some((today + 1) * crate::queries::DAY_MS - 1),
+                )
+            }
+            _ => {
+                return Err("range must be a number of days (7, 30, 90), all or custom".to_string())
+            }
+        },
+    };
     Ok(crate::stats::Filter {
-        from: time("from", false)?,
-        to: time("to", true)?,
-        page: query.get("page").filter(|p| !p.is_empty()).cloned(),
+        from,
+        to,
+        site: given("site").map(str::to_ascii_lowercase),
+        page: given("page").map(str::to_owned),
         direct,
     })
 }
 
-/// `GET /api/stats?from=&to=&page=&direct=`: README "Stats".
+/// `GET /api/stats?range=&from=&to=&site=&page=&direct=`: README "Stats".
 async fn stats(
     State(app): State<Arc<App>>,
     Query(query): Query<HashMap<String, String>>,
@@ -712,13 +740,7 @@ async fn stats(
         Err(problem) => return error(StatusCode::BAD_REQUEST, problem),
     };
     let store = app.store.clone();
-    match tokio::task::spawn_blocking(move || {
-        store
-            .rows(&filter)
-            .map(|rows| crate::stats::compute(&rows, filter))
-    })
-    .await
-    {
+    match tokio::task::spawn_blocking(move || store.stats(&filter)).await {
         Ok(Ok(stats)) => Json(stats).into_response(),
         _ => error(
             StatusCode::SERVICE_UNAVAILABLE,
@@ -727,7 +749,8 @@ async fn stats(
     }
 }
 
-/// `GET /report?from=&to=&page=&direct=&tree=&lang=`: the stats as a page (README "Report").
+/// `GET /report?range=&from=&to=&site=&page=&direct=&tree=&lang=`: the stats as a page
+/// (README "Report").
 async fn report(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -743,15 +766,15 @@ async fn report(
             .get(header::ACCEPT_LANGUAGE)
             .and_then(|v| v.to_str().ok()),
     );
-    let tree = query.get("tree").cloned();
+    let mut view = crate::report::View::new(
+        &query,
+        filter,
+        headers.get(header::HOST).and_then(|h| h.to_str().ok()),
+    );
+    view.signed_in = !app.settings.access.open()
+        && Access::session_in(headers.get(header::COOKIE).and_then(|v| v.to_str().ok())).is_some();
     let store = app.store.clone();
-    let page = tokio::task::spawn_blocking(move || {
-        store.rows(&filter).map(|rows| {
-            let stats = crate::stats::compute(&rows, filter);
-            crate::report::render(&stats, &rows, tree.as_deref(), lang)
-        })
-    })
-    .await;
+    let page = tokio::task::spawn_blocking(move || crate::report::page(&store, &view, lang)).await;
     match page {
         Ok(Ok(html)) => (
             [
@@ -811,7 +834,9 @@ pub fn to_csv(events: &[serde_json::Value]) -> String {
     out
 }
 
-/// `GET /api/export?from=&to=&format=json|csv`: the events of a time range, oldest first.
+/// `GET /api/export?range=&from=&to=&site=&page=&format=json|csv`: the events of the
+/// filter, oldest first, streamed a thousand at a time (memory stays small whatever the
+/// range).
 async fn export(
     State(app): State<Arc<App>>,
     Query(query): Query<HashMap<String, String>>,
@@ -821,17 +846,72 @@ async fn export(
         Err(problem) => return error(StatusCode::BAD_REQUEST, problem),
     };
     let csv = match query.get("format").map(String::as_str) {
-        None | Some("json") => false,
+        None | Some("json") | Some("") => false,
         Some("csv") => true,
         Some(_) => return error(StatusCode::BAD_REQUEST, "format must be json or csv"),
     };
     let store = app.store.clone();
-    let (from, to) = (
-        filter.from.unwrap_or(i64::MIN),
-        filter.to.unwrap_or(i64::MAX),
-    );
-    match tokio::task::spawn_blocking(move || store.export(from, to)).await {
-        Ok(Ok(events)) if csv => (
+    // The first page before answering, so a failing database is a 503, not a cut body.
+    let first = {
+        let (store, filter) = (store.clone(), filter.clone());
+        tokio::task::spawn_blocking(move || store.export_page(&filter, None, 1000)).await
+    };
+    let Ok(Ok(first)) = first else {
+        return error(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "storage failed, retry later",
+        );
+    };
+    let (sender, receiver) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(4);
+    tokio::task::spawn_blocking(move || {
+        let mut page = first;
+        let mut started = false;
+        loop {
+            let after = page.last().map(|last| (last.0, last.1));
+            let mut chunk = String::new();
+            if csv {
+                let events: Vec<serde_json::Value> = page
+                    .iter()
+                    .map(|(_, _, body)| serde_json::from_str(body).unwrap_or_default())
+                    .collect();
+                let text = to_csv(&events);
+                // The header line once, at the start.
+                let skip = if started {
+                    text.find("\r\n").map_or(0, |i| i + 2)
+                } else {
+                    0
+                };
+                chunk.push_str(&text[skip..]);
+            } else {
+                for (_, _, body) in &page {
+                    chunk.push(if started { ',' } else { '[' });
+                    started = true;
+                    chunk.push_str(body);
+                }
+                if after.is_none() {
+                    chunk.push_str(if started { "]" } else { "[]" });
+                }
+            }
+            started = true;
+            if sender.blocking_send(Ok(chunk)).is_err() {
+                return; // the client went away
+            }
+            let Some(after) = after else { return };
+            page = match store.export_page(&filter, Some(after), 1000) {
+                Ok(page) => page,
+                Err(e) => {
+                    let _ = sender.blocking_send(Err(std::io::Error::other(e.to_string())));
+                    return;
+                }
+            };
+        }
+    });
+    let stream = futures_util::stream::unfold(receiver, |mut receiver| async move {
+        receiver.recv().await.map(|item| (item, receiver))
+    });
+    let body = axum::body::Body::from_stream(stream);
+    if csv {
+        (
             [
                 (header::CONTENT_TYPE, "text/csv; charset=utf-8"),
                 (
@@ -839,14 +919,11 @@ async fn export(
                     "attachment; filename=\"lanterne-events.csv\"",
                 ),
             ],
-            to_csv(&events),
+            body,
         )
-            .into_response(),
-        Ok(Ok(events)) => Json(events).into_response(),
-        _ => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage failed, retry later",
-        ),
+            .into_response()
+    } else {
+        ([(header::CONTENT_TYPE, "application/json")], body).into_response()
     }
 }
 

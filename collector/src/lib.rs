@@ -5,8 +5,10 @@
 //! client may forget an event as soon as it sees the answer.
 
 pub mod access;
+pub mod group_commit;
 pub mod http;
 pub mod postgres;
+pub mod queries;
 pub mod report;
 pub mod stats;
 pub mod store;

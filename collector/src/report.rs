@@ -1,8 +1,14 @@
 //! `GET /report` (SPEC §8): the stats as a page a marketer can read, in English or French,
 //! rendered here as HTML with inline SVG charts: no script, no third-party request, the
-//! numbers readable in any browser.
+//! numbers readable in any browser. A plain GET form chooses the period (the last 7, 30
+//! or 90 days, all time, or dates), the site and the page; the previous period of the
+//! same length is shown beside the current one; export links give exactly the events
+//! shown. Every number comes from SQL (`queries.rs`), so the page costs the same at any
+//! number of events.
 
-use crate::stats::{Row, Stats};
+use crate::queries::{Totals, TreeNode};
+use crate::stats::{Filter, Stats};
+use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -172,31 +178,169 @@ fn days_chart(stats: &Stats, lang: Lang) -> String {
     svg
 }
 
-/// The share tree of one page: each share under the share whose token its sharer arrived
-/// with, with its click-backs.
-fn tree(rows: &[Row], page: &str, lang: Lang) -> String {
-    let shares: Vec<&Row> = rows
-        .iter()
-        .filter(|r| r.url == page && (r.kind == "share" || r.kind == "copy"))
-        .collect();
-    let mut arrivals: HashMap<&str, u64> = HashMap::new();
-    for r in rows.iter().filter(|r| r.kind == "arrival") {
-        *arrivals.entry(r.token.as_str()).or_default() += 1;
+/// The period a report shows, as chosen in its form.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Period {
+    /// The last so many UTC days, today included.
+    Days(i64),
+    All,
+    /// `from` and `to` as given.
+    Custom,
+}
+
+/// What a report request asks for.
+#[derive(Clone, Debug)]
+pub struct View {
+    pub filter: Filter,
+    pub period: Period,
+    /// The page whose share tree is shown.
+    pub tree: Option<String>,
+    /// The collector's host, as the browser reached it (for the install snippet).
+    pub host: Option<String>,
+    /// Whether the reader came with a session (the report then offers to sign out).
+    pub signed_in: bool,
+}
+
+impl View {
+    /// The view of a request whose query gave `filter` (`http::parse_filter`).
+    pub fn new(query: &HashMap<String, String>, filter: Filter, host: Option<&str>) -> View {
+        let given = |key: &str| query.get(key).map(|v| v.trim()).filter(|v| !v.is_empty());
+        let period = match given("range") {
+            Some("all") => Period::All,
+            Some(n) => n.parse().map_or(Period::Custom, Period::Days),
+            None if filter.from.is_some() || filter.to.is_some() => Period::Custom,
+            None => Period::All,
+        };
+        View {
+            filter,
+            period,
+            tree: given("tree").map(str::to_owned),
+            host: host.map(str::to_owned),
+            signed_in: false,
+        }
     }
-    let tokens: std::collections::HashSet<&str> = shares.iter().map(|s| s.token.as_str()).collect();
-    let mut children: HashMap<Option<&str>, Vec<&Row>> = HashMap::new();
-    for s in &shares {
+
+    /// The period of the same length just before this one, when it has both ends.
+    pub fn previous(&self) -> Option<Filter> {
+        let (from, to) = (self.filter.from?, self.filter.to?);
+        let len = to.checked_sub(from)?.checked_add(1)?;
+        Some(Filter {
+            from: Some(from.checked_sub(len)?),
+            to: Some(from - 1),
+            direct: None,
+            ..self.filter.clone()
+        })
+    }
+
+    /// The query of this view (the filter as explicit times), with `extra` pairs.
+    fn query(&self, lang: Lang, extra: &[(&str, &str)]) -> String {
+        let mut pairs: Vec<(String, String)> = Vec::new();
+        match self.period {
+            Period::Days(n) => pairs.push(("range".into(), n.to_string())),
+            Period::All => {}
+            Period::Custom => {
+                if let Some(from) = self.filter.from {
+                    pairs.push(("from".into(), from.to_string()));
+                }
+                if let Some(to) = self.filter.to {
+                    pairs.push(("to".into(), to.to_string()));
+                }
+            }
+        }
+        if let Some(site) = &self.filter.site {
+            pairs.push(("site".into(), site.clone()));
+        }
+        if let Some(page) = &self.filter.page {
+            pairs.push(("page".into(), page.clone()));
+        }
+        if let Some(direct) = self.filter.direct {
+            pairs.push(("direct".into(), direct.to_string()));
+        }
+        pairs.push(("lang".into(), lang.t("en", "fr").into()));
+        for (k, v) in extra {
+            pairs.push(((*k).into(), (*v).into()));
+        }
+        pairs
+            .iter()
+            .map(|(k, v)| format!("{k}={}", urlencode(v)))
+            .collect::<Vec<_>>()
+            .join("&")
+    }
+
+    /// The filter as an export or API query: exactly the events shown.
+    fn data_query(&self) -> String {
+        let mut pairs = Vec::new();
+        if let Some(from) = self.filter.from {
+            pairs.push(format!("from={from}"));
+        }
+        if let Some(to) = self.filter.to {
+            pairs.push(format!("to={to}"));
+        }
+        if let Some(site) = &self.filter.site {
+            pairs.push(format!("site={}", urlencode(site)));
+        }
+        if let Some(page) = &self.filter.page {
+            pairs.push(format!("page={}", urlencode(page)));
+        }
+        pairs.join("&")
+    }
+}
+
+/// Everything a report shows.
+#[derive(Debug)]
+pub struct Data {
+    pub stats: Stats,
+    /// The previous period's headline numbers.
+    pub previous: Option<Totals>,
+    /// The share tree asked for, and whether it was cut.
+    pub tree: Option<(Vec<TreeNode>, bool)>,
+    /// Whether the database holds any event at all (else: how to install).
+    pub any_events: bool,
+}
+
+/// Reads what the report of `view` shows, from one snapshot of the database.
+pub fn data(store: &Store, view: &View) -> Result<Data, StoreError> {
+    store.read(|conn| {
+        let stats = crate::queries::stats(conn, &view.filter)?;
+        let previous = match view.previous() {
+            Some(filter) => Some(crate::queries::totals(conn, &filter)?),
+            None => None,
+        };
+        let tree = match &view.tree {
+            Some(page) => Some(crate::queries::tree(conn, &view.filter, page)?),
+            None => None,
+        };
+        let any_events = stats.shares + stats.arrivals > 0 || crate::queries::any_events(conn)?;
+        Ok(Data {
+            stats,
+            previous,
+            tree,
+            any_events,
+        })
+    })
+}
+
+/// The report page of `view`.
+pub fn page(store: &Store, view: &View, lang: Lang) -> Result<String, StoreError> {
+    Ok(render(&data(store, view)?, view, lang))
+}
+
+/// The share tree of one page: each share under the share whose token its sharer arrived
+/// with, with its click-backs (`nodes` in stored order, from `queries::tree`).
+fn tree(nodes: &[TreeNode], more: bool, lang: Lang) -> String {
+    let tokens: std::collections::HashSet<&str> = nodes.iter().map(|n| n.token.as_str()).collect();
+    let mut children: HashMap<Option<&str>, Vec<&TreeNode>> = HashMap::new();
+    for n in nodes {
         // A parent that is not a share of this page (an address-bar token) is a root.
-        let parent = s.parent.as_deref().filter(|p| tokens.contains(p));
-        children.entry(parent).or_default().push(s);
+        let parent = n.parent.as_deref().filter(|p| tokens.contains(p));
+        children.entry(parent).or_default().push(n);
     }
     // `shown`: tokens already in the tree. Stored data is input: a token used by several
     // events, or a loop, must not make the tree grow without end.
     fn branch<'a>(
         out: &mut String,
         node: Option<&str>,
-        children: &HashMap<Option<&str>, Vec<&'a Row>>,
-        arrivals: &HashMap<&str, u64>,
+        children: &HashMap<Option<&str>, Vec<&'a TreeNode>>,
         lang: Lang,
         shown: &mut std::collections::HashSet<&'a str>,
     ) {
@@ -208,26 +352,25 @@ fn tree(rows: &[Row], page: &str, lang: Lang) -> String {
             if !shown.insert(s.token.as_str()) {
                 continue;
             }
-            let n = arrivals.get(s.token.as_str()).copied().unwrap_or(0);
             let _ = write!(
                 out,
                 r#"<li><span class="channel">{}</span> <code>{}</code> · {} {}"#,
                 esc(&s.channel),
                 esc(&s.token),
-                n,
-                if n == 1 {
+                s.arrivals,
+                if s.arrivals == 1 {
                     lang.t("click-back", "retour")
                 } else {
                     lang.t("click-backs", "retours")
                 }
             );
-            branch(out, Some(s.token.as_str()), children, arrivals, lang, shown);
+            branch(out, Some(s.token.as_str()), children, lang, shown);
             out.push_str("</li>");
         }
         out.push_str("</ul>");
     }
     let mut out = String::new();
-    if shares.is_empty() {
+    if nodes.is_empty() {
         out.push_str(lang.t(
             "<p>No share of this page in this period.</p>",
             "<p>Aucun partage de cette page sur la période.</p>",
@@ -237,16 +380,257 @@ fn tree(rows: &[Row], page: &str, lang: Lang) -> String {
             &mut out,
             None,
             &children,
-            &arrivals,
             lang,
             &mut std::collections::HashSet::new(),
         );
+        if more {
+            let _ = write!(
+                out,
+                r#"<p class="note">{}</p>"#,
+                match lang {
+                    Lang::En => format!("The first {} shares of this page are shown: choose a shorter period to see the others.", nodes.len()),
+                    Lang::Fr => format!("Les {} premiers partages de cette page sont affichés : choisissez une période plus courte pour voir les autres.", nodes.len()),
+                }
+            );
+        }
     }
     out
 }
 
+/// A day (UTC) as `YYYY-MM-DD`.
+fn date(ts: i64) -> String {
+    crate::stats::day(ts)
+}
+
+/// A change from `before` to `now`, as "+25 %", "−10 %", "=" or "new".
+fn delta(lang: Lang, now: f64, before: f64) -> String {
+    if before == 0.0 {
+        return if now == 0.0 {
+            "=".into()
+        } else {
+            lang.t("new", "nouveau").into()
+        };
+    }
+    let pct = (now - before) / before * 100.0;
+    if pct.abs() < 0.05 {
+        return "=".into();
+    }
+    let sign = if pct > 0.0 { "+" } else { "−" };
+    format!(
+        "{sign}{} %",
+        number(lang, pct.abs(), if pct.abs() < 10.0 { 1 } else { 0 })
+    )
+}
+
+/// The form choosing the period, site and page: a plain GET form, no script.
+fn form(data: &Data, view: &View, lang: Lang) -> String {
+    let t = |en, fr| lang.t(en, fr);
+    let mut html = String::from(r#"<form class="filters" method="get" action="/report">"#);
+    let _ = write!(
+        html,
+        r#"<label>{}<select name="range">"#,
+        t("Period", "Période")
+    );
+    let options: [(String, &str, &str); 5] = [
+        ("7".into(), "Last 7 days", "7 derniers jours"),
+        ("30".into(), "Last 30 days", "30 derniers jours"),
+        ("90".into(), "Last 90 days", "90 derniers jours"),
+        ("all".into(), "All time", "Depuis le début"),
+        ("custom".into(), "From–to dates", "Dates de début et de fin"),
+    ];
+    let current = match view.period {
+        Period::Days(n) => n.to_string(),
+        Period::All => "all".into(),
+        Period::Custom => "custom".into(),
+    };
+    let mut found = false;
+    for (value, en, fr) in &options {
+        let selected = *value == current;
+        found |= selected;
+        let _ = write!(
+            html,
+            r#"<option value="{value}"{}>{}</option>"#,
+            if selected { " selected" } else { "" },
+            t(en, fr)
+        );
+    }
+    if !found {
+        if let Period::Days(n) = view.period {
+            let _ = write!(
+                html,
+                r#"<option value="{n}" selected>{}</option>"#,
+                match lang {
+                    Lang::En => format!("Last {n} days"),
+                    Lang::Fr => format!("{n} derniers jours"),
+                }
+            );
+        }
+    }
+    html.push_str("</select></label>");
+    let day_value = |ts: Option<i64>| ts.map(date).unwrap_or_default();
+    let _ = write!(
+        html,
+        r#"<label>{}<input type="date" name="from" value="{}"></label><label>{}<input type="date" name="to" value="{}"></label>"#,
+        t("From", "Du"),
+        day_value(view.filter.from),
+        t("To", "Au"),
+        day_value(view.filter.to),
+    );
+    let _ = write!(
+        html,
+        r#"<label>{}<select name="site"><option value="">{}</option>"#,
+        t("Site", "Site"),
+        t("All sites", "Tous les sites")
+    );
+    for site in &data.stats.sites {
+        let _ = write!(
+            html,
+            r#"<option value="{0}"{1}>{0}</option>"#,
+            esc(site),
+            if view.filter.site.as_deref() == Some(site) {
+                " selected"
+            } else {
+                ""
+            }
+        );
+    }
+    if let Some(site) = view
+        .filter
+        .site
+        .as_ref()
+        .filter(|s| !data.stats.sites.contains(s))
+    {
+        let _ = write!(
+            html,
+            r#"<option value="{0}" selected>{0}</option>"#,
+            esc(site)
+        );
+    }
+    html.push_str("</select></label>");
+    let _ = write!(
+        html,
+        r#"<label class="page">{}<input type="url" name="page" list="pages" placeholder="https://…" value="{}"></label><datalist id="pages">"#,
+        t("Page (all if empty)", "Page (toutes si vide)"),
+        esc(view.filter.page.as_deref().unwrap_or(""))
+    );
+    for p in &data.stats.top_pages {
+        let _ = write!(html, r#"<option value="{}"></option>"#, esc(&p.url));
+    }
+    html.push_str("</datalist>");
+    if let Some(direct) = view.filter.direct {
+        let _ = write!(
+            html,
+            r#"<input type="hidden" name="direct" value="{direct}">"#
+        );
+    }
+    let _ = write!(
+        html,
+        r#"<input type="hidden" name="lang" value="{}"><button type="submit">{}</button></form>"#,
+        t("en", "fr"),
+        t("Show", "Afficher")
+    );
+    html
+}
+
+/// What the view shows, in words, with the export links.
+fn scope(view: &View, lang: Lang) -> String {
+    let t = |en, fr| lang.t(en, fr);
+    let period = match (view.filter.from, view.filter.to) {
+        (None, None) => t("All time", "Depuis le début").to_owned(),
+        (Some(f), Some(to)) => format!("{} – {}", date(f), date(to)),
+        (Some(f), None) => format!("{} {}", t("Since", "Depuis le"), date(f)),
+        (None, Some(to)) => format!("{} {}", t("Until", "Jusqu’au"), date(to)),
+    };
+    let mut parts = vec![esc(&period)];
+    parts.push(match &view.filter.site {
+        Some(site) => esc(site),
+        None => t("all sites", "tous les sites").into(),
+    });
+    if let Some(page) = &view.filter.page {
+        parts.push(format!(r#"<span class="url">{}</span>"#, esc(page)));
+    }
+    let q = view.data_query();
+    let sep = if q.is_empty() { "" } else { "&amp;" };
+    let q = esc(&q);
+    format!(
+        r#"<p class="scope">{} · {}: <a href="/api/export?format=csv{sep}{q}">CSV</a> · <a href="/api/export?format=json{sep}{q}">JSON</a> · <a href="/api/stats?{q}">{}</a></p>"#,
+        parts.join(" · "),
+        t("these events", "ces événements"),
+        t("stats as JSON", "stats en JSON"),
+    )
+}
+
+/// What to do when there is nothing to show.
+fn empty(data: &Data, view: &View, lang: Lang) -> String {
+    let t = |en, fr| lang.t(en, fr);
+    if data.any_events {
+        let all = View {
+            period: Period::All,
+            filter: Filter {
+                from: None,
+                to: None,
+                ..view.filter.clone()
+            },
+            ..view.clone()
+        };
+        let everything = View {
+            period: Period::All,
+            filter: Filter {
+                direct: view.filter.direct,
+                ..Filter::default()
+            },
+            ..view.clone()
+        };
+        return format!(
+            r#"<section class="empty"><h2>{}</h2><p>{}</p><p><a href="?{}">{}</a> · <a href="?{}">{}</a></p></section>"#,
+            t("Nothing in this period", "Rien sur cette période"),
+            t(
+                "No share and no click-back matches this period, site and page. Events are stored: choose a longer period, or another site or page.",
+                "Aucun partage ni retour pour cette période, ce site et cette page. Des événements sont enregistrés : choisissez une période plus longue, ou un autre site ou une autre page."
+            ),
+            esc(&all.query(lang, &[])),
+            t("All time, same site and page", "Depuis le début, même site et même page"),
+            esc(&everything.query(lang, &[])),
+            t("Everything", "Tout"),
+        );
+    }
+    let host = view.host.as_deref().unwrap_or("127.0.0.1:8080");
+    let scheme =
+        if host.starts_with("127.") || host.starts_with("localhost") || host.starts_with("[::1]") {
+            "http"
+        } else {
+            "https"
+        };
+    let endpoint = format!("{scheme}://{host}/collect");
+    format!(
+        r#"<section class="empty"><h2>{}</h2><p>{}</p><pre><code>{}</code></pre><p>{}</p><pre><code>{}</code></pre><p>{}</p><p>{}</p></section>"#,
+        t("No events yet", "Aucun événement pour l’instant"),
+        t(
+            "1. Put lanterne on your pages: copy the files of its package to /lanterne/ on your site and add this tag to every page,",
+            "1. Ajoutez lanterne à vos pages : copiez les fichiers de son paquet dans /lanterne/ sur votre site et ajoutez cette balise à chaque page,"
+        ),
+        esc(&format!(
+            r#"<script type="module" src="/lanterne/lanterne.js" data-endpoint="{endpoint}"></script>"#
+        )),
+        t("or, in an app built with npm:", "ou, dans une application construite avec npm :"),
+        esc(&format!(
+            r#"import {{ start }} from "lanterne";
+await start({{ endpoint: "{endpoint}" }});"#
+        )),
+        t(
+            "2. If your site is not served by this collector, start it with --origin https://your.site (one --origin per site).",
+            "2. Si votre site n’est pas servi par ce collecteur, lancez-le avec --origin https://votre.site (un --origin par site)."
+        ),
+        t(
+            "3. Copy a paragraph with a link, or share a page, and open the link it gives in a private window: the share and the click-back appear here, and as they arrive at /api/events.",
+            "3. Copiez un paragraphe contenant un lien, ou partagez une page, et ouvrez le lien obtenu dans une fenêtre privée : le partage et le retour apparaissent ici, et dès leur arrivée dans /api/events."
+        ),
+    )
+}
+
 /// The report page.
-pub fn render(stats: &Stats, rows: &[Row], tree_page: Option<&str>, lang: Lang) -> String {
+pub fn render(data: &Data, view: &View, lang: Lang) -> String {
+    let stats = &data.stats;
     let t = |en, fr| lang.t(en, fr);
     let virality = stats.virality.map_or("–".into(), |v| number(lang, v, 2));
     let mut html = format!(
@@ -259,26 +643,77 @@ pub fn render(stats: &Stats, rows: &[Row], tree_page: Option<&str>, lang: Lang) 
     );
     let _ = write!(
         html,
-        r#"<header><h1>{}</h1><p class="lead">{}</p><nav><a href="?lang=en">English</a> · <a href="?lang=fr">Français</a> · <a href="/api/stats">JSON</a></nav></header>"#,
+        r#"<header><h1>{}</h1><p class="lead">{}</p><nav><a href="?{}">English</a> · <a href="?{}">Français</a> · <a href="/api/stats?{}">JSON</a>{}</nav></header>"#,
         t("Dark-social report", "Rapport des partages invisibles"),
         t(
             "Shares made through messengers, e-mail and copy-paste, and the visits they brought back: what analytics tools file as “direct”.",
             "Les partages faits par messagerie, e-mail et copier-coller, et les visites qu’ils ont ramenées : ce que les outils d’analyse rangent en « accès direct »."
-        )
+        ),
+        esc(&view.query(Lang::En, &[])),
+        esc(&view.query(Lang::Fr, &[])),
+        esc(&view.data_query()),
+        if view.signed_in {
+            // A form, not a link: signing out changes state (POST), and works without script.
+            format!(
+                r#" · <form class="signout" method="post" action="/logout"><button type="submit">{}</button></form>"#,
+                t("Sign out", "Se déconnecter")
+            )
+        } else {
+            String::new()
+        },
     );
+    html.push_str(&form(data, view, lang));
+    html.push_str(&scope(view, lang));
+    if stats.shares + stats.arrivals == 0 {
+        html.push_str(&empty(data, view, lang));
+        let _ = write!(
+            html,
+            r#"<footer>{}</footer></main></body></html>"#,
+            t(
+                "lanterne-collector · definitions: README “Stats”",
+                "lanterne-collector · définitions : README « Stats »"
+            )
+        );
+        return html;
+    }
+    let previous = |now: f64, before: Option<f64>, digits: usize| match before {
+        None => String::new(),
+        Some(before) => format!(
+            r#"<small class="prev">{} {} · {}</small>"#,
+            t("previous period:", "période précédente :"),
+            number(lang, before, digits),
+            delta(lang, now, before)
+        ),
+    };
+    let p = data.previous;
     let _ = write!(
         html,
-        r#"<section class="headline"><div><strong>{}</strong><span>{}</span></div><div><strong>{}</strong><span>{}</span></div><div><strong>{}</strong><span>{}</span></div><div><strong>{}</strong><span>{}</span></div></section>"#,
+        r#"<section class="headline"><div><strong>{}</strong><span>{}</span>{}</div><div><strong>{}</strong><span>{}</span>{}</div><div><strong>{}</strong><span>{}</span>{}</div><div><strong>{}</strong><span>{}</span>{}</div></section>"#,
         stats.shares,
         t("shares", "partages"),
+        previous(stats.shares as f64, p.map(|p| p.shares as f64), 0),
         stats.arrivals,
         t("click-backs", "retours"),
+        previous(stats.arrivals as f64, p.map(|p| p.arrivals as f64), 0),
         virality,
         t("click-backs per share", "retours par partage"),
+        match (stats.virality, p.filter(|p| p.shares > 0)) {
+            (Some(v), Some(p)) => previous(
+                v,
+                Some((p.arrivals as f64 / p.shares as f64 * 100.0).round() / 100.0),
+                2
+            ),
+            _ => String::new(),
+        },
         stats.dark_social.without_referrer,
         t(
             "click-backs seen as “direct”",
             "retours vus en « accès direct »"
+        ),
+        previous(
+            stats.dark_social.without_referrer as f64,
+            p.map(|p| p.without_referrer as f64),
+            0
         ),
     );
     if let Some(share) = stats.dark_social.share_of_direct {
@@ -331,14 +766,22 @@ pub fn render(stats: &Stats, rows: &[Row], tree_page: Option<&str>, lang: Lang) 
         t("click-backs", "retours")
     );
     for p in &stats.top_pages {
+        let only = View {
+            filter: Filter {
+                page: Some(p.url.clone()),
+                ..view.filter.clone()
+            },
+            ..view.clone()
+        };
         let _ = write!(
             html,
-            r#"<tr><td class="url">{}</td><td>{}</td><td>{}</td><td><a href="?tree={}&amp;lang={}">{}</a></td></tr>"#,
+            r##"<tr><td class="url">{}</td><td>{}</td><td>{}</td><td><a href="?{}">{}</a> · <a href="?{}#tree">{}</a></td></tr>"##,
             esc(&p.url),
             p.shares,
             p.arrivals,
-            esc(&urlencode(&p.url)),
-            t("en", "fr"),
+            esc(&only.query(lang, &[])),
+            t("this page only", "cette page seule"),
+            esc(&view.query(lang, &[("tree", &p.url)])),
             t("share tree", "arbre des partages")
         );
     }
@@ -352,20 +795,52 @@ pub fn render(stats: &Stats, rows: &[Row], tree_page: Option<&str>, lang: Lang) 
             Lang::En => format!("<li>depth {d}: {n} shares</li>"),
             Lang::Fr => format!("<li>profondeur {d} : {n} partages</li>"),
         })
+        .take(50)
         .collect();
     let _ = write!(
         html,
-        r#"<section><h2>{}</h2><ul class="depths">{}</ul></section>"#,
+        r#"<section><h2>{}</h2><ul class="depths">{}</ul>"#,
         t("Share chains", "Chaînes de partage"),
         depths.join("")
     );
-    if let Some(page) = tree_page {
+    if !stats.chains.longest.is_empty() {
+        let _ = write!(
+            html,
+            r#"<h3>{}</h3><ol class="longest">"#,
+            t("The longest", "Les plus longues")
+        );
+        for chain in &stats.chains.longest {
+            let shown: Vec<String> = if chain.tokens.len() > 12 {
+                let mut v: Vec<String> = chain.tokens[..6].iter().map(|t| esc(t)).collect();
+                v.push("…".into());
+                v.extend(
+                    chain.tokens[chain.tokens.len() - 5..]
+                        .iter()
+                        .map(|t| esc(t)),
+                );
+                v
+            } else {
+                chain.tokens.iter().map(|t| esc(t)).collect()
+            };
+            let _ = write!(
+                html,
+                r#"<li>{} {} · <span class="url">{}</span><br><code>{}</code></li>"#,
+                t("depth", "profondeur"),
+                chain.depth,
+                esc(&chain.url),
+                shown.join(" → ")
+            );
+        }
+        html.push_str("</ol>");
+    }
+    html.push_str("</section>");
+    if let (Some(page), Some((nodes, more))) = (&view.tree, &data.tree) {
         let _ = write!(
             html,
             r#"<section id="tree"><h2>{} <span class="url">{}</span></h2>{}</section>"#,
             t("Share tree of", "Arbre des partages de"),
             esc(page),
-            tree(rows, page, lang)
+            tree(nodes, *more, lang)
         );
     }
     let _ = write!(
@@ -417,31 +892,58 @@ td:nth-child(n+2):not(:last-child) { text-align: right; font-variant-numeric: ta
 .channel { font-weight: 600; }
 code { font-size: .85rem; color: var(--muted); }
 a { color: #3b5bdb; }
+.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 1.25rem 0 .5rem; padding: .9rem 1rem; background: var(--card); border: 1px solid var(--line); border-radius: .5rem; }
+.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); gap: .2rem; }
+.filters label.page { flex: 1 1 16rem; }
+.filters input, .filters select, .filters button { font: inherit; padding: .3rem .45rem; border: 1px solid var(--line); border-radius: .3rem; background: var(--bg); color: var(--fg); }
+.filters button { background: #3b5bdb; color: #fff; border-color: #3b5bdb; cursor: pointer; }
+.scope { color: var(--muted); font-size: .9rem; margin: .25rem 0 0; }
+.headline small.prev { display: block; color: var(--muted); font-size: .8rem; margin-top: .3rem; }
+.empty { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: .5rem 1.25rem 1rem; margin-top: 1.5rem; }
+.empty pre { overflow-x: auto; background: var(--bg); border: 1px solid var(--line); border-radius: .3rem; padding: .6rem .8rem; }
+.longest li { margin: .4rem 0; }
+.signout { display: inline; }
+.signout button { font: inherit; color: #3b5bdb; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
 "#;
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::stats::{compute, tests::fixture, Filter};
+    use crate::stats::tests::{fixture, store_of};
+
+    /// The report of `query` on `store`.
+    fn report(store: &Store, query: &[(&str, &str)], lang: Lang) -> String {
+        let query: HashMap<String, String> = query
+            .iter()
+            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
+            .collect();
+        let filter = crate::http::parse_filter(&query).unwrap();
+        let view = View::new(&query, filter, Some("127.0.0.1:8080"));
+        page(store, &view, lang).unwrap()
+    }
 
     #[test]
     fn the_report_shows_the_numbers_in_both_languages() {
-        let rows = fixture();
-        let stats = compute(
-            &rows,
-            Filter {
-                direct: Some(40),
-                ..Filter::default()
-            },
+        let store = store_of(&fixture());
+        let en = report(
+            &store,
+            &[("direct", "40"), ("tree", "https://blog.example/a")],
+            Lang::En,
         );
-        let en = render(&stats, &rows, Some("https://blog.example/a"), Lang::En);
-        assert!(en.contains("<strong>5</strong><span>shares</span>"));
+        assert!(en.contains("<strong>5</strong><span>shares</span></div>"));
         assert!(en.contains("<strong>3</strong><span>click-backs</span>"));
         assert!(en.contains("<strong>0.60</strong>"));
         assert!(en.contains("<strong>5.0 %</strong>"));
         assert!(en.contains(r#"<li><span class="channel">whatsapp</span> <code>wAAAAAAAAAA1</code> · 1 click-back<ul><li><span class="channel">telegram</span>"#), "the tree nests the re-share under the share");
         assert!(!en.contains("<script"), "no script");
-        let fr = render(&stats, &rows, None, Lang::Fr);
+        assert!(en.contains(r#"<form class="filters" method="get" action="/report">"#));
+        assert!(en.contains(r#"<option value="all" selected>All time</option>"#));
+        assert!(en.contains(r#"<option value="blog.example">blog.example</option>"#));
+        assert!(
+            en.contains(r#"<a href="/api/export?format=csv">CSV</a>"#),
+            "all time, every site: the export of everything"
+        );
+        let fr = report(&store, &[], Lang::Fr);
         assert!(
             fr.contains(r#"<html lang="fr">"#)
                 && fr.contains("retours par partage")
@@ -453,6 +955,42 @@ mod tests {
     }
 
     #[test]
+    fn the_previous_period_is_beside_the_current_one() {
+        let store = store_of(&fixture());
+        // The second day (3 shares, 2 click-backs) beside the first (2 shares, 1).
+        let en = report(
+            &store,
+            &[
+                ("range", "custom"),
+                ("from", "2025-11-22"),
+                ("to", "2025-11-22"),
+                ("site", "Blog.Example"),
+            ],
+            Lang::En,
+        );
+        assert!(en.contains(r#"<strong>3</strong><span>shares</span><small class="prev">previous period: 2 · +50 %</small>"#), "{en}");
+        assert!(en.contains(r#"<strong>2</strong><span>click-backs</span><small class="prev">previous period: 1 · +100 %</small>"#));
+        assert!(en.contains(r#"<option value="custom" selected>"#));
+        assert!(en.contains(r#"<input type="date" name="from" value="2025-11-22">"#));
+        assert!(en.contains(r#"<option value="blog.example" selected>"#));
+        assert!(en.contains(r#"<a href="/api/export?format=csv&amp;from=1763769600000&amp;to=1763855999999&amp;site=blog.example">CSV</a>"#), "{en}");
+    }
+
+    #[test]
+    fn an_empty_report_says_what_to_do_next() {
+        let empty = crate::store::Store::open_in_memory().unwrap();
+        let en = report(&empty, &[], Lang::En);
+        assert!(en.contains("No events yet"));
+        assert!(en.contains("data-endpoint=&quot;http://127.0.0.1:8080/collect&quot;"));
+        assert!(en.contains("--origin"));
+        assert!(!en.contains("<script"));
+        let store = store_of(&fixture());
+        let fr = report(&store, &[("site", "shop.example")], Lang::Fr);
+        assert!(fr.contains("Rien sur cette période"));
+        assert!(fr.contains(r#"<option value="shop.example" selected>shop.example</option>"#));
+    }
+
+    #[test]
     fn a_token_shared_many_times_does_not_blow_up_the_tree() {
         let mut rows = fixture();
         for _ in 0..20 {
@@ -460,8 +998,8 @@ mod tests {
             again.parent = Some("tAAAAAAAAAA2".into());
             rows.push(again);
         }
-        let stats = compute(&rows, Filter::default());
-        let html = render(&stats, &rows, Some("https://blog.example/a"), Lang::En);
+        let store = store_of(&rows);
+        let html = report(&store, &[("tree", "https://blog.example/a")], Lang::En);
         assert!(html.len() < 20_000, "{}", html.len());
     }
 
@@ -469,11 +1007,10 @@ mod tests {
     fn page_text_is_escaped() {
         let mut rows = fixture();
         rows[0].url = "https://blog.example/<script>".into();
-        let stats = compute(&rows, Filter::default());
-        let html = render(
-            &stats,
-            &rows,
-            Some("https://blog.example/<script>"),
+        let store = store_of(&rows);
+        let html = report(
+            &store,
+            &[("tree", "https://blog.example/<script>")],
             Lang::En,
         );
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));

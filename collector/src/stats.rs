@@ -9,10 +9,15 @@
 //!   each share without a parent as its own: an upper bound;
 //! - a share's **chain depth** is how many shares led to it: 0 without a parent, else one
 //!   more than the share whose token is its parent (1 when that is not a share event: an
-//!   address-bar token, which has no event of its own);
+//!   address-bar token, which has no event of its own). The chain is that of the stored
+//!   shares, whatever the range or page asked: a share's depth is the same in every view;
+//!   the first share stored with a token is the one its children hang from;
 //! - **dark social**: click-backs whose referrer is empty came through apps, messengers or
 //!   e-mail, which analytics tools file as "direct"; given the site's own count of direct
 //!   visits for the same period (`direct=N`), their share of it is estimated.
+//!
+//! The collector computes them in SQL (`queries.rs`); [`compute`] is the same definitions
+//! over events in memory, the reference the SQL is tested against.
 
 use lanterne::core::channel::Channel;
 use serde::Serialize;
@@ -30,11 +35,13 @@ pub struct Row {
     pub ts: i64,
 }
 
-/// Which events: a time range (ms since the epoch, both ends included) and a page.
+/// Which events: a time range (ms since the epoch, both ends included), a site (the host
+/// of the page URL, see [`crate::queries::site_of`]) and a page.
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Filter {
     pub from: Option<i64>,
     pub to: Option<i64>,
+    pub site: Option<String>,
     pub page: Option<String>,
     /// The site's own count of "direct" visits in the range, for the dark-social estimate.
     pub direct: Option<u64>,
@@ -107,12 +114,22 @@ pub struct Stats {
     pub dark_social: DarkSocial,
     /// Shares per day (UTC), oldest first: `[day as YYYY-MM-DD, shares, arrivals]`.
     pub days: Vec<(String, u64, u64)>,
+    /// Every site seen (whatever the filter), in order.
+    pub sites: Vec<String>,
+}
+
+impl Stats {
+    /// The same stats with this list of sites.
+    pub fn with_sites(mut self, sites: Vec<String>) -> Stats {
+        self.sites = sites;
+        self
+    }
 }
 
 impl PartialEq for Filter {
     fn eq(&self, other: &Filter) -> bool {
-        (self.from, self.to, &self.page, self.direct)
-            == (other.from, other.to, &other.page, other.direct)
+        (self.from, self.to, &self.site, &self.page, self.direct)
+            == (other.from, other.to, &other.site, &other.page, other.direct)
     }
 }
 
@@ -145,16 +162,77 @@ pub fn day(ts: i64) -> String {
     format!("{y:04}-{m:02}-{d:02}")
 }
 
-/// The stats of `rows` (already filtered).
+impl Filter {
+    /// Whether the filter selects this event.
+    pub fn selects(&self, row: &Row) -> bool {
+        self.from.is_none_or(|f| row.ts >= f)
+            && self.to.is_none_or(|t| row.ts <= t)
+            && self
+                .site
+                .as_ref()
+                .is_none_or(|s| *s == crate::queries::site_of(&row.url))
+            && self.page.as_ref().is_none_or(|p| *p == row.url)
+    }
+}
+
+/// The stats of the events `filter` selects among `rows`: every stored event, in stored
+/// order (chains are those of all stored shares). The reference implementation, in
+/// memory; the collector answers the same from SQL (`queries::stats`).
 pub fn compute(rows: &[Row], filter: Filter) -> Stats {
     let is_share = |r: &Row| r.kind == "share" || r.kind == "copy";
-    let shares: Vec<&Row> = rows.iter().filter(|r| is_share(r)).collect();
-    let arrivals: Vec<&Row> = rows.iter().filter(|r| r.kind == "arrival").collect();
+    // Chains over every stored share: each share's depth, by its index in `rows`.
+    let all: Vec<usize> = (0..rows.len()).filter(|&i| is_share(&rows[i])).collect();
+    let mut by_token: HashMap<&str, usize> = HashMap::new();
+    for &i in &all {
+        by_token.entry(rows[i].token.as_str()).or_insert(i);
+    }
+    // No recursion: a chain may be long. Each share's path up to a root, a known depth or
+    // a loop is walked once, and the depths written on the way down.
+    let mut depth_of: HashMap<usize, u32> = HashMap::new();
+    for &start in &all {
+        let mut path: Vec<usize> = Vec::new();
+        let mut on_path = std::collections::HashSet::new();
+        let mut current = start;
+        let top = loop {
+            if let Some(d) = depth_of.get(&current) {
+                break if path.is_empty() { *d } else { d + 1 };
+            }
+            if !on_path.insert(current) {
+                break 0; // a loop: counted from where it closes
+            }
+            path.push(current);
+            match rows[current].parent.as_deref() {
+                None => break 0,
+                Some(parent) => match by_token.get(parent) {
+                    None => break 1, // under an address-bar token
+                    Some(&p) => current = p,
+                },
+            }
+        };
+        for (k, &i) in path.iter().rev().enumerate() {
+            depth_of.insert(i, top + k as u32);
+        }
+    }
+
+    let selected: Vec<usize> = (0..rows.len())
+        .filter(|&i| filter.selects(&rows[i]))
+        .collect();
+    let shares: Vec<usize> = selected
+        .iter()
+        .copied()
+        .filter(|&i| is_share(&rows[i]))
+        .collect();
+    let arrivals: Vec<&Row> = selected
+        .iter()
+        .map(|&i| &rows[i])
+        .filter(|r| r.kind == "arrival")
+        .collect();
 
     // Per channel: shares, arrivals, and shares per parent (for sharers).
     type Tally<'a> = (u64, u64, HashMap<Option<&'a str>, u64>);
     let mut channels: HashMap<&str, Tally> = HashMap::new();
-    for share in &shares {
+    for &i in &shares {
+        let share = &rows[i];
         let entry = channels.entry(&share.channel).or_default();
         entry.0 += 1;
         *entry.2.entry(share.parent.as_deref()).or_default() += 1;
@@ -180,8 +258,8 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
     });
 
     let mut by_source: HashMap<&'static str, Counts> = HashMap::new();
-    for share in &shares {
-        let source = if share.kind == "copy" {
+    for &i in &shares {
+        let source = if rows[i].kind == "copy" {
             "copy"
         } else {
             "buttons"
@@ -201,8 +279,8 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
     }
 
     let mut pages: HashMap<&str, (u64, u64)> = HashMap::new();
-    for share in &shares {
-        pages.entry(&share.url).or_default().0 += 1;
+    for &i in &shares {
+        pages.entry(&rows[i].url).or_default().0 += 1;
     }
     for arrival in &arrivals {
         pages.entry(&arrival.url).or_default().1 += 1;
@@ -218,66 +296,34 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
     top_pages.sort_by(|a, b| (b.shares, b.arrivals, &a.url).cmp(&(a.shares, a.arrivals, &b.url)));
     top_pages.truncate(10);
 
-    // Chains: each share's parent is the token of the share (or address-bar token) its
-    // sharer arrived with; stored data is input, so loops and repeated tokens must end.
-    let by_token: HashMap<&str, &Row> = shares.iter().map(|s| (s.token.as_str(), *s)).collect();
-    // No recursion: a chain may be long. Each share's path up to a root, a known depth or
-    // a loop is walked once, and the depths written on the way down.
-    let mut depth_of: HashMap<&str, u32> = HashMap::new();
-    for share in &shares {
-        let mut path: Vec<&str> = Vec::new();
-        let mut on_path = std::collections::HashSet::new();
-        let mut current = share.token.as_str();
-        let base = loop {
-            if let Some(d) = depth_of.get(current) {
-                break if path.is_empty() { *d } else { d + 1 };
-            }
-            if !on_path.insert(current) {
-                break 0; // a loop: counted from where it closes
-            }
-            path.push(current);
-            match by_token.get(current).and_then(|s| s.parent.as_deref()) {
-                None => break 0,
-                Some(parent) if by_token.contains_key(parent) => current = parent,
-                Some(_) => break 1, // under an address-bar token
-            }
-        };
-        for (i, token) in path.iter().rev().enumerate() {
-            depth_of.insert(token, base + i as u32);
-        }
-    }
     let mut depths = Vec::new();
-    for share in &shares {
-        let d = depth_of[share.token.as_str()] as usize;
+    for i in &shares {
+        let d = depth_of[i] as usize;
         if depths.len() <= d {
             depths.resize(d + 1, 0);
         }
         depths[d] += 1;
     }
-    let mut deepest: Vec<&&Row> = shares
-        .iter()
-        .filter(|s| depth_of[s.token.as_str()] > 0)
-        .collect();
-    deepest.sort_by(|a, b| {
-        (depth_of[b.token.as_str()], b.ts).cmp(&(depth_of[a.token.as_str()], a.ts))
-    });
+    // Longest first; among equals, the newest, then the last stored.
+    let mut deepest: Vec<usize> = shares.iter().copied().filter(|i| depth_of[i] > 0).collect();
+    deepest.sort_by(|a, b| (depth_of[b], rows[*b].ts, b).cmp(&(depth_of[a], rows[*a].ts, a)));
     let longest = deepest
         .iter()
         .take(5)
-        .map(|leaf| {
-            let mut tokens = vec![leaf.token.clone()];
-            let mut current = leaf.parent.as_deref();
+        .map(|&leaf| {
+            let mut tokens = vec![rows[leaf].token.clone()];
+            let mut current = rows[leaf].parent.as_deref();
             while let Some(token) = current {
                 if tokens.len() > 10_000 {
                     break;
                 }
                 tokens.push(token.to_owned());
-                current = by_token.get(token).and_then(|s| s.parent.as_deref());
+                current = by_token.get(token).and_then(|&s| rows[s].parent.as_deref());
             }
             tokens.reverse();
             Chain {
-                depth: depth_of[leaf.token.as_str()],
-                url: leaf.url.clone(),
+                depth: depth_of[&leaf],
+                url: rows[leaf].url.clone(),
                 tokens,
             }
         })
@@ -289,14 +335,23 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
         .count() as u64;
 
     let mut days: HashMap<String, (u64, u64)> = HashMap::new();
-    for share in &shares {
-        days.entry(day(share.ts)).or_default().0 += 1;
+    for &i in &shares {
+        days.entry(day(rows[i].ts)).or_default().0 += 1;
     }
     for arrival in &arrivals {
         days.entry(day(arrival.ts)).or_default().1 += 1;
     }
     let mut days: Vec<(String, u64, u64)> = days.into_iter().map(|(d, (s, a))| (d, s, a)).collect();
     days.sort();
+
+    let mut sites: Vec<String> = rows
+        .iter()
+        .map(|r| crate::queries::site_of(&r.url))
+        .filter(|s| !s.is_empty())
+        .collect::<std::collections::BTreeSet<_>>()
+        .into_iter()
+        .collect();
+    sites.sort();
 
     let (s, a) = (shares.len() as u64, arrivals.len() as u64);
     Stats {
@@ -314,6 +369,7 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
             share_of_direct: filter.direct.and_then(|d| ratio(without_referrer, d)),
         },
         days,
+        sites,
         filter,
     }
 }
@@ -321,6 +377,32 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
+
+    /// Rows as the events a client would send (ids in order).
+    pub fn events_of(rows: &[Row]) -> Vec<serde_json::Value> {
+        rows.iter()
+            .enumerate()
+            .map(|(i, r)| {
+                let mut e = serde_json::json!({"v": 1, "id": format!("0f8fad5b-d9cb-469f-a165-{:012}", i + 1),
+                    "type": r.kind, "channel": r.channel, "token": r.token, "parent": r.parent,
+                    "url": r.url, "title": "T", "ts": r.ts});
+                if r.kind == "arrival" {
+                    e["referrer"] = serde_json::json!(r.referrer);
+                }
+                if r.kind == "copy" {
+                    e["chars"] = serde_json::json!(10);
+                }
+                e
+            })
+            .collect()
+    }
+
+    /// An in-memory store holding `rows`, stored in order.
+    pub fn store_of(rows: &[Row]) -> crate::store::Store {
+        let store = crate::store::Store::open_in_memory().unwrap();
+        store.insert_batch(&events_of(rows)).unwrap();
+        store
+    }
 
     /// A fixture with known chains: a WhatsApp share clicked back, re-shared on Telegram,
     /// clicked back, copied; a second WhatsApp share nobody followed; an arrival from an

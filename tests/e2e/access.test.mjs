@@ -9,7 +9,7 @@ import { existsSync, mkdtempSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { root, withCollector } from "./harness.mjs";
+import { launchBrowser, root, withCollector } from "./harness.mjs";
 
 const PASSWORD = "correct horse battery staple";
 const READERS = ["/api/events", "/api/stats", "/api/export?format=csv", "/api/count", "/report"];
@@ -106,11 +106,42 @@ test("the report's login form: a signed HttpOnly SameSite=Strict cookie, logout 
     const forged = session.replace(/=(\d+)\./, (_, expiry) => `=${Number(expiry) + 86400}.`);
     assert.equal((await send(`${collector.url}/report`, { headers: { cookie: forged } })).status, 303);
 
+    const foreignOut = await send(`${collector.url}/logout`, { method: "POST", headers: { cookie: session, origin: "https://evil.example" } });
+    assert.equal(foreignOut.status, 403, "no sign-out from another site's page");
+    assert.match((await send(`${collector.url}/report?lang=fr`, { headers: { cookie: session } })).text, /<form class="signout" method="post" action="\/logout"><button type="submit">Se déconnecter<\/button><\/form>/, "still signed in, with a way out");
     const out = await send(`${collector.url}/logout`, { method: "POST", headers: { cookie: session } });
     assert.equal(out.status, 303);
     assert.equal(out.headers.location, "/login");
     assert.match(out.headers["set-cookie"][0], /^lanterne_session=; Path=\/; Max-Age=0; HttpOnly; SameSite=Strict$/);
     assert.equal((await send(`${collector.url}/report`, { headers: { cookie: session } })).status, 303, "the old cookie, replayed, is refused");
+  });
+});
+
+test("in a browser: the report sends to the sign-in form, the password opens it, Sign out closes it", async () => {
+  await withCollector({ statics: false, args: ["--admin-password", PASSWORD] }, async (collector) => {
+    const browser = await launchBrowser();
+    try {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${collector.url}/report?range=30&lang=fr`);
+      assert.equal(new URL(page.url()).pathname, "/login");
+      await page.fill("#password", "wrong horse battery");
+      await page.click("button[type=submit]");
+      assert.equal(await page.textContent("[role=alert]"), "Wrong password.");
+      await page.fill("#password", PASSWORD);
+      await page.click("button[type=submit]");
+      await page.waitForURL(/\/report\?range=30&lang=fr$/);
+      assert.equal(await page.getAttribute("html", "lang"), "fr", "back where the reader was going");
+      const cookies = await page.context().cookies();
+      assert.deepEqual(cookies.map((c) => [c.name, c.httpOnly, c.sameSite]), [["lanterne_session", true, "Strict"]]);
+      assert.equal(await page.evaluate(() => document.cookie), "", "the session is out of a script's reach");
+      await page.click("form.signout button");
+      await page.waitForURL(/\/login$/);
+      assert.deepEqual(await page.context().cookies(), [], "the cookie is gone");
+      await page.goto(`${collector.url}/report`);
+      assert.equal(new URL(page.url()).pathname, "/login", "signed out");
+    } finally {
+      await browser.close();
+    }
   });
 });
 

@@ -132,3 +132,27 @@ test("export as JSON and CSV for a time range; retention deletes old events at s
     assert.equal((await collector.events())[0].id, recent.id);
   });
 });
+
+test("export streams every event of a range, oldest first, a thousand at a time, filtered by site and page", async () => {
+  await withCollector({ statics: false }, async (collector) => {
+    const base = Date.UTC(2026, 0, 1);
+    const sent = [];
+    for (let b = 0; b < 5; b++) {
+      // Out of order: later batches hold earlier times too.
+      const batch = Array.from({ length: 1000 }, (_, i) => event({ ts: base + ((i * 7919 + b * 13) % 5000) * 1000, url: `https://${i % 2 ? "blog" : "shop"}.example/${i % 3}` }));
+      sent.push(...batch);
+      assert.equal((await post(collector.url, JSON.stringify(batch))).status, 200);
+    }
+    const all = await (await fetch(`${collector.url}/api/export`)).json();
+    assert.equal(all.length, 5000);
+    assert.deepEqual(all.map((e) => e.ts), sent.map((e) => e.ts).sort((a, b) => a - b), "oldest first");
+    assert.equal(new Set(all.map((e) => e.id)).size, 5000, "each once across pages of a thousand");
+    const csv = await (await fetch(`${collector.url}/api/export?format=csv&site=blog.example`)).text();
+    const lines = csv.trim().split("\r\n");
+    assert.equal(lines[0], "id,type,channel,token,parent,url,title,ts,referrer,chars,dropped,v", "one header");
+    assert.equal(lines.length - 1, sent.filter((e) => e.url.startsWith("https://blog.")).length);
+    const page = await (await fetch(`${collector.url}/api/export?page=${encodeURIComponent("https://shop.example/0")}&from=${base}&to=${base + 999_999}`)).json();
+    assert.deepEqual(page.map((e) => e.id).sort(), sent.filter((e) => e.url === "https://shop.example/0" && e.ts <= base + 999_999).map((e) => e.id).sort());
+    assert.deepEqual(await (await fetch(`${collector.url}/api/export?site=nowhere.example`)).json(), []);
+  });
+});

@@ -91,3 +91,108 @@ test("the report: the numbers, the charts and a share tree, in English and Frenc
     await context.close();
   });
 });
+
+// Two sites, events of the last days and of the week before: the report a marketer uses,
+// through its GET form with JavaScript off.
+const DAY = 86_400_000;
+const TODAY = Math.floor(Date.now() / DAY) * DAY;
+const SHOP = "https://shop.example/p/1";
+function twoSites() {
+  const t1 = TODAY - 2 * DAY + 3_600_000; // in the last 7 days
+  const t0 = TODAY - 9 * DAY + 3_600_000; // in the 7 days before
+  return [
+    event("share", "whatsapp", "wBBBBBBBBBB1", null, SHOP, t1),
+    event("arrival", "whatsapp", "wBBBBBBBBBB1", "wBBBBBBBBBB1", SHOP, t1 + 60_000, { referrer: null }),
+    event("arrival", "whatsapp", "wBBBBBBBBBB1", "wBBBBBBBBBB1", SHOP, t1 + 120_000, { referrer: "" }),
+    event("share", "telegram", "tBBBBBBBBBB2", "wBBBBBBBBBB1", SHOP, t1 + 180_000),
+    event("copy", "copy", "cBBBBBBBBBB3", null, SHOP, t1 + 240_000, { chars: 80 }),
+    event("share", "email", "eBBBBBBBBBB4", null, SHOP, t0),
+    event("arrival", "email", "eBBBBBBBBBB4", "eBBBBBBBBBB4", SHOP, t0 + 60_000, { referrer: null }),
+    event("share", "whatsapp", "wBBBBBBBBBB5", null, A, t1), // the other site
+  ];
+}
+
+test("several sites: each site's --origin sends; stats, export and the report filter by site; the sites seen are listed", async () => {
+  await withCollector({ statics: false, origins: ["https://shop.example", "https://blog.example"] }, async (collector) => {
+    const events = twoSites();
+    // Each site's pages send their own events, from their own origin.
+    const send = (origin, batch) => fetch(`${collector.url}/collect`, { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(batch) });
+    for (const origin of ["https://shop.example", "https://blog.example"]) {
+      const batch = events.filter((e) => e.url.startsWith(`${origin}/`));
+      assert.ok(batch.length > 0);
+      const sent = await send(origin, batch);
+      assert.equal(sent.status, 200, origin);
+      assert.equal(sent.headers.get("access-control-allow-origin"), origin);
+    }
+    assert.equal((await send("https://other.example", [event("share", "whatsapp", "wBBBBBBBBBB9", null, "https://other.example/x", TODAY)])).status, 403, "a site without --origin is refused");
+    const all = await (await fetch(`${collector.url}/api/stats`)).json();
+    assert.deepEqual(all.sites, ["blog.example", "shop.example"]);
+    assert.deepEqual([all.shares, all.arrivals], [5, 3]);
+    const shop = await (await fetch(`${collector.url}/api/stats?site=Shop.Example`)).json();
+    assert.deepEqual([shop.shares, shop.arrivals, shop.filter.site], [4, 3, "shop.example"]);
+    assert.deepEqual(shop.chains.depths, [3, 1], "the Telegram re-share is one deep");
+    const week = await (await fetch(`${collector.url}/api/stats?site=shop.example&range=7`)).json();
+    assert.deepEqual([week.shares, week.arrivals, week.dark_social.without_referrer], [3, 2, 2]);
+    const exported = await (await fetch(`${collector.url}/api/export?site=shop.example&range=7`)).json();
+    assert.deepEqual(exported.map((e) => e.id).sort(), events.slice(0, 5).map((e) => e.id).sort());
+    const page = await (await fetch(`${collector.url}/api/export?format=csv&page=${encodeURIComponent(A)}`)).text();
+    assert.equal(page.trim().split("\r\n").length, 2, "the header and the one event of page A");
+    const bad = await fetch(`${collector.url}/api/stats?range=week`);
+    assert.equal(bad.status, 400);
+    assert.match((await bad.json()).error, /^range must be/);
+  });
+});
+
+test("the report's form without JavaScript: period, site, the previous period beside, export links for what is shown", async () => {
+  await withCollector({}, async (collector) => {
+    const events = twoSites();
+    await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify(events) });
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    const requests = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(`${collector.url}/report?lang=en`);
+    assert.deepEqual(await page.$$eval("select[name=site] option", (o) => o.map((x) => x.value)), ["", "blog.example", "shop.example"]);
+    // Choose the last 7 days of shop.example, and send the form.
+    await page.selectOption("select[name=range]", "7");
+    await page.selectOption("select[name=site]", "shop.example");
+    await Promise.all([page.waitForNavigation(), page.click("form.filters button[type=submit]")]);
+    const url = new URL(page.url());
+    assert.equal(url.pathname, "/report");
+    assert.deepEqual([url.searchParams.get("range"), url.searchParams.get("site")], ["7", "shop.example"]);
+    const headline = await page.$$eval(".headline div", (divs) => divs.map((d) => d.textContent));
+    assert.equal(headline[0], "3sharesprevious period: 1 · +200 %");
+    assert.equal(headline[1], "2click-backsprevious period: 1 · +100 %");
+    // The export links give exactly the events shown.
+    const csvLink = await page.getAttribute("a[href^='/api/export?format=csv']", "href");
+    const csv = await (await fetch(collector.url + csvLink)).text();
+    assert.equal(csv.trim().split("\r\n").length, 1 + 5, csvLink);
+    const jsonLink = await page.getAttribute("a[href^='/api/export?format=json']", "href");
+    const json = await (await fetch(collector.url + jsonLink)).json();
+    assert.deepEqual(json.map((e) => e.id).sort(), events.slice(0, 5).map((e) => e.id).sort());
+    // A page of the shop: its share tree, under the same period and site.
+    await Promise.all([page.waitForNavigation(), page.click("text=share tree")]);
+    assert.equal(new URL(page.url()).searchParams.get("tree"), SHOP);
+    assert.equal(await page.locator("#tree li li").count(), 1, "the Telegram share under the WhatsApp share");
+    assert.ok(requests.every((u) => u.startsWith(collector.url)), `no third-party request: ${requests}`);
+    // A period with nothing: what to do.
+    await page.goto(`${collector.url}/report?range=custom&from=2020-01-01&to=2020-01-31`);
+    assert.match(await page.textContent(".empty"), /Nothing in this period/);
+    await context.close();
+  });
+});
+
+test("an empty report says what to do next: the script tag with this collector's endpoint, where events appear", async () => {
+  await withCollector({}, async (collector) => {
+    const context = await browser.newContext({ javaScriptEnabled: false });
+    const page = await context.newPage();
+    await page.goto(`${collector.url}/report`);
+    const text = await page.textContent(".empty");
+    assert.match(text, /No events yet/);
+    assert.ok(text.includes(`data-endpoint="${collector.url}/collect"`), text);
+    assert.match(text, /--origin/);
+    assert.match(text, /\/api\/events/);
+    assert.equal(await page.locator("script").count(), 0);
+    await context.close();
+  });
+});
