@@ -4,6 +4,7 @@
 // connections; then events/s, p50/p99 request latency, peak memory, and the stored count
 // against the acknowledged count. A measurement, not a test: it prints a table.
 //   node benches/collector.mjs [seconds]     (after the collector's release build)
+//   LANTERNE_COLLECTOR=path/to/older/lanterne-collector node benches/collector.mjs
 // Backends: SQLite (the default) and PostgreSQL (a throw-away server from Debian's
 // packages, tests/e2e/postgres.mjs, on the collector's core too: one core for both).
 import { spawn, execFileSync } from "node:child_process";
@@ -14,6 +15,9 @@ import { fileURLToPath } from "node:url";
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const seconds = Number(process.argv[2] ?? 10);
 const BATCH = 50;
+// LANTERNE_COLLECTOR=path measures another build (an older one, for before and after).
+const COLLECTOR = process.env.LANTERNE_COLLECTOR ?? join(root, "target/release/lanterne-collector");
+const RATE_LIMITED = execFileSync(COLLECTOR, ["--help"], { encoding: "utf8" }).includes("--rate-limit");
 const pin = (core) => (hasTaskset() ? ["taskset", "-c", String(core)] : []);
 function hasTaskset() {
   try {
@@ -25,7 +29,7 @@ function hasTaskset() {
 }
 
 async function startCollector(db) {
-  const [cmd, ...args] = [...pin(0), join(root, "target/release/lanterne-collector"), "--addr", "127.0.0.1:0", "--db", db, "--rate-limit", "off"];
+  const [cmd, ...args] = [...pin(0), COLLECTOR, "--addr", "127.0.0.1:0", "--db", db, ...(RATE_LIMITED ? ["--rate-limit", "off"] : [])];
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";
@@ -46,7 +50,10 @@ function peakMemory(pid) {
 
 const rows = [];
 const { database, postgres } = await import("../tests/e2e/postgres.mjs");
-for (const backend of ["sqlite", "postgres"]) {
+// Two workloads: the same share over and over (as first measured), and realistic chains
+// (MIX=chains in benches/collect.lua: distinct tokens, re-shares, click-backs), which make
+// each insert keep chain depths and daily counts for the stats (README "Stats").
+for (const [backend, mix] of [["sqlite", "same"], ["sqlite", "chains"], ["postgres", "same"], ["postgres", "chains"]]) {
   // On the project's own disk, not a tmpfs: fsync must cost what it costs.
   mkdirSync(join(root, "target"), { recursive: true });
   let db = join(mkdtempSync(join(root, "target", "bench-")), "events.db");
@@ -57,7 +64,7 @@ for (const backend of ["sqlite", "postgres"]) {
   }
   const { child, url } = await startCollector(db);
   const [cmd, ...args] = [...pin(1), "wrk", "-t2", "-c16", `-d${seconds}s`, "--latency", "-s", join(root, "benches/collect.lua"), url];
-  const out = execFileSync(cmd, args, { env: { ...process.env, BATCH: String(BATCH) }, encoding: "utf8" });
+  const out = execFileSync(cmd, args, { env: { ...process.env, BATCH: String(BATCH), MIX: mix }, encoding: "utf8" });
   const requests = Number(/(\d+) requests in/.exec(out)[1]);
   const acked = Number(/ACKED (\d+)/.exec(out)[1]);
   const p50 = /^\s*50%\s+(\S+)/m.exec(out)[1];
@@ -67,7 +74,7 @@ for (const backend of ["sqlite", "postgres"]) {
   await new Promise((r) => setTimeout(r, 500)); // requests still in flight when wrk stopped
   const stored = (await (await fetch(`${url}/api/count`)).json()).events;
   child.kill("SIGTERM");
-  rows.push({ backend, seconds, eventsPerSecond: Math.round(acked / seconds), requests, errors, p50, p99, memoryMiB: memory.toFixed(1), acked, stored, lost: Math.max(0, acked - stored) });
+  rows.push({ backend, mix, seconds, eventsPerSecond: Math.round(acked / seconds), requests, errors, p50, p99, memoryMiB: memory.toFixed(1), acked, stored, lost: Math.max(0, acked - stored) });
 }
 console.table(rows);
 for (const r of rows) {

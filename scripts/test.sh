@@ -7,7 +7,7 @@
 #      file, and what a page downloads, brotli, against the size limit;
 #   3. end to end: the browser layer in Chromium, with the real collector, the real
 #      clipboard, axe-core, and screenshots of the share buttons and the report; then
-#      the collector's tests again on PostgreSQL.
+#      the collector's tests again on PostgreSQL, end to end and native.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
@@ -29,7 +29,10 @@ step "size (brotli; limit 61 KB, the ratchet: the budget is 30 KB, README \"Size
 step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
 # The collector's own tests again, on its second backend: a real PostgreSQL server from
 # Debian's packages, started by the tests (tests/e2e/postgres.mjs).
-step "collector on PostgreSQL (contract, access, stats, report, load, crash)" env LANTERNE_BACKEND=postgres node --test --test-concurrency=1 tests/e2e/collector.test.mjs tests/e2e/access.test.mjs tests/e2e/report.test.mjs tests/e2e/load.test.mjs
+step "collector on PostgreSQL (contract, access, stats, report, scale check, load, crash)" env LANTERNE_BACKEND=postgres node --test --test-concurrency=1 tests/e2e/collector.test.mjs tests/e2e/access.test.mjs tests/e2e/report.test.mjs tests/e2e/scale.test.mjs tests/e2e/load.test.mjs
+# The collector's native tests of stats from SQL (exact fixture numbers, SQL against the
+# in-memory reference, migrations, retention) on PostgreSQL too.
+step "collector native tests on PostgreSQL" node scripts/with-postgres.mjs cargo test -q -p lanterne-collector
 
 echo
 [ ${#failures[@]} -eq 0 ] || printf 'failed: %s\n' "${failures[@]}"
