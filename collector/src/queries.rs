@@ -859,8 +859,10 @@ pub fn after_insert(conn: &mut dyn Conn, events: &[NewEvent]) -> Result<(), Stor
                 site: e.site.clone(),
                 url: e.url.clone(),
                 ts: e.ts,
-                depth: None,
-                dup: None,
+                // As inserted: a share without a parent is at depth 0, and no dup, for
+                // good (`store::Fields::derived`); others are derived below.
+                depth: e.parent.is_none().then_some(0),
+                dup: e.parent.is_none().then_some(0),
             });
         }
     }
@@ -999,6 +1001,9 @@ fn derive(
         .collect();
     wanted.sort();
     let mut canon: HashMap<String, (i64, Node)> = HashMap::new();
+    // New shares without a parent, stored at depth 0 already, are found here as fixed:
+    // rightly, since stored shares under such a late root were counted under an
+    // address-bar token, at the same depths (1, 2, …) it gives them.
     for row in first_shares(conn, &wanted)? {
         canon.insert(
             row.token.clone(),
@@ -1137,12 +1142,14 @@ fn derive(
     let mut writes: Vec<(i64, i64, i64)> = Vec::new();
     for (i, s) in nodes.iter_mut().enumerate() {
         let d = depth[i].unwrap_or(0);
-        let changed = i < n_new || s.depth != Some(d) || s.dup != Some(dup[i]);
-        if !changed {
+        let new = i < n_new;
+        let stale = s.depth != Some(d) || s.dup != Some(dup[i]);
+        if !new && !stale {
             continue;
         }
         if let Some(deltas) = deltas.as_deref_mut() {
-            if i >= n_new {
+            // A stored share leaves the counts it was in; a new one was in none.
+            if !new {
                 deltas.share(s, -1);
             }
         }
@@ -1151,7 +1158,10 @@ fn derive(
         if let Some(deltas) = deltas.as_deref_mut() {
             deltas.share(s, 1);
         }
-        writes.push((s.seq, d, dup[i]));
+        // A new share stored with the right values (no parent: depth 0) is not rewritten.
+        if stale {
+            writes.push((s.seq, d, dup[i]));
+        }
     }
     set_derived(conn, &writes)
 }

@@ -84,7 +84,8 @@ pub(crate) struct Fields<'a> {
     pub referrer: Option<&'a str>,
     pub chars: Option<i64>,
     pub site: String,
-    /// Arrivals have depth 0 and no dup; a share's are derived after the insert.
+    /// Arrivals and shares without a parent have depth 0 and no dup, stored with the
+    /// event; a re-share's are derived after the insert (`queries::after_insert`).
     pub derived: Option<i64>,
 }
 
@@ -104,7 +105,7 @@ impl<'a> Fields<'a> {
             referrer: text("referrer"),
             chars: whole_number(event.get("chars")),
             site: crate::queries::site_of(text("url").unwrap_or("")),
-            derived: (kind == Some("arrival")).then_some(0),
+            derived: (kind == Some("arrival") || text("parent").is_none()).then_some(0),
         }
     }
 

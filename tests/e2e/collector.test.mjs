@@ -61,6 +61,24 @@ test("the same batch sent twice stores each id once; JSON as text/plain or appli
   });
 });
 
+test("concurrent batches that overlap (written together in one transaction): each id stored once, each answer its own", async () => {
+  await withCollector({ statics: false, args: ["--rate-limit", "off"] }, async (collector) => {
+    const events = Array.from({ length: 400 }, (_, i) => event({ token: `wAbCdEf${String(i).padStart(4, "0")}9`, ts: 1763700000000 + i }));
+    // 40 requests at once, each 20 events; consecutive requests share 10 of them, and one
+    // request names the same id twice.
+    const batches = Array.from({ length: 40 }, (_, b) => events.slice(b * 10, b * 10 + 20)).filter((b) => b.length);
+    batches[3] = [...batches[3], batches[3][0]];
+    const answers = await Promise.all(batches.map((b) => post(collector.url, JSON.stringify(b))));
+    for (const [i, a] of answers.entries()) {
+      assert.equal(a.status, 200);
+      assert.equal(a.json.stored + a.json.duplicates, batches[i].length, `answer ${i} counts its own batch`);
+    }
+    assert.equal(answers.reduce((n, a) => n + a.json.stored, 0), 400, "every id stored once in all");
+    assert.equal((await (await fetch(`${collector.url}/api/count`)).json()).events, 400);
+    assert.equal((await (await fetch(`${collector.url}/api/stats`)).json()).shares, 400);
+  });
+});
+
 test("cross-origin: only configured origins, CORS headers, preflight answered", async () => {
   await withCollector({ statics: false, origins: ["http://site.example"] }, async (collector) => {
     const send = (origin) => fetch(collector.url + "/collect", { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(event()) });
