@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# Builds the WordPress plugin: target/wordpress/lanterne/ (the plugin's PHP from
+# wordpress/lanterne/ and the built package from pkg/ in assets/) and its installable zip,
+# target/wordpress/lanterne-<version>.zip. Run scripts/build.sh first (the test command
+# does), or pass --build to run it here.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+[ "${1:-}" = "--build" ] && bash scripts/build.sh
+[ -f pkg/lanterne_core_bg.wasm ] || { echo "pkg/ is not built: bash scripts/build.sh"; exit 1; }
+out=target/wordpress
+rm -rf "$out/lanterne"
+mkdir -p "$out/lanterne/assets"
+cp -r wordpress/lanterne/. "$out/lanterne/"
+cp pkg/lanterne.js pkg/lanterne.classic.js pkg/lanterne_core_bg.wasm pkg/lanterne.css "$out/lanterne/assets/"
+cp -r pkg/icons "$out/lanterne/assets/icons"
+version=$(sed -n 's/^ \* Version: *//p' wordpress/lanterne/lanterne.php)
+rm -f "$out/lanterne-$version.zip"
+(cd "$out" && zip -qr "lanterne-$version.zip" lanterne)
+echo "$out/lanterne-$version.zip ($(stat -c %s "$out/lanterne-$version.zip") bytes)"
