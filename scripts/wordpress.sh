@@ -13,6 +13,8 @@ mkdir -p "$out/lanterne/assets"
 cp -r wordpress/lanterne/. "$out/lanterne/"
 cp pkg/lanterne.js pkg/lanterne.classic.js pkg/lanterne_core_bg.wasm pkg/lanterne.css "$out/lanterne/assets/"
 cp -r pkg/icons "$out/lanterne/assets/icons"
+# The fallback links, from the core's share templates (one source for both).
+cargo run -q --example share_templates > "$out/lanterne/includes/share-links.json"
 version=$(sed -n 's/^ \* Version: *//p' wordpress/lanterne/lanterne.php)
 rm -f "$out/lanterne-$version.zip"
 (cd "$out" && zip -qr "lanterne-$version.zip" lanterne)

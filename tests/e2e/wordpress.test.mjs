@@ -43,3 +43,30 @@ test("the script is on public pages, with its endpoint, and starts; not in wp-ad
     await wp.stop();
   }
 });
+
+test("[lanterne_share]: links that work without JavaScript, lanterne's buttons with it", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters & "travel"', 'post_content' => 'Before. [lanterne_share channels="whatsapp, email, signal, nonsense, whatsapp"] After.', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await plain.goto(url);
+    const container = plain.locator("[data-lanterne-share]");
+    assert.equal(await container.getAttribute("data-channels"), "whatsapp,email,signal", "known channels, once each");
+    const links = await container.locator("a").evaluateAll((as) => as.map((a) => [a.dataset.channel, a.getAttribute("href"), a.getAttribute("target"), a.textContent]));
+    const encoded = encodeURIComponent(url);
+    const title = encodeURIComponent('Letters & "travel"');
+    assert.deepEqual(links, [
+      ["whatsapp", `https://api.whatsapp.com/send?text=${title}%0A${encoded}`, "_blank", "Share on WhatsApp"],
+      ["email", `mailto:?subject=${title}&body=${encoded}`, null, "Share on E-mail"],
+    ], "a link for each channel with a share page (Signal needs the script)");
+
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(url);
+    await page.waitForFunction(() => document.querySelectorAll("[data-lanterne-share] .lanterne-button").length === 3);
+    assert.deepEqual(await page.locator("[data-lanterne-share] .lanterne-button").evaluateAll((b) => b.map((x) => x.dataset.channel)), ["whatsapp", "email", "signal"]);
+    assert.equal(await page.locator("[data-lanterne-share] a[data-channel]:not(.lanterne-button)").count(), 0, "the fallback links set aside");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});

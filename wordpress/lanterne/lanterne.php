@@ -24,3 +24,4 @@ define( 'LANTERNE_FILE', __FILE__ );
 define( 'LANTERNE_DIR', __DIR__ );
 
 require_once LANTERNE_DIR . '/includes/front.php';
+require_once LANTERNE_DIR . '/includes/buttons.php';
