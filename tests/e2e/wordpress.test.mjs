@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { launchBrowser, root } from "./harness.mjs";
+import { copyElement, launchBrowser, root } from "./harness.mjs";
 import { startWordPress } from "./wordpress.mjs";
 
 let browser;
@@ -65,6 +65,51 @@ test("[lanterne_share]: links that work without JavaScript, lanterne's buttons w
     await page.waitForFunction(() => document.querySelectorAll("[data-lanterne-share] .lanterne-button").length === 3);
     assert.deepEqual(await page.locator("[data-lanterne-share] .lanterne-button").evaluateAll((b) => b.map((x) => x.dataset.channel)), ["whatsapp", "email", "signal"]);
     assert.equal(await page.locator("[data-lanterne-share] a[data-channel]:not(.lanterne-button)").count(), 0, "the fallback links set aside");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});
+
+test("built-in collection: a copy and a share click stored through the REST route; bad input refused; duplicates once", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const stored = () => JSON.parse(wp.php(`global $wpdb; echo wp_json_encode($wpdb->get_results("SELECT id, type, channel, token, parent, url, title, ts, referrer, chars FROM {$wpdb->prefix}lanterne_events ORDER BY seq", ARRAY_A));`));
+    assert.deepEqual(stored(), [], "the table exists, empty");
+    const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters', 'post_content' => '<p id="quote">A paragraph worth sending to a friend, with <a href="/letters/">a link to this post</a>.</p>[lanterne_share channels="telegram"]', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector("[data-lanterne-share] .lanterne-button");
+    const copied = await copyElement(page, "#quote");
+    assert.match(copied.html, /href="http:\/\/127\.0\.0\.1:\d+\/letters\/#lt=c[A-Za-z0-9_-]{11}"/, "the copied link carries a token");
+    const popup = context.waitForEvent("page");
+    await page.click('[data-lanterne-share] .lanterne-button[data-channel="telegram"]');
+    await (await popup).close();
+    await page.close(); // sends what is queued, if not sent yet
+    let events = [];
+    for (let i = 0; i < 100 && events.length < 2; i++) {
+      await new Promise((r) => setTimeout(r, 100));
+      events = stored();
+    }
+    assert.deepEqual(events.map((e) => [e.type, e.channel, e.url, e.title]), [["copy", "copy", url, "Letters – lanterne test blog"], ["share", "telegram", url, "Letters"]]);
+    assert.equal(events[1].parent, null);
+    assert.ok(Number(events[0].chars) > 40);
+    assert.ok(copied.html.includes(events[0].token), "the stored copy is the one in the clipboard");
+
+    const endpoint = `${wp.url}/wp-json/lanterne/v1/collect`;
+    const good = { v: 1, id: "0f8fad5b-d9cb-469f-a165-70867728950e", type: "arrival", channel: "telegram", token: events[1].token, parent: events[1].token, url, title: "Letters", ts: Date.now(), referrer: null };
+    const send = (body, type = "text/plain") => fetch(endpoint, { method: "POST", headers: { "content-type": type }, body });
+    const first = await send(JSON.stringify([good]));
+    assert.deepEqual([first.status, await first.json()], [200, { stored: 1, duplicates: 0 }]);
+    const again = await send(JSON.stringify(good), "application/json");
+    assert.deepEqual([again.status, await again.json()], [200, { stored: 0, duplicates: 1 }]);
+    const bad = await send(JSON.stringify({ ...good, id: "0f8fad5b-d9cb-469f-a165-70867728950f", url: "javascript:alert(1)" }));
+    assert.deepEqual([bad.status, (await bad.json()).error], [400, "event 0: /url must be an http(s) URL of at most 4096 characters"]);
+    assert.equal((await send("x".repeat(70_000))).status, 413);
+    const arrival = stored().at(-1);
+    assert.deepEqual([arrival.type, arrival.referrer, arrival.chars], ["arrival", null, null], "absent values are NULL");
+    assert.equal(stored().length, 3, "nothing else stored");
     assert.equal(wp.debugLog(), "", "no PHP notice");
   } finally {
     await wp.stop();

@@ -25,3 +25,5 @@ define( 'LANTERNE_DIR', __DIR__ );
 
 require_once LANTERNE_DIR . '/includes/front.php';
 require_once LANTERNE_DIR . '/includes/buttons.php';
+require_once LANTERNE_DIR . '/includes/events.php';
+require_once LANTERNE_DIR . '/includes/collect.php';
