@@ -8,6 +8,16 @@ import { copyElement, launchBrowser, root } from "./harness.mjs";
 import { startWordPress } from "./wordpress.mjs";
 
 let browser;
+
+/** A page signed in to wp-admin as `user`. */
+async function signIn(wp, user, password) {
+  const page = await (await browser.newContext()).newPage();
+  await page.goto(`${wp.url}/wp-login.php`);
+  await page.fill("#user_login", user);
+  await page.fill("#user_pass", password);
+  await Promise.all([page.waitForURL(/wp-admin/), page.click("#wp-submit")]);
+  return page;
+}
 before(async () => {
   execFileSync("bash", [join(root, "scripts/wordpress.sh")], { stdio: "ignore" });
   browser = await launchBrowser();
@@ -110,6 +120,22 @@ test("built-in collection: a copy and a share click stored through the REST rout
     const arrival = stored().at(-1);
     assert.deepEqual([arrival.type, arrival.referrer, arrival.chars], ["arrival", null, null], "absent values are NULL");
     assert.equal(stored().length, 3, "nothing else stored");
+
+    // The report in wp-admin, for administrators only.
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
+    assert.deepEqual(await admin.locator(".lanterne-headline li").allTextContents(), ["2 shares", "1 click-back", '1 click-back seen as "direct"']);
+    const rows = (table) => admin.locator(`h2:text-is("${table}") + table tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    assert.deepEqual(await rows("Channels"), [["telegram", "1", "1"], ["copy", "1", "0"]]);
+    assert.deepEqual(await rows("How posts are shared"), [["Copy-paste", "1", "0"], ["Address bar", "0", "0"], ["Share buttons", "1", "1"]]);
+    assert.deepEqual(await rows("Most shared posts"), [["Letters", "2", "1"]]);
+    await admin.goto(`${wp.url}/wp-admin/`);
+    assert.deepEqual(await admin.locator("#lanterne_dashboard .lanterne-headline li").allTextContents(), ["2 shares", "1 click-back", '1 click-back seen as "direct"']);
+    const reader = await signIn(wp, "reader", "reader password 1234");
+    const refused = await reader.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
+    assert.equal(refused.status(), 403, "a subscriber cannot read the report");
+    await reader.goto(`${wp.url}/wp-admin/`);
+    assert.equal(await reader.locator("#lanterne_dashboard").count(), 0, "nor see the widget");
     assert.equal(wp.debugLog(), "", "no PHP notice");
   } finally {
     await wp.stop();

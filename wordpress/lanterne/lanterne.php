@@ -27,3 +27,4 @@ require_once LANTERNE_DIR . '/includes/front.php';
 require_once LANTERNE_DIR . '/includes/buttons.php';
 require_once LANTERNE_DIR . '/includes/events.php';
 require_once LANTERNE_DIR . '/includes/collect.php';
+require_once LANTERNE_DIR . '/includes/report.php';
