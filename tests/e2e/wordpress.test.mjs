@@ -141,3 +141,59 @@ test("built-in collection: a copy and a share click stored through the REST rout
     await wp.stop();
   }
 });
+
+test("settings: changed through the form (nonce and capability checked), bad values refused, the script follows", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`);
+    assert.equal(await admin.isChecked('input[name=lanterne_destination][value=site]'), true, "defaults: the site itself");
+    await admin.fill("#lanterne_channels", "telegram, email, nonsense");
+    await admin.uncheck('input[name=lanterne_address_bar][type=checkbox]');
+    await admin.check('input[name=lanterne_attribution][type=checkbox]');
+    await admin.selectOption("#lanterne_consent", "pending");
+    await admin.fill("#lanterne_utm_campaign", 'spring "sale" <b>');
+    await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click("#submit")]);
+    const script = async () => {
+      const page = await (await browser.newContext()).newPage();
+      await page.goto(`${wp.url}/hello-world/`);
+      const attributes = await page.locator("script#lanterne-js").evaluate((s) => Object.fromEntries([...s.attributes].filter((a) => a.name.startsWith("data-") && !a.name.startsWith("data-wp-") && a.name !== "data-lanterne-classic").map((a) => [a.name, a.value])));
+      await page.close();
+      return attributes;
+    };
+    assert.deepEqual(await script(), {
+      "data-endpoint": `${wp.url}/wp-json/lanterne/v1/collect`,
+      "data-channels": "telegram,email",
+      "data-address-bar": "false",
+      "data-attribution": "true",
+      "data-consent": "pending",
+      "data-utm-campaign": 'spring "sale"',
+    });
+
+    // A bad value is refused with a message; the others are kept.
+    await admin.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`);
+    await admin.fill("#lanterne_channels", "myspace");
+    await admin.check("input[name=lanterne_destination][value=plausible]");
+    await admin.fill("#lanterne_endpoint", "javascript:alert(1)");
+    await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click("#submit")]);
+    const errors = await admin.locator(".notice-error, .error").allTextContents();
+    assert.ok(errors.some((e) => /at least one channel/.test(e)), errors.join(" | "));
+    assert.ok(errors.some((e) => /endpoint must be an http\(s\) URL/.test(e)), errors.join(" | "));
+    assert.equal(await admin.inputValue("#lanterne_channels"), "telegram,email");
+    const plausible = await script();
+    assert.equal(plausible["data-endpoint"], `${wp.url}/wp-json/lanterne/v1/collect`, "no endpoint: still the site's own");
+
+    // The nonce and the capability: a forged post and a subscriber change nothing.
+    const forged = await admin.evaluate(async (url) => (await fetch(`${url}/wp-admin/options.php`, { method: "POST", body: new URLSearchParams({ option_page: "lanterne", action: "update", _wpnonce: "0000000000", lanterne_channels: "sms" }) })).status, wp.url);
+    assert.equal(forged, 403);
+    const reader = await signIn(wp, "reader", "reader password 1234");
+    assert.equal((await reader.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`)).status(), 403);
+    const nonce = await admin.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`).then(() => admin.inputValue("input[name=_wpnonce]"));
+    const asReader = await reader.evaluate(async ({ url, nonce }) => (await fetch(`${url}/wp-admin/options.php`, { method: "POST", body: new URLSearchParams({ option_page: "lanterne", action: "update", _wpnonce: nonce, lanterne_channels: "sms" }) })).status, { url: wp.url, nonce });
+    assert.equal(asReader, 403);
+    assert.equal((await script())["data-channels"], "telegram,email", "unchanged");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});

@@ -23,6 +23,7 @@ define( 'LANTERNE_VERSION', '0.1.0' );
 define( 'LANTERNE_FILE', __FILE__ );
 define( 'LANTERNE_DIR', __DIR__ );
 
+require_once LANTERNE_DIR . '/includes/settings.php';
 require_once LANTERNE_DIR . '/includes/front.php';
 require_once LANTERNE_DIR . '/includes/buttons.php';
 require_once LANTERNE_DIR . '/includes/events.php';

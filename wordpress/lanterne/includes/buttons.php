@@ -86,7 +86,7 @@ function lanterne_buttons_html( $channels, $post = null ) {
 	if ( ! $post ) {
 		return '';
 	}
-	$channels = $channels ? $channels : LANTERNE_DEFAULT_CHANNELS;
+	$channels = $channels ? $channels : (array) lanterne_option( 'lanterne_channels' );
 	$url      = get_permalink( $post );
 	// The title as text: as written (get_the_title() would make typographic quotes),
 	// without tags, its entities decoded (WordPress may store `&` as `&amp;`).

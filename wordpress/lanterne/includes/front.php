@@ -27,14 +27,36 @@ function lanterne_enqueue() {
 add_action( 'wp_enqueue_scripts', 'lanterne_enqueue' );
 
 /**
- * The tracker's config, as the script tag's data-* attributes.
+ * The tracker's config from the settings, as the script tag's data-* attributes
+ * (README "Options" of lanterne).
  *
  * @return array<string, string> Attribute name => value.
  */
 function lanterne_script_attributes() {
-	return array(
-		'data-endpoint' => esc_url_raw( rest_url( 'lanterne/v1/collect' ) ),
-	);
+	$destination = lanterne_option( 'lanterne_destination' );
+	$endpoint    = lanterne_option( 'lanterne_endpoint' );
+	$attributes  = array();
+	if ( 'site' === $destination || ( 'ga4' !== $destination && '' === $endpoint ) ) {
+		// The built-in collection; also what a destination without its endpoint falls back to.
+		$attributes['data-endpoint'] = rest_url( 'lanterne/v1/collect' );
+	} elseif ( 'ga4' === $destination ) {
+		$attributes['data-format'] = 'ga4';
+	} else {
+		$attributes['data-endpoint'] = $endpoint;
+		if ( 'collector' !== $destination ) {
+			$attributes['data-format'] = $destination;
+			$attributes['data-site']   = lanterne_option( 'lanterne_site_id' );
+		}
+	}
+	$attributes['data-channels']    = implode( ',', (array) lanterne_option( 'lanterne_channels' ) );
+	$attributes['data-address-bar'] = lanterne_option( 'lanterne_address_bar' ) ? 'true' : 'false';
+	$attributes['data-attribution'] = lanterne_option( 'lanterne_attribution' ) ? 'true' : 'false';
+	$attributes['data-consent']     = lanterne_option( 'lanterne_consent' );
+	$campaign                       = lanterne_option( 'lanterne_utm_campaign' );
+	if ( '' !== $campaign ) {
+		$attributes['data-utm-campaign'] = $campaign;
+	}
+	return $attributes;
 }
 
 /**
@@ -50,7 +72,8 @@ function lanterne_script_tag( $tag, $handle ) {
 	}
 	$attributes = '';
 	foreach ( lanterne_script_attributes() as $name => $value ) {
-		$attributes .= ' ' . $name . '="' . esc_attr( $value ) . '"';
+		$value       = 'data-endpoint' === $name ? esc_url( $value ) : esc_attr( $value );
+		$attributes .= ' ' . $name . '="' . $value . '"';
 	}
 	return preg_replace( '/<script\b/', '<script' . $attributes, $tag, 1 );
 }
