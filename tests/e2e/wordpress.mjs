@@ -82,7 +82,12 @@ add_filter('pre_http_request', function ($pre, $args, $url) { return str_starts_
     update_option('show_avatars', 0); // Gravatar: a third party, WordPress's own
     wp_create_user('reader', 'reader password 1234', 'reader@example.com');`);
   if (activate) php(`require ABSPATH_ROOT . 'wp-load.php'; require_once ABSPATH_ROOT . 'wp-admin/includes/plugin.php'; $r = activate_plugin('lanterne/lanterne.php'); if (is_wp_error($r)) { fwrite(STDERR, $r->get_error_message()); exit(1); }`);
-  const server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", wp], { cwd: wp, stdio: "ignore", env: { ...process.env, PHP_CLI_SERVER_WORKERS: "4" } });
+  // One request at a time: WordPress on SQLite answers "database is locked" to requests
+  // that write at once (wp-admin's own background requests do). Its own process group,
+  // so that it stops with everything it started.
+  const server = spawn("php", ["-S", `127.0.0.1:${port}`, "-t", wp], { cwd: wp, stdio: "ignore", detached: true });
+  const kill = () => { try { process.kill(-server.pid, "SIGTERM"); } catch {} };
+  process.once("exit", kill);
   for (let i = 0; i < 100; i++) {
     try {
       if ((await fetch(`${url}/wp-login.php`)).ok) break;
@@ -94,12 +99,16 @@ add_filter('pre_http_request', function ($pre, $args, $url) { return str_starts_
     url,
     dir: wp,
     php: (code) => php(`require ABSPATH_ROOT . 'wp-load.php'; ${code}`),
-    debugLog: () => (existsSync(join(dir, "debug.log")) ? readFileSync(join(dir, "debug.log"), "utf8") : ""),
+    // PHP's notices, but WordPress's own about static files the offline build lacks
+    // (classic-themes.min.css…: Playground fetches them from the network).
+    debugLog: () => (existsSync(join(dir, "debug.log")) ? readFileSync(join(dir, "debug.log"), "utf8") : "")
+      .split("\n").filter((line) => line && !/file_get_contents\(\S+\/wp-includes\/css\/\S+\): Failed to open stream/.test(line)).join("\n"),
     stop: async () => {
       const exited = new Promise((r) => server.once("exit", r));
-      server.kill("SIGTERM");
+      kill();
       await exited;
-      rmSync(dir, { recursive: true, force: true });
+      process.off("exit", kill);
+      rmSync(dir, { recursive: true, force: true, maxRetries: 5 });
     },
   };
 }

@@ -197,3 +197,58 @@ test("settings: changed through the form (nonce and capability checked), bad val
     await wp.stop();
   }
 });
+
+test("placement: the block, the Block Hook after posts in a block theme, the_content in a classic theme, never twice", { timeout: 180_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const publish = (title, content, type = "post") => wp.php(`$id = wp_insert_post(array('post_title' => '${title}', 'post_content' => ${JSON.stringify(content).replaceAll("$", "\\$")}, 'post_status' => 'publish', 'post_type' => '${type}')); echo get_permalink($id);`).trim();
+    const plainPost = publish("Plain", "<p>Nothing but text.</p>");
+    const withBlock = publish("With a block", '<!-- wp:paragraph --><p>Text.</p><!-- /wp:paragraph --><!-- wp:lanterne/share {"channels":"whatsapp,email"} /-->');
+    const withShortcode = publish("With a shortcode", "<p>Text.</p>[lanterne_share channels=\"sms\"]");
+    const aPage = publish("A page", "<p>About.</p>", "page");
+    const rows = async (url) => {
+      const page = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+      await page.goto(url);
+      const out = await page.locator("[data-lanterne-share]").evaluateAll((cs) => cs.map((c) => [c.dataset.channels, c.querySelectorAll("a[data-channel]").length, !!c.closest(".entry-content, .wp-block-post-content")]));
+      await page.close();
+      return out;
+    };
+    // Block theme (WordPress's default, Twenty Twenty-Four).
+    assert.equal(wp.php("echo wp_is_block_theme() ? 'block' : 'classic';"), "block");
+    assert.deepEqual(await rows(plainPost), [["whatsapp,telegram,signal,sms,email,copy_link", 4, false]], "one row, after the content");
+    assert.deepEqual(await rows(withBlock), [["whatsapp,email", 2, true]], "the post's own block only");
+    assert.deepEqual(await rows(withShortcode), [["sms", 1, true]], "the post's own shortcode only");
+    assert.deepEqual(await rows(aPage), [], "not after pages by default");
+    wp.php("update_option('lanterne_placement', array('post', 'page'));");
+    assert.deepEqual((await rows(aPage)).length, 1, "after pages when asked");
+    wp.php("update_option('lanterne_placement', array());");
+    assert.deepEqual(await rows(plainPost), [], "off");
+    wp.php("update_option('lanterne_placement', array('post'));");
+
+    // A classic theme.
+    wp.php(`$dir = get_theme_root() . '/classic-test'; @mkdir($dir);
+      file_put_contents("$dir/style.css", "/*\\nTheme Name: Classic test\\n*/");
+      file_put_contents("$dir/index.php", '<!doctype html><html><head><?php wp_head(); ?></head><body><?php while (have_posts()) { the_post(); echo "<article class=\\"entry-content\\">"; the_content(); echo "</article>"; } wp_footer(); ?></body></html>');
+      switch_theme('classic-test');`);
+    assert.equal(wp.php("echo wp_is_block_theme() ? 'block' : 'classic';"), "classic");
+    assert.deepEqual(await rows(plainPost), [["whatsapp,telegram,signal,sms,email,copy_link", 4, true]], "the_content: one row at its end");
+    assert.deepEqual(await rows(withBlock), [["whatsapp,email", 2, true]]);
+
+    // With JavaScript, lanterne's buttons replace the links.
+    const page = await (await browser.newContext()).newPage();
+    await page.goto(plainPost);
+    await page.waitForSelector("[data-lanterne-share] .lanterne-button");
+    assert.deepEqual(await page.locator("[data-lanterne-share] .lanterne-button").evaluateAll((b) => b.map((x) => x.dataset.channel)), ["whatsapp", "telegram", "signal", "sms", "email", "copy_link"]);
+
+    // The block is registered, and the editor loads its script. (The editor itself cannot
+    // run here: the offline WordPress build lacks wp-admin's static files, fetched from
+    // the network by WordPress Playground.)
+    assert.equal(wp.php("echo WP_Block_Type_Registry::get_instance()->get_registered('lanterne/share')->title;"), "Share buttons");
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.goto(`${wp.url}/wp-admin/post-new.php`);
+    assert.equal(await admin.locator('script[src*="/plugins/lanterne/blocks/share/editor.js"]').count(), 1);
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});

@@ -29,3 +29,4 @@ require_once LANTERNE_DIR . '/includes/buttons.php';
 require_once LANTERNE_DIR . '/includes/events.php';
 require_once LANTERNE_DIR . '/includes/collect.php';
 require_once LANTERNE_DIR . '/includes/report.php';
+require_once LANTERNE_DIR . '/includes/placement.php';

@@ -11,7 +11,7 @@
 defined( 'ABSPATH' ) || exit;
 
 /** Channels when none are given. */
-const LANTERNE_DEFAULT_CHANNELS = array( 'whatsapp', 'telegram', 'signal', 'email', 'sms', 'copy_link' );
+const LANTERNE_DEFAULT_CHANNELS = array( 'whatsapp', 'telegram', 'signal', 'sms', 'email', 'copy_link' ); // lanterne's own default.
 
 /**
  * Every channel lanterne knows (its buttons), and the ones with a share page.

@@ -1,0 +1,22 @@
+<?php
+/**
+ * The share block on the server: the buttons' container with its fallback links, for
+ * the post in context (a query loop, a template) or the current one.
+ *
+ * @package lanterne
+ *
+ * @var array    $attributes The block's attributes.
+ * @var WP_Block $block      The block.
+ */
+
+defined( 'ABSPATH' ) || exit;
+
+$lanterne_post = isset( $block->context['postId'] ) ? (int) $block->context['postId'] : null;
+// Placed by the Block Hook: only where automatic placement applies to this post.
+if ( ! empty( $attributes['automatic'] ) && ! lanterne_placed_after( get_post( $lanterne_post ) ) ) {
+	return;
+}
+$lanterne_html = lanterne_buttons_html( lanterne_sanitize_channels( $attributes['channels'] ?? '' ), $lanterne_post );
+if ( '' !== $lanterne_html ) {
+	printf( '<div %s>%s</div>', get_block_wrapper_attributes(), $lanterne_html ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- both escaped where they are made.
+}
