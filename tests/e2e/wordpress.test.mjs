@@ -252,3 +252,32 @@ test("placement: the block, the Block Hook after posts in a block theme, the_con
     await wp.stop();
   }
 });
+
+test("a good citizen: privacy policy text, old events deleted daily, uninstall removes the table and the options", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.goto(`${wp.url}/wp-admin/options-privacy.php?tab=policyguide`);
+    assert.match(await admin.locator("body").textContent(), /a random share code \(a "token"\) is added to the page's address/);
+
+    const day = 86_400_000;
+    const event = (id, ts) => ({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(id).padStart(12, "0")}`, type: "share", channel: "email", token: `eAbCdEfGh${id}x9`.slice(0, 12), parent: null, url: `${wp.url}/hello-world/`, title: "Hello", ts });
+    const sent = await fetch(`${wp.url}/wp-json/lanterne/v1/collect`, { method: "POST", body: JSON.stringify([event(1, Date.now() - 400 * day), event(2, Date.now() - 10 * day), event(3, Date.now())]) });
+    assert.equal(sent.status, 200);
+    const count = () => Number(wp.php(`global $wpdb; echo $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}lanterne_events");`));
+    assert.equal(count(), 3);
+    assert.notEqual(wp.php("echo (int) wp_next_scheduled('lanterne_retention');"), "0", "scheduled daily");
+    wp.php("do_action('lanterne_retention');");
+    assert.equal(count(), 2, "older than 395 days: deleted");
+    wp.php("update_option('lanterne_retention_days', 5); do_action('lanterne_retention');");
+    assert.equal(count(), 1, "the setting is the limit");
+
+    wp.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; require_once ABSPATH . 'wp-admin/includes/file.php'; deactivate_plugins('lanterne/lanterne.php'); uninstall_plugin('lanterne/lanterne.php');");
+    assert.equal(wp.php(`global $wpdb; $wpdb->suppress_errors(); $n = $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}lanterne_events"); echo null === $n && '' !== $wpdb->last_error ? 'none' : $n;`), "none", "the table is gone");
+    assert.equal(wp.php(`global $wpdb; echo count(array_filter($wpdb->get_col("SELECT option_name FROM $wpdb->options"), fn($n) => str_starts_with($n, 'lanterne_')));`), "0", "and every option");
+    assert.equal(wp.php("echo (int) wp_next_scheduled('lanterne_retention');"), "0", "and the schedule");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});

@@ -30,3 +30,4 @@ require_once LANTERNE_DIR . '/includes/events.php';
 require_once LANTERNE_DIR . '/includes/collect.php';
 require_once LANTERNE_DIR . '/includes/report.php';
 require_once LANTERNE_DIR . '/includes/placement.php';
+require_once LANTERNE_DIR . '/includes/privacy.php';
