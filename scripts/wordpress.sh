@@ -15,6 +15,10 @@ cp pkg/lanterne.js pkg/lanterne.classic.js pkg/lanterne_core_bg.wasm pkg/lantern
 cp -r pkg/icons "$out/lanterne/assets/icons"
 # The fallback links, from the core's share templates (one source for both).
 cargo run -q --example share_templates > "$out/lanterne/includes/share-links.json"
+# Translations: the catalogues compiled (French is complete: wordpress/i18n.sh --check).
+for po in wordpress/lanterne/languages/*.po; do
+  msgfmt --check -o "$out/lanterne/languages/$(basename "${po%.po}").mo" "$po"
+done
 version=$(sed -n 's/^ \* Version: *//p' wordpress/lanterne/lanterne.php)
 rm -f "$out/lanterne-$version.zip"
 (cd "$out" && zip -qr "lanterne-$version.zip" lanterne)

@@ -256,6 +256,10 @@ test("placement: the block, the Block Hook after posts in a block theme, the_con
 test("a good citizen: privacy policy text, old events deleted daily, uninstall removes the table and the options", { timeout: 120_000 }, async () => {
   const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
   try {
+    // French, from the plugin's own catalogue.
+    // (A French site would need WordPress's own French files, which are not here offline:
+    // the plugin's catalogue is loaded as it would be for one.)
+    assert.equal(wp.php("add_filter('plugin_locale', fn() => 'fr_FR'); unload_textdomain('lanterne'); load_plugin_textdomain('lanterne', false, 'lanterne/languages'); echo __('Share buttons', 'lanterne'), ' / ', sprintf(_n('%s share', '%s shares', 2, 'lanterne'), 2);"), "Boutons de partage / 2 partages");
     const admin = await signIn(wp, "admin", "admin password 1234");
     await admin.goto(`${wp.url}/wp-admin/options-privacy.php?tab=policyguide`);
     assert.match(await admin.locator("body").textContent(), /a random share code \(a "token"\) is added to the page's address/);

@@ -23,6 +23,13 @@ define( 'LANTERNE_VERSION', '0.1.0' );
 define( 'LANTERNE_FILE', __FILE__ );
 define( 'LANTERNE_DIR', __DIR__ );
 
+add_action(
+	'init',
+	function () {
+		load_plugin_textdomain( 'lanterne', false, dirname( plugin_basename( LANTERNE_FILE ) ) . '/languages' );
+	}
+);
+
 require_once LANTERNE_DIR . '/includes/settings.php';
 require_once LANTERNE_DIR . '/includes/front.php';
 require_once LANTERNE_DIR . '/includes/buttons.php';
