@@ -27,8 +27,36 @@ export function wordpressBuild() {
   execFileSync("unzip", ["-q", join(work, `package/src/wordpress/wp-${VERSION}.zip`), "-d", join(tree, "site")]);
   execFileSync("unzip", ["-q", join(work, "package/src/sqlite-database-integration/sqlite-database-integration.zip"), "-d", join(tree, "sqlite")]);
   rmSync(work, { recursive: true, force: true });
+  fillStaticFiles(join(tree, "site"));
   writeFileSync(join(tree, "ready"), "");
   return tree;
+}
+
+/**
+ * The Playground build leaves out WordPress's static files (wp-admin's stylesheets, icon
+ * fonts, jQuery…: listed in wordpress-remote-asset-paths; Playground fetches them from the
+ * network), so wp-admin would be unstyled. Those Debian's `wordpress` package has (6.1.9)
+ * are put in their place, but the block editor's scripts (wp-includes/js/dist), which
+ * must match the PHP's version: the editor does not run here.
+ */
+function fillStaticFiles(site) {
+  const debian = join(CACHE, "debian-wordpress");
+  if (!existsSync(join(debian, "usr/share/wordpress"))) {
+    const download = mkdtempSync(join(CACHE, "deb-"));
+    execFileSync("apt-get", ["download", "wordpress"], { cwd: download, stdio: "ignore" });
+    const deb = readdirSync(download).find((name) => name.endsWith(".deb"));
+    execFileSync("dpkg-deb", ["-x", join(download, deb), debian]);
+    rmSync(download, { recursive: true, force: true });
+  }
+  const from = join(debian, "usr/share/wordpress");
+  for (const path of readFileSync(join(site, "wordpress-remote-asset-paths"), "utf8").split("\n")) {
+    if (!path || path.startsWith("wp-includes/js/dist/") || existsSync(join(site, path))) continue;
+    try {
+      cpSync(join(from, path), join(site, path), { dereference: true, recursive: true });
+    } catch {
+      // Not in Debian's package either (or a link to a file it does not ship).
+    }
+  }
 }
 
 const freePort = () => new Promise((resolve) => {

@@ -4,8 +4,9 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { copyElement, launchBrowser, root } from "./harness.mjs";
-import { startWordPress } from "./wordpress.mjs";
+import { mkdirSync } from "node:fs";
+import { copyElement, launchBrowser, root, SCREENSHOTS } from "./harness.mjs";
+import { startWordPress, wordpressBuild } from "./wordpress.mjs";
 
 let browser;
 
@@ -20,8 +21,10 @@ async function signIn(wp, user, password) {
 }
 before(async () => {
   execFileSync("bash", [join(root, "scripts/wordpress.sh")], { stdio: "ignore" });
+  // The first run downloads and unpacks WordPress (cached after).
+  wordpressBuild();
   browser = await launchBrowser();
-});
+}, { timeout: 600_000 });
 after(async () => browser?.close());
 
 test("the script is on public pages, with its endpoint, and starts; not in wp-admin", { timeout: 120_000 }, async () => {
@@ -281,6 +284,40 @@ test("a good citizen: privacy policy text, old events deleted daily, uninstall r
     assert.equal(wp.php(`global $wpdb; echo count(array_filter($wpdb->get_col("SELECT option_name FROM $wpdb->options"), fn($n) => str_starts_with($n, 'lanterne_')));`), "0", "and every option");
     assert.equal(wp.php("echo (int) wp_next_scheduled('lanterne_retention');"), "0", "and the schedule");
     assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});
+
+test("screenshots for the README: a post with buttons, the settings page, the report", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    mkdirSync(SCREENSHOTS, { recursive: true });
+    const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters that travel', 'post_content' => '<!-- wp:paragraph --><p>Before e-mail, a letter worth reading was copied out by hand and sent on, sometimes for years. Most sharing still happens that way: in private, where no analytics tool looks.</p><!-- /wp:paragraph -->', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    const reader = await (await browser.newContext({ viewport: { width: 900, height: 700 } })).newPage();
+    await reader.goto(url);
+    await reader.waitForSelector("[data-lanterne-share] .lanterne-button");
+    const row = reader.locator("[data-lanterne-share]");
+    await row.scrollIntoViewIfNeeded();
+    await reader.screenshot({ path: join(SCREENSHOTS, "wordpress-post.png"), clip: await (async () => { const b = await row.boundingBox(); return { x: 0, y: Math.max(0, b.y - 260), width: 900, height: b.height + 320 }; })() });
+    // Some sharing to report.
+    const day = 86_400_000;
+    const events = [];
+    const channels = ["whatsapp", "whatsapp", "telegram", "email", "signal", "copy", "copy"];
+    for (const [i, channel] of channels.entries()) {
+      const code = { whatsapp: "w", telegram: "t", email: "e", signal: "S", copy: "c" }[channel];
+      const token = `${code}AbCdEfGh${String(i).padStart(2, "0")}9`;
+      const ts = Date.now() - (i % 5) * day;
+      events.push({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(100 + i).padStart(12, "0")}`, type: channel === "copy" ? "copy" : "share", channel, token, parent: null, url, title: "Letters that travel", ts, ...(channel === "copy" ? { chars: 240 } : {}) });
+      for (let k = 0; k < (i % 3) + 1; k++) events.push({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(200 + i * 10 + k).padStart(12, "0")}`, type: "arrival", channel, token, parent: token, url, title: "Letters that travel", ts: ts + 3_600_000, referrer: k ? "https://t.co/" : null });
+    }
+    assert.equal((await fetch(`${wp.url}/wp-json/lanterne/v1/collect`, { method: "POST", body: JSON.stringify(events) })).status, 200);
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.setViewportSize({ width: 1100, height: 900 });
+    await admin.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`);
+    await admin.screenshot({ path: join(SCREENSHOTS, "wordpress-settings.png"), fullPage: true });
+    await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
+    await admin.screenshot({ path: join(SCREENSHOTS, "wordpress-report.png"), fullPage: true });
   } finally {
     await wp.stop();
   }

@@ -18,5 +18,6 @@ if ( ! empty( $attributes['automatic'] ) && ! lanterne_placed_after( get_post( $
 }
 $lanterne_html = lanterne_buttons_html( lanterne_sanitize_channels( $attributes['channels'] ?? '' ), $lanterne_post );
 if ( '' !== $lanterne_html ) {
-	printf( '<div %s>%s</div>', get_block_wrapper_attributes(), $lanterne_html ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- both escaped where they are made.
+	$lanterne_wrapper = get_block_wrapper_attributes( empty( $attributes['automatic'] ) ? array() : array( 'class' => 'is-automatic' ) );
+	printf( '<div %s>%s</div>', $lanterne_wrapper, $lanterne_html ); // phpcs:ignore WordPress.Security.EscapeOutput.OutputNotEscaped -- both escaped where they are made.
 }
