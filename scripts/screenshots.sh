@@ -9,5 +9,5 @@ bash scripts/setup.sh
 bash scripts/build.sh
 cargo build --release -q -p lanterne-collector
 LANTERNE_SCREENSHOTS=docs/screenshots node --test --test-concurrency=1 --test-name-pattern=screenshot \
-  tests/e2e/buttons.test.mjs tests/e2e/report.test.mjs
+  tests/e2e/buttons.test.mjs tests/e2e/report.test.mjs tests/e2e/wordpress.test.mjs
 echo "screenshots written to docs/screenshots/"

@@ -16,6 +16,14 @@ need_apt=()
 command -v chromium >/dev/null || need_apt+=(chromium)
 # The collector's second backend, for its tests (a throw-away server per test run).
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need_apt+=(postgresql)
+# The WordPress plugin: PHP for its lint, unit tests and a real WordPress (on SQLite),
+# zip for its package, gettext for its translations.
+php -m 2>/dev/null | grep -qx pdo_sqlite || need_apt+=(php-cli php-sqlite3)
+php -m 2>/dev/null | grep -qx mbstring || need_apt+=(php-mbstring)
+php -m 2>/dev/null | grep -qx dom || need_apt+=(php-xml)
+command -v zip >/dev/null || need_apt+=(zip)
+command -v unzip >/dev/null || need_apt+=(unzip)
+command -v msgfmt >/dev/null || need_apt+=(gettext)
 if [ ${#need_apt[@]} -gt 0 ]; then
   say "apt-get install ${need_apt[*]}"
   SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo

@@ -5,8 +5,10 @@
 #      them) and the collector;
 #   2. the build, the test of its name shortener, the TypeScript types against a usage
 #      file, and what a page downloads, brotli, against the size limit;
-#   3. end to end: the browser layer in Chromium, with the real collector, the real
-#      clipboard, axe-core, and screenshots of the share buttons and the report; then
+#   3. the WordPress plugin's PHP: lint, unit tests, translations;
+#   4. end to end: the browser layer in Chromium, with the real collector, the real
+#      clipboard, axe-core, a real WordPress with the plugin, and screenshots of the
+#      share buttons, the report and the plugin; then
 #      the collector's tests again on PostgreSQL, end to end and native.
 set -uo pipefail
 cd "$(dirname "$0")/.."
@@ -26,7 +28,8 @@ step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build 
 step "unit tests (Node: the post-build name shortener, importing the package without a page)" node --test tests/unit/
 step "types (tsc against pkg/lanterne.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
 step "size (brotli; limit 61 KB, the ratchet: the budget is 30 KB, README \"Size\")" node scripts/size.mjs
-step "end-to-end tests (Chromium, collector, clipboard)" node --test --test-concurrency=1 tests/e2e/
+step "WordPress plugin: PHP lint, unit tests of the event checks, translations complete" bash -c 'for f in $(find wordpress -name "*.php"); do php -l "$f" >/dev/null || { php -l "$f"; exit 1; }; done && php tests/php/events-test.php >/dev/null && bash wordpress/i18n.sh --check'
+step "end-to-end tests (Chromium, collector, clipboard, WordPress)" node --test --test-concurrency=1 tests/e2e/
 # The collector's own tests again, on its second backend: a real PostgreSQL server from
 # Debian's packages, started by the tests (tests/e2e/postgres.mjs).
 step "collector on PostgreSQL (contract, access, stats, report, scale check, load, crash)" env LANTERNE_BACKEND=postgres node --test --test-concurrency=1 tests/e2e/collector.test.mjs tests/e2e/access.test.mjs tests/e2e/report.test.mjs tests/e2e/scale.test.mjs tests/e2e/load.test.mjs

@@ -4,7 +4,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
-import { mkdirSync } from "node:fs";
+import { mkdirSync, writeFileSync } from "node:fs";
 import { copyElement, launchBrowser, root, SCREENSHOTS } from "./harness.mjs";
 import { startWordPress, wordpressBuild } from "./wordpress.mjs";
 
@@ -318,6 +318,31 @@ test("screenshots for the README: a post with buttons, the settings page, the re
     await admin.screenshot({ path: join(SCREENSHOTS, "wordpress-settings.png"), fullPage: true });
     await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
     await admin.screenshot({ path: join(SCREENSHOTS, "wordpress-report.png"), fullPage: true });
+  } finally {
+    await wp.stop();
+  }
+});
+
+test("the settings' sanitisers (PHP unit tests inside WordPress); the collect route's rate limit: 429 with Retry-After, then accepted again", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const out = wp.php(`require ${JSON.stringify(join(root, "tests/php/sanitizers-test.php"))};`);
+    assert.equal(out.trim().split("\n").at(-1), "all passed", out);
+
+    // One request a second, three at once (the filter a site may use too).
+    writeFileSync(join(wp.dir, "wp-content/mu-plugins/rate.php"), "<?php add_filter('lanterne_rate_limit', fn() => array(1, 3));\n");
+    const event = (n) => ({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(n).padStart(12, "0")}`, type: "share", channel: "email", token: "eAbCdEfGhIj9", parent: null, url: `${wp.url}/hello-world/`, title: "Hello", ts: Date.now() });
+    const send = (n) => fetch(`${wp.url}/wp-json/lanterne/v1/collect`, { method: "POST", body: JSON.stringify(event(n)) });
+    const statuses = [];
+    for (let n = 1; n <= 4; n++) statuses.push((await send(n)).status);
+    assert.deepEqual(statuses, [200, 200, 200, 429]);
+    const limited = await send(5);
+    assert.equal(limited.status, 429);
+    const wait = Number(limited.headers.get("retry-after"));
+    assert.ok(wait >= 1 && wait <= 2, `Retry-After: ${wait}`);
+    await new Promise((r) => setTimeout(r, wait * 1000 + 100));
+    assert.equal((await send(6)).status, 200, "accepted again");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
   } finally {
     await wp.stop();
   }

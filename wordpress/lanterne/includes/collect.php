@@ -67,10 +67,17 @@ function lanterne_rate_wait() {
 	$address = isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '';
 	$key     = 'lanterne_rate_' . md5( wp_salt( 'nonce' ) . $address );
 	$now     = microtime( true );
-	$bucket  = get_transient( $key );
-	$tokens  = is_array( $bucket ) ? min( LANTERNE_RATE_BURST, $bucket[0] + ( $now - $bucket[1] ) * LANTERNE_RATE ) : LANTERNE_RATE_BURST;
+	/**
+	 * Filters the rate limit of the collect route: requests a second per visitor, and
+	 * how many at once.
+	 *
+	 * @param int[] $limit Rate and burst.
+	 */
+	list( $rate, $burst ) = apply_filters( 'lanterne_rate_limit', array( LANTERNE_RATE, LANTERNE_RATE_BURST ) );
+	$bucket = get_transient( $key );
+	$tokens = is_array( $bucket ) ? min( $burst, $bucket[0] + ( $now - $bucket[1] ) * $rate ) : $burst;
 	if ( $tokens < 1 ) {
-		return (int) ceil( ( 1 - $tokens ) / LANTERNE_RATE );
+		return max( 1, (int) ceil( ( 1 - $tokens ) / $rate ) );
 	}
 	set_transient( $key, array( $tokens - 1, $now ), 60 );
 	return 0;

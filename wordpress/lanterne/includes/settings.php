@@ -78,8 +78,11 @@ function lanterne_sanitize_endpoint( $value ) {
 	if ( '' === $value ) {
 		return '';
 	}
-	$url = esc_url_raw( $value, array( 'http', 'https' ) );
-	return '' !== $url && wp_http_validate_url( $url ) ? $url : lanterne_refuse( 'lanterne_endpoint', __( 'The endpoint must be an http(s) URL: nothing changed.', 'lanterne' ) );
+	// Not wp_http_validate_url(): it resolves the host, and refuses private addresses,
+	// where a site's own collector may well be.
+	$url   = esc_url_raw( $value, array( 'http', 'https' ) );
+	$parts = wp_parse_url( $url );
+	return '' !== $url && ! empty( $parts['host'] ) && preg_match( '#^https?://#i', $value ) ? $url : lanterne_refuse( 'lanterne_endpoint', __( 'The endpoint must be an http(s) URL: nothing changed.', 'lanterne' ) );
 }
 
 /**
