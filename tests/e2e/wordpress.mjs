@@ -100,6 +100,8 @@ export async function startWordPress({ plugin = join(root, "wordpress", "lantern
   writeFileSync(join(wp, "wp-content", "mu-plugins", "offline.php"), `<?php
 add_filter('pre_wp_mail', '__return_false');
 foreach (array('_maybe_update_core', '_maybe_update_plugins', '_maybe_update_themes') as $check) { remove_action('admin_init', $check); }
+foreach (array('load-plugins.php' => 'wp_update_plugins', 'load-update.php' => 'wp_update_plugins', 'load-themes.php' => 'wp_update_themes', 'wp_update_plugins' => 'wp_update_plugins', 'wp_update_themes' => 'wp_update_themes', 'wp_version_check' => 'wp_version_check') as $hook => $check) { remove_action($hook, $check); }
+remove_action('load-update-core.php', 'wp_update_plugins'); remove_action('load-update-core.php', 'wp_update_themes');
 remove_action('init', 'wp_schedule_update_checks');
 add_filter('pre_http_request', function ($pre, $args, $url) { return str_starts_with($url, home_url()) ? $pre : new WP_Error('offline', 'the test site is offline'); }, 10, 3);
 `);
