@@ -520,19 +520,20 @@ pub fn migrate(conn: &mut dyn Conn, log: &mut dyn FnMut(&str)) -> Result<(), Sto
     // rows in stored order, a transaction each.
     // (PostgreSQL's were filled by the rewrite above.)
     let mut after = i64::MIN;
-    #[allow(clippy::while_immutable_condition)] // `break` ends it; never entered on PostgreSQL
-    while !pg {
-        let rows = conn.rows(
-            "SELECT seq, url FROM events WHERE seq > $1 AND site IS NULL ORDER BY seq LIMIT 50000",
-            &[Val::Int(after)],
-        )?;
-        let Some(last) = rows.last() else { break };
-        after = last[0].int();
-        let seqs: Vec<i64> = rows.iter().map(|r| r[0].int()).collect();
-        let sites: Vec<String> = rows.iter().map(|r| site_of(&r[1].text())).collect();
-        conn.batch("BEGIN")?;
-        set_sites(conn, &seqs, &sites)?;
-        conn.batch("COMMIT")?;
+    if !pg {
+        loop {
+            let rows = conn.rows(
+                "SELECT seq, url FROM events WHERE seq > $1 AND site IS NULL ORDER BY seq LIMIT 50000",
+                &[Val::Int(after)],
+            )?;
+            let Some(last) = rows.last() else { break };
+            after = last[0].int();
+            let seqs: Vec<i64> = rows.iter().map(|r| r[0].int()).collect();
+            let sites: Vec<String> = rows.iter().map(|r| site_of(&r[1].text())).collect();
+            conn.batch("BEGIN")?;
+            set_sites(conn, &seqs, &sites)?;
+            conn.batch("COMMIT")?;
+        }
     }
     step("sites");
     if pg {
@@ -1761,7 +1762,7 @@ pub fn export_page(
 #[cfg(test)]
 pub(crate) mod tests {
     use super::*;
-    use crate::stats::tests::{events_of, fixture, store_of};
+    use crate::stats::tests::{chain, events_of, fixture, store_of};
     use crate::stats::{compute, Filter, Row};
     use crate::store::Store;
 
@@ -2235,17 +2236,7 @@ pub(crate) mod tests {
 
     #[test]
     fn a_long_chain_is_bounded() {
-        let rows: Vec<Row> = (0..12_000)
-            .map(|i| Row {
-                kind: "share".into(),
-                channel: "whatsapp".into(),
-                token: format!("w{i:011}"),
-                parent: (i > 0).then(|| format!("w{:011}", i - 1)),
-                url: "https://blog.example/a".into(),
-                referrer: None,
-                ts: DAY0 + i,
-            })
-            .collect();
+        let rows = chain(12_000, DAY0);
         let store = store_of(&rows);
         let stats = store.stats(&Filter::default()).unwrap();
         assert_eq!(stats.chains.depths.len(), 12_000);

@@ -605,9 +605,9 @@ pub(crate) mod tests {
         assert_eq!(day(-1), "1969-12-31");
     }
 
-    #[test]
-    fn a_long_chain_is_walked_without_recursion() {
-        let rows: Vec<Row> = (0..200_000)
+    /// `n` WhatsApp shares of one page, each a re-share of the one before, from `ts`.
+    pub fn chain(n: i64, ts: i64) -> Vec<Row> {
+        (0..n)
             .map(|i| Row {
                 kind: "share".into(),
                 channel: "whatsapp".into(),
@@ -615,9 +615,14 @@ pub(crate) mod tests {
                 parent: (i > 0).then(|| format!("w{:011}", i - 1)),
                 url: "https://blog.example/a".into(),
                 referrer: None,
-                ts: i,
+                ts: ts + i,
             })
-            .collect();
+            .collect()
+    }
+
+    #[test]
+    fn a_long_chain_is_walked_without_recursion() {
+        let rows = chain(200_000, 0);
         let stats = compute(&rows, Filter::default());
         assert_eq!(stats.chains.depths.len(), 200_000);
         assert_eq!(stats.chains.longest[0].depth, 199_999);
