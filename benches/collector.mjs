@@ -11,6 +11,7 @@ import { spawn, execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
+import { pin, TASKSET } from "./pin.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const seconds = Number(process.argv[2] ?? 10);
@@ -18,15 +19,6 @@ const BATCH = 50;
 // LANTERNE_COLLECTOR=path measures another build (an older one, for before and after).
 const COLLECTOR = process.env.LANTERNE_COLLECTOR ?? join(root, "target/release/lanterne-collector");
 const RATE_LIMITED = execFileSync(COLLECTOR, ["--help"], { encoding: "utf8" }).includes("--rate-limit");
-const pin = (core) => (hasTaskset() ? ["taskset", "-c", String(core)] : []);
-function hasTaskset() {
-  try {
-    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 async function startCollector(db) {
   const [cmd, ...args] = [...pin(0), COLLECTOR, "--addr", "127.0.0.1:0", "--db", db, ...(RATE_LIMITED ? ["--rate-limit", "off"] : [])];
@@ -59,7 +51,7 @@ for (const [backend, mix] of [["sqlite", "same"], ["sqlite", "chains"], ["postgr
   let db = join(mkdtempSync(join(root, "target", "bench-")), "events.db");
   if (backend === "postgres") {
     const server = await postgres();
-    if (hasTaskset()) execFileSync("taskset", ["-a", "-p", "-c", "0", String(server.child.pid)], { stdio: "ignore" });
+    if (TASKSET) execFileSync("taskset", ["-a", "-p", "-c", "0", String(server.child.pid)], { stdio: "ignore" });
     db = await database(`lanterne_bench_${Date.now()}`);
   }
   const { child, url } = await startCollector(db);

@@ -19,22 +19,13 @@ import { tmpdir } from "node:os";
 import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 import assert from "node:assert/strict";
+import { pin, TASKSET } from "./pin.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const COLLECTOR = join(root, "target/release/lanterne-collector");
 const SCALE = join(root, "target/release/examples/scale");
 const DAY = 86_400_000;
 
-function hasTaskset() {
-  try {
-    execFileSync("taskset", ["-p", String(process.pid)], { stdio: "ignore" });
-    return true;
-  } catch {
-    return false;
-  }
-}
-const TASKSET = hasTaskset();
-const pin = (core) => (TASKSET ? ["taskset", "-c", String(core)] : []);
 
 /** Builds the collector and the generator (quick when they are up to date). */
 export function build() {
