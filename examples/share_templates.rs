@@ -1,5 +1,6 @@
-//! Prints the share links of every channel with a share page, as JSON, for the WordPress
-//! plugin's fallback links (links that work without JavaScript). The links come from the
+//! Prints every share button's channel and its share link (`null` for the channels that
+//! need the script: the share sheet, the clipboard), as JSON, for the WordPress plugin's
+//! channel list and fallback links (links that work without JavaScript). The links come from the
 //! core's own templates (`core::share`), built with marker values the plugin replaces:
 //! `%01U` with the post's URL and `%01T` with its title, each percent-encoded. So the
 //! templates live in one place.
@@ -9,7 +10,7 @@
 //! ```
 
 use lanterne::core::channel::Channel;
-use lanterne::core::share::{ShareContent, ShareSettings, ShareTarget};
+use lanterne::core::share::{ShareContent, ShareSettings, ShareTarget, Unavailable};
 use lanterne::core::strings::Lang;
 
 /// JSON string contents (the names and links are ASCII and quote-free, but be exact).
@@ -36,16 +37,19 @@ fn main() {
     let mut entries = Vec::new();
     for channel in Channel::all() {
         let (href, new_tab) = match channel.share_target(&content, &ShareSettings::default()) {
-            Ok(ShareTarget::NewTab(url)) => (url, true),
-            Ok(ShareTarget::SameTab(url)) => (url, false),
-            // The share sheet, the clipboard, Messenger without an app id: script only.
-            _ => continue,
+            Ok(ShareTarget::NewTab(url)) => (format!("\"{}\"", json_text(&url)), true),
+            Ok(ShareTarget::SameTab(url)) => (format!("\"{}\"", json_text(&url)), false),
+            // Copy and the address bar are no buttons.
+            Err(Unavailable::NotAButton) => continue,
+            // The share sheet, the clipboard, Messenger without an app id: buttons that
+            // need the script, so no fallback link.
+            _ => ("null".to_owned(), false),
         };
         entries.push(format!(
-            "  \"{}\": {{\"name\": \"{}\", \"href\": \"{}\", \"new_tab\": {}}}",
+            "  \"{}\": {{\"name\": \"{}\", \"href\": {}, \"new_tab\": {}}}",
             channel.id(),
             json_text(channel.name(Lang::En)),
-            json_text(&href),
+            href,
             new_tab
         ));
     }

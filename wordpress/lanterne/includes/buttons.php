@@ -14,9 +14,10 @@ defined( 'ABSPATH' ) || exit;
 const LANTERNE_DEFAULT_CHANNELS = array( 'whatsapp', 'telegram', 'signal', 'sms', 'email', 'copy_link' ); // lanterne's own default.
 
 /**
- * Every channel lanterne knows (its buttons), and the ones with a share page.
+ * Every share button lanterne has, by channel id, with its share link (null for the
+ * channels that need the script).
  *
- * @return array<string, array{name: string, href: string, new_tab: bool}> By channel id.
+ * @return array<string, array{name: string, href: string|null, new_tab: bool}> By channel id.
  */
 function lanterne_share_links() {
 	static $links = null;
@@ -28,9 +29,6 @@ function lanterne_share_links() {
 	return $links;
 }
 
-/** Channels that have a button but no share page (script only). */
-const LANTERNE_SCRIPT_ONLY_CHANNELS = array( 'signal', 'messenger', 'web_share', 'copy_link' );
-
 /**
  * A list of channel ids from text ("whatsapp, email"): known ones, in order, once each.
  *
@@ -41,7 +39,7 @@ function lanterne_sanitize_channels( $text ) {
 	if ( ! is_string( $text ) ) {
 		return array();
 	}
-	$known = array_merge( array_keys( lanterne_share_links() ), LANTERNE_SCRIPT_ONLY_CHANNELS );
+	$known = array_keys( lanterne_share_links() );
 	$out   = array();
 	foreach ( explode( ',', strtolower( $text ) ) as $id ) {
 		$id = trim( $id );
@@ -62,8 +60,8 @@ function lanterne_sanitize_channels( $text ) {
  */
 function lanterne_share_link( $channel, $url, $title ) {
 	$links = lanterne_share_links();
-	if ( ! isset( $links[ $channel ] ) ) {
-		return null;
+	if ( ! isset( $links[ $channel ]['href'] ) ) {
+		return null; // No channel, or one that needs the script.
 	}
 	return strtr(
 		$links[ $channel ]['href'],
