@@ -7,31 +7,40 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# std rebuilt with panics that abort at once, and without panic locations or Debug
-# formatting: no panic message code or file names ship (README "Size"). -Zbuild-std
-# needs the rust-src component and, on the stable toolchain, RUSTC_BOOTSTRAP. These
-# rustflags add to .cargo/config.toml's.
-RUSTC_BOOTSTRAP=1 cargo build -q --release --target wasm32-unknown-unknown -p lanterne \
-  -Zbuild-std=std,panic_abort \
-  --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none", "-Ctarget-feature=-reference-types"]'
-mkdir -p pkg
-wasm-bindgen --target web --out-dir pkg --out-name lanterne_core target/wasm32-unknown-unknown/release/lanterne.wasm
-# wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
-# wasm-bindgen's externref table. --low-memory-unused: Rust keeps its data above the
-# first kilobyte.
-node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
-  --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
-  --enable-reference-types --enable-multivalue pkg/lanterne_core_bg.wasm -o pkg/lanterne_core_bg.wasm
-rm -f pkg/.gitignore pkg/lanterne_core.d.ts pkg/lanterne_core_bg.wasm.d.ts
-# One minified module: the entry and the wasm-bindgen glue bundled together, so a page
-# makes two requests (lanterne.js, then the wasm) instead of three in a row.
-rm -rf target/bundle pkg/adapters && mkdir -p target/bundle && cp js/lanterne.js pkg/lanterne_core.js target/bundle/
-node_modules/.bin/esbuild target/bundle/lanterne.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne.js
-rm pkg/lanterne_core.js
-# wasm-bindgen's hashed import and export names, shortened in both files (4.8 KB of
-# brotli, README "Size"); the files before it are kept for the test of the rewrite.
-mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js target/bundle/unshortened/
+# Two wasm modules from one crate (README "Size"): the one every page loads
+# (lanterne_core, feature `browser`) and the one loaded only where it is used
+# (lanterne_rare, features `rare` and `messages`). std rebuilt with panics that abort at
+# once, and without panic locations or Debug formatting: no panic message code or file
+# names ship. -Zbuild-std needs the rust-src component and, on the stable toolchain,
+# RUSTC_BOOTSTRAP. These rustflags add to .cargo/config.toml's.
+wasm() {
+  RUSTC_BOOTSTRAP=1 cargo build -q --release --target wasm32-unknown-unknown -p lanterne \
+    --no-default-features --features "$1" -Zbuild-std=std,panic_abort \
+    --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none", "-Ctarget-feature=-reference-types"]'
+  rm -rf "target/bundle/$2" && mkdir -p "target/bundle/$2"
+  wasm-bindgen --target web --out-dir "target/bundle/$2" --out-name "$2" target/wasm32-unknown-unknown/release/lanterne.wasm
+  # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
+  # wasm-bindgen's externref table. --low-memory-unused: Rust keeps its data above the
+  # first kilobyte.
+  node_modules/.bin/wasm-opt -Oz --converge --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
+    --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
+    --enable-reference-types --enable-multivalue "target/bundle/$2/$2_bg.wasm" -o "pkg/$2_bg.wasm"
+}
+rm -rf target/bundle pkg/adapters pkg/snippets && mkdir -p target/bundle pkg
+wasm browser lanterne_core
+wasm rare,messages lanterne_rare
+rm -f pkg/.gitignore pkg/*.d.ts
+# One minified module for each: the entry bundled with the first module's glue (a page
+# makes two requests, lanterne.js then its wasm, instead of three in a row), and the
+# second module's glue on its own, which the entry imports where it is first needed.
+cp js/lanterne.js target/bundle/lanterne_core/
+node_modules/.bin/esbuild target/bundle/lanterne_core/lanterne.js --bundle --minify --format=esm --log-level=warning --external:./lanterne_rare.js --outfile=pkg/lanterne.js
+node_modules/.bin/esbuild target/bundle/lanterne_rare/lanterne_rare.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne_rare.js
+# wasm-bindgen's hashed import and export names, shortened in both files of each module
+# (README "Size"); the files before it are kept for the test of the rewrite.
+mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/lanterne_rare_bg.wasm pkg/lanterne_rare.js target/bundle/unshortened/
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
+node scripts/short-names.mjs pkg/lanterne_rare_bg.wasm pkg/lanterne_rare.js >/dev/null
 # The stylesheet is in the wasm (adopted as a constructed stylesheet); the file is the
 # fallback for browsers without constructable stylesheets.
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
@@ -52,7 +61,7 @@ const pkg = {
   module: "lanterne.js",
   types: "lanterne.d.ts",
   exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "README.md"],
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne_rare.js", "lanterne_rare_bg.wasm", "lanterne.css", "icons/", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

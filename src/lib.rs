@@ -10,8 +10,11 @@
 //! - [`core`]: everything lanterne decides (tokens, URL and text rewriting, share
 //!   templates, the config and its errors, events, the delivery queue, the analytics
 //!   tools' request formats); pure Rust, tested natively, property-tested and fuzzed;
-//! - `browser` (wasm32 only): reads the page, asks the core, applies the answer, over
-//!   `web-sys` and `js-sys`; its exported types are the JavaScript API.
+//! - the browser layer (wasm32 only), which reads the page, asks the core and applies the
+//!   answer, over `web-sys` and `js-sys`, as two wasm modules built from this crate:
+//!   `browser` (feature `browser`), the module every page loads, whose exported functions
+//!   are the JavaScript API; and `rare` (feature `rare`), what most pages never use,
+//!   loaded only where it is used. `web` is what both use.
 
 extern crate alloc;
 
@@ -26,4 +29,10 @@ mod prelude {
 pub mod core;
 
 #[cfg(target_arch = "wasm32")]
+pub mod web;
+
+#[cfg(all(target_arch = "wasm32", feature = "browser"))]
 pub mod browser;
+
+#[cfg(all(target_arch = "wasm32", feature = "rare"))]
+pub mod rare;

@@ -6,8 +6,8 @@
 //! Links are rewritten on the copied DOM (the browser already decoded every attribute),
 //! so no HTML tokenizer ships in the wasm.
 
-use super::page::{console, document, element_of, href, inside, random_bytes, Level};
-use super::tracker::Inner;
+use super::reporting::Reporting;
+use super::session::Session;
 use crate::core::channel::Channel;
 use crate::core::chars::{find_byte, sub};
 use crate::core::copy::{CopyDecision, Selection, EDITORS};
@@ -15,14 +15,16 @@ use crate::core::event::EventKind;
 use crate::core::token::ShareToken;
 use crate::core::url::is_scheme;
 use crate::prelude::*;
+use crate::web::dom::document;
+use crate::web::page::{base_url, console, element_of, href, inside, random_bytes, Level};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, Element, Event, Node};
 
 /// Handles one `copy` event: changes the copy only when the core says so, and never
 /// throws (an error is reported on the console, and the browser copies as usual).
-pub fn on_copy(tracker: &Inner, event: &Event) {
-    if let Err(error) = try_copy(tracker, event.unchecked_ref()) {
+pub fn on_copy(session: &Session, reporting: &Reporting, event: &Event) {
+    if let Err(error) = try_copy(session, reporting, event.unchecked_ref()) {
         console(Level::Error, &error);
     }
 }
@@ -35,7 +37,11 @@ const INLINE: [&str; 20] = [
 ];
 const TABLE_PARTS: [&str; 5] = ["TR", "THEAD", "TBODY", "TFOOT", "TABLE"];
 
-fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
+fn try_copy(
+    session: &Session,
+    reporting: &Reporting,
+    event: &ClipboardEvent,
+) -> Result<(), JsValue> {
     // Another handler took this copy (an editor, a site script): leave it.
     let Some(data) = event
         .clipboard_data()
@@ -47,7 +53,6 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     if target.is_some_and(|t| inside(&t, EDITORS)) {
         return Ok(());
     }
-    let session = &tracker.session;
     let document = document();
     let Some(selection) = document.get_selection()? else {
         return Ok(());
@@ -95,7 +100,7 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     // token (with query placement it would, and the copy's own token would then be
     // refused as a second slot). Then each link of a tracked host, outside code (copied
     // byte for byte), gets the token.
-    let base = session.clean(&document.base_uri()?.unwrap_or_default());
+    let base = session.clean(&base_url());
     let token = ShareToken::mint(Channel::Copy, &random_bytes());
     let rewriter = &session.policy.rewriter;
     let mut links = 0;
@@ -138,10 +143,8 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
         links,
         chars,
     };
-    let CopyDecision::Rewrite { plain, html_line } =
-        session
-            .policy
-            .decide(&copy, &token, &session.clean(&href()))
+    let page = session.clean(&href());
+    let CopyDecision::Rewrite { plain, html_line } = session.policy.decide(&copy, &token, &page)
     else {
         return Ok(());
     };
@@ -150,7 +153,8 @@ fn try_copy(tracker: &Inner, event: &ClipboardEvent) -> Result<(), JsValue> {
     data.set_data("text/plain", &plain)?;
     data.set_data("text/html", &html)?;
     event.prevent_default();
-    tracker.report_share(EventKind::Copy { chars }, Channel::Copy, token, None, None);
+    let kind = EventKind::Copy { chars };
+    reporting.report_share(kind, Channel::Copy, token, page, document.title());
     Ok(())
 }
 

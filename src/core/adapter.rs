@@ -115,9 +115,24 @@ pub fn fit(
     target: &Target,
     max_bytes: usize,
 ) -> (usize, String) {
-    let mut count = batch.len().min(format.batch());
+    fit_by(batch.len().min(format.batch()), max_bytes, |n| {
+        body(format, batch.get(..n).unwrap_or(batch), dropped, target)
+    })
+}
+
+/// What [`fit`] does, for one format's body (`body(n)`: the body of the first `n` events of
+/// a batch of `count`): the browser layer calls it with lanterne's own body only, so the
+/// module every page loads carries no other format (README "Size").
+///
+/// ```
+/// use lanterne::core::adapter::fit_by;
+/// assert_eq!(fit_by(5, 20, |n| "x".repeat(n * 6)), (3, "x".repeat(18)));
+/// assert_eq!(fit_by(5, 2, |n| "x".repeat(n * 6)), (1, "x".repeat(6)));
+/// ```
+pub fn fit_by(count: usize, max_bytes: usize, body: impl Fn(usize) -> String) -> (usize, String) {
+    let mut count = count;
     loop {
-        let body = body(format, batch.get(..count).unwrap_or(batch), dropped, target);
+        let body = body(count);
         if body.len() <= max_bytes || count <= 1 {
             return (count, body);
         }
@@ -164,9 +179,15 @@ pub fn ga4_content_type(event: &Event) -> &'static str {
     }
 }
 
-/// `[` the events' JSON `]`, the drop count first in the first event (as lanterneFormat in
-/// js/reporter.js did).
-fn lanterne_body(batch: &[&Queued], dropped: u64) -> String {
+/// lanterne's own body: `[` the events' JSON `]`, the drop count first in the first event
+/// (as the JavaScript reporter of earlier releases wrote it).
+///
+/// ```
+/// use lanterne::core::{adapter::lanterne_body, queue::Queue};
+/// let queue = Queue::new(10, 1024);
+/// assert_eq!(lanterne_body(&queue.peek(10, 1024, &[]), 3), "[]");
+/// ```
+pub fn lanterne_body(batch: &[&Queued], dropped: u64) -> String {
     let mut out = String::from("[");
     for (i, queued) in batch.iter().enumerate() {
         if i > 0 {

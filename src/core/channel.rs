@@ -3,7 +3,7 @@
 /// A way a page gets shared: copy-paste, the address bar, or a share button's target.
 ///
 /// The id is the string used in events and config (SPEC §4, §5). The code is the first
-/// character of every [`ShareToken`](crate::core::token::ShareToken) minted for the
+/// character of every share token (`token.rs`) minted for the
 /// channel, so a click-back can be attributed from the token alone.
 ///
 /// ```

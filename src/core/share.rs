@@ -236,18 +236,19 @@ impl Channel {
 
 /// The URL a share button shares: `page_url` with `utm_source=<channel>`,
 /// `utm_medium=social` and an optional `utm_campaign` (replacing any `utm_*` it had, unless
-/// `utm` is off), then the share's token.
+/// `utm` is off), then the share's token. Without a token, the URL a drawn button's link
+/// shows before any click (and a server-rendered fallback link): each click gives it one.
 ///
 /// ```
 /// use lanterne::core::{channel::Channel, share::tracked_url, token::ShareToken, url::Placement};
 /// let token = ShareToken::parse("wAAAAAAAAAA1").unwrap();
-/// assert_eq!(tracked_url("https://blog.example/a?utm_source=old&x=1", Channel::Whatsapp, &token, "lt", Placement::Auto, true, Some("spring")),
+/// assert_eq!(tracked_url("https://blog.example/a?utm_source=old&x=1", Channel::Whatsapp, Some(&token), "lt", Placement::Auto, true, Some("spring")),
 ///     "https://blog.example/a?x=1&utm_source=whatsapp&utm_medium=social&utm_campaign=spring#lt=wAAAAAAAAAA1");
 /// ```
 pub fn tracked_url(
     page_url: &str,
     channel: Channel,
-    token: &ShareToken,
+    token: Option<&ShareToken>,
     param: &str,
     placement: Placement,
     utm: bool,
@@ -288,7 +289,10 @@ pub fn tracked_url(
             url.push_str(fragment);
         }
     }
-    with_token(&url, token, param, placement).unwrap_or(url)
+    match token {
+        Some(token) => with_token(&url, token, param, placement).unwrap_or(url),
+        None => url,
+    }
 }
 
 #[cfg(test)]
@@ -426,7 +430,7 @@ mod tests {
             tracked_url(
                 page,
                 Channel::Email,
-                &token,
+                Some(&token),
                 "lt",
                 Placement::Auto,
                 utm,
@@ -436,6 +440,20 @@ mod tests {
         assert_eq!(
             f("https://b.example/a", true, None),
             "https://b.example/a?utm_source=email&utm_medium=social#lt=eAAAAAAAAAA1"
+        );
+        // Drawn, before a click: UTM, no token.
+        let drawn = tracked_url(
+            "https://b.example/a#sec",
+            Channel::Sms,
+            None,
+            "lt",
+            Placement::Auto,
+            true,
+            None,
+        );
+        assert_eq!(
+            drawn,
+            "https://b.example/a?utm_source=sms&utm_medium=social#sec"
         );
         assert_eq!(f("https://b.example/a#sec", true, Some("a b")), "https://b.example/a?utm_source=email&utm_medium=social&utm_campaign=a%20b&lt=eAAAAAAAAAA1#sec");
         assert_eq!(

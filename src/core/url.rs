@@ -344,7 +344,7 @@ pub fn is_valid_param(param: &str) -> bool {
     (1..=32).contains(&param.len()) && param.bytes().all(is_token_char)
 }
 
-/// Whether an ASCII host (already through a [`ToAscii`](super::hosts::ToAscii))
+/// Whether an ASCII host (already through a `ToAscii` of `hosts.rs`)
 /// is a plausible host name or IP literal: letters, digits, `-`, `.`, or a bracketed IPv6.
 pub fn is_plausible_host(host: &str) -> bool {
     if let Some(inner) = host.strip_prefix('[').and_then(|h| h.strip_suffix(']')) {

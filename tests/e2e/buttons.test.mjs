@@ -276,7 +276,9 @@ test("a share made during a visit that arrived with a token carries it as parent
     const { page } = await openButtons(collector, `${PAGE}#lt=${arrived}`, { init });
     await page.evaluate(() => window.__realClipboard.writeText("(before)"));
     await page.click("#all [data-channel=copy_link]");
-    await page.waitForFunction(() => window.__realClipboard.readText().then((t) => t !== "(before)"));
+    // The fallback is in the second module, loaded at the first failed copy: the
+    // clipboard changes once it has run (a page function's promise is not waited for).
+    for (let i = 0; i < 100 && (await page.evaluate(() => window.__realClipboard.readText())) === "(before)"; i++) await page.waitForTimeout(50);
     const copied = { url: await page.evaluate(() => window.__realClipboard.readText()) };
     assert.match(copied.url, /\?utm_source=copy_link&utm_medium=social&utm_campaign=spring#lt=C/, "copied through the textarea fallback");
     assert.equal(await page.evaluate(() => document.activeElement.dataset.channel), "copy_link", "focus is back on the button");

@@ -1,20 +1,20 @@
 //! The functions a page subscribes with `tracker.on()` and `onShare()`.
 
-use super::handle::Callback;
-use super::page::{console, Level};
 use crate::prelude::*;
+use crate::web::handle::Callback;
+use crate::web::page::{console, Level};
 use alloc::rc::Rc;
 use core::cell::RefCell;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;
 
-/// A set of listeners (a function added twice is called once, as with a `Set`), called
-/// in the order they were added; a listener that throws is reported on the console and
-/// the others still run.
+/// A set of subscribers (a function added twice is called once, as with a `Set`), called
+/// in the order they were added; one that throws is reported on the console and the
+/// others still run.
 #[derive(Clone, Default)]
-pub struct Listeners(Rc<RefCell<Vec<Function>>>);
+pub struct Subscribers(Rc<RefCell<Vec<Function>>>);
 
-impl Listeners {
+impl Subscribers {
     /// Adds `listener`; returns the function that removes it.
     pub fn add(&self, listener: Function) -> JsValue {
         if !self.0.borrow().contains(&listener) {
@@ -36,7 +36,7 @@ impl Listeners {
         self.0.borrow().is_empty()
     }
 
-    /// Calls every listener with `value`. The list is copied first: a listener may
+    /// Calls every subscriber with `value`. The list is copied first: a subscriber may
     /// subscribe, unsubscribe or stop the tracker while it runs.
     pub fn call(&self, value: &JsValue) {
         let listeners = self.0.borrow().clone();
@@ -47,7 +47,7 @@ impl Listeners {
         }
     }
 
-    /// Removes every listener.
+    /// Removes every subscriber.
     pub fn clear(&self) {
         self.0.borrow_mut().clear();
     }

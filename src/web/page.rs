@@ -1,19 +1,15 @@
-//! Small reads of the page and the browser that every part of the layer uses: the window
-//! and document (through `gloo-utils`), the address, URLs resolved by the browser's own
-//! parser, randomness, the time, the console.
+//! Small reads of the page and the browser that every part of lanterne uses: URLs
+//! resolved by the browser's own parser, randomness, the time, properties read by name,
+//! errors and the console.
 
+use super::dom::{document, window};
 use crate::prelude::*;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{Element, Node, Url};
 
-pub use gloo_utils::{document, window};
-
-/// `location.href`.
-pub fn href() -> String {
-    window().location().href().unwrap_or_default()
-}
+pub use super::dom::href;
 
 /// The element a node is, or is in (a text node's parent).
 pub fn element_of(node: &Node) -> Option<Element> {
@@ -37,13 +33,15 @@ pub fn http_url(raw: &str, base: &str) -> Option<String> {
     (href.starts_with("https:") || href.starts_with("http:")).then_some(href)
 }
 
+/// The document's base URL (where relative links point).
+pub fn base_url() -> String {
+    document().base_uri().ok().flatten().unwrap_or_default()
+}
+
 /// `raw` as an absolute `http(s)` URL against the document's base URL (a share
 /// button's `data-url`, an amended share), or `None`.
 pub fn page_url(raw: &str) -> Option<String> {
-    http_url(
-        raw,
-        &document().base_uri().ok().flatten().unwrap_or_default(),
-    )
+    http_url(raw, &base_url())
 }
 
 /// The [`ToAscii`](crate::core::hosts::ToAscii) of the browser: ASCII names lower-cased
@@ -110,9 +108,9 @@ pub enum Level {
     Info,
 }
 
-/// A number as decimal digits (no `core::fmt` in the wasm).
-pub fn digits(n: u64) -> String {
-    let mut out = String::new();
-    crate::core::json::push_u64(&mut out, n);
+/// `message`, then `text` as JSON (how messages quote what a site gave).
+pub fn quoting(message: &str, text: &str) -> String {
+    let mut out = String::from(message);
+    crate::core::json::push_str(&mut out, text);
     out
 }

@@ -3,7 +3,7 @@
 //! `style-src 'self'`. Where constructed stylesheets are missing (Safari before 16.4),
 //! the same rules are linked as the package's `lanterne.css`.
 
-use super::page::document;
+use crate::web::dom::document;
 use core::cell::{Cell, RefCell};
 use wasm_bindgen::JsCast;
 

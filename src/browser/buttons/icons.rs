@@ -4,11 +4,11 @@
 //! party. Only the paths' `d` of a file reach the page ([`crate::core::markup::brand_icon`]).
 //! lanterne's own four icons are in the buttons' markup.
 
-use super::handle::on_settled;
-use super::page::window;
 use crate::core::channel::Channel;
 use crate::core::markup::brand_icon;
 use crate::prelude::*;
+use crate::web::dom::window;
+use crate::web::handle::on_settled;
 use core::cell::RefCell;
 use js_sys::Function;
 use wasm_bindgen::prelude::*;

@@ -1,6 +1,7 @@
 //! Handles that undo what they did when dropped, in the manner of `gloo-events` and
 //! `gloo-timers`: an event listener, a timer, a mutation observer. Stopping lanterne is
-//! dropping its handles, so nothing it registered can outlive it.
+//! dropping its handles, so nothing it registered can outlive it; like gloo's, they are
+//! `#[must_use]`: a handle dropped at once undoes what it did at once.
 //!
 //! Every callback lanterne hands the browser has one of two signatures, `FnMut(JsValue)`
 //! or, where an answer is needed, `FnMut(JsValue) -> JsValue`: wasm-bindgen emits glue
@@ -29,11 +30,11 @@ pub fn function(callback: &Callback) -> &Function {
 /// `removeEventListener` for each.
 ///
 /// ```no_run
-/// use lanterne::browser::handle::EventListener;
-/// let document = gloo_utils::document();
-/// let listener = EventListener::new(&document, &["copy"], |_event| { /* … */ });
+/// use lanterne::web::{dom::document, handle::EventListener};
+/// let listener = EventListener::new(&document(), &["copy"], |_event| { /* … */ });
 /// drop(listener); // the copy listener is gone
 /// ```
+#[must_use = "dropping the listener removes it"]
 pub struct EventListener {
     target: EventTarget,
     types: &'static [&'static str],
@@ -83,10 +84,11 @@ impl Drop for EventListener {
 /// A `setTimeout`; dropping it before it fires calls `clearTimeout`.
 ///
 /// ```no_run
-/// use lanterne::browser::handle::Timeout;
+/// use lanterne::web::handle::Timeout;
 /// let timer = Timeout::new(200, || { /* send the batch */ });
 /// drop(timer); // never runs
 /// ```
+#[must_use = "dropping the timer clears it"]
 pub struct Timeout {
     id: i32,
     _callback: Callback,
@@ -107,7 +109,7 @@ impl Timeout {
     // Not generic, so each timer costs only its own closure.
     fn start(ms: f64, callback: Callback) -> Timeout {
         let ms = ms.clamp(0.0, 2_147_483_647.0) as i32;
-        let id = gloo_utils::window()
+        let id = super::dom::window()
             .set_timeout_with_callback_and_timeout_and_arguments_0(function(&callback), ms)
             .unwrap_or(0);
         Timeout {
@@ -119,12 +121,13 @@ impl Timeout {
 
 impl Drop for Timeout {
     fn drop(&mut self) {
-        gloo_utils::window().clear_timeout_with_handle(self.id);
+        super::dom::window().clear_timeout_with_handle(self.id);
     }
 }
 
-/// A `MutationObserver` watching a whole document for added nodes; dropping it
-/// disconnects it.
+/// A `MutationObserver` watching a whole document for added and removed nodes; dropping
+/// it disconnects it.
+#[must_use = "dropping the observer disconnects it"]
 pub struct Observer {
     observer: MutationObserver,
     _callback: Callback,
@@ -133,21 +136,14 @@ pub struct Observer {
 impl Observer {
     /// Calls `on_records` with each batch of mutation records for `childList` changes
     /// anywhere under `root`.
-    pub fn added_nodes(
-        root: &web_sys::Node,
-        on_records: impl FnMut(js_sys::Array) + 'static,
-    ) -> Option<Observer> {
+    pub fn tree(root: &web_sys::Node, on_records: impl FnMut(js_sys::Array) + 'static) -> Observer {
         let mut on_records = on_records;
         let callback = Callback::new(move |records: JsValue| on_records(records.unchecked_into()));
-        let observer = MutationObserver::new(function(&callback)).ok()?;
-        let options = object(&[("childList", true.into()), ("subtree", true.into())]);
-        observer
-            .observe_with_options(root, options.unchecked_ref())
-            .ok()?;
-        Some(Observer {
+        let observer = super::dom::observe_tree(root, function(&callback)).unchecked_into();
+        Observer {
             observer,
             _callback: callback,
-        })
+        }
     }
 }
 
