@@ -5,6 +5,7 @@
 
 use super::session::Session;
 use crate::core::attribution::default_label;
+use crate::core::chars::cat;
 use crate::core::config::{ConfigError, Source};
 use crate::core::copy::{Attribution, CopyPolicy, VERBATIM};
 use crate::core::device::is_mobile;
@@ -40,7 +41,7 @@ pub fn session(
             .unwrap_or_else(|| default_label(&read.lang).to_owned()),
     });
     let verbatim = match &config.ignore_selector {
-        Some(extra) => [VERBATIM, ",", extra].concat(),
+        Some(extra) => cat(&[VERBATIM, ",", extra]),
         None => VERBATIM.to_owned(),
     };
     let session = Session {

@@ -23,6 +23,7 @@ pub mod routes;
 pub mod session;
 pub mod tracker;
 
+use crate::core::chars::cat;
 use crate::core::config::{Consent, Source};
 use crate::prelude::*;
 use crate::web::handle::Callback;
@@ -133,7 +134,7 @@ pub fn call(handle: u32, method: u32, a: JsValue, b: JsValue) -> Result<JsValue,
     let listener = |f: &JsValue, name: &str| {
         f.clone()
             .dyn_into::<Function>()
-            .map_err(|_| type_error(&["lanterne: ", name, " needs a function"].concat()))
+            .map_err(|_| type_error(&cat(&["lanterne: ", name, " needs a function"])))
     };
     let tracker = match slot {
         Ok(tracker) => tracker,
@@ -176,12 +177,11 @@ pub fn call(handle: u32, method: u32, a: JsValue, b: JsValue) -> Result<JsValue,
                     .ok()
                     .and_then(|s| s.as_string())
                     .unwrap_or_else(|| "undefined".into());
-                let problem = [
+                let problem = cat(&[
                     "lanterne: on() takes \"error\", \"event\" or \"share\" (got ",
                     &got,
                     ")",
-                ]
-                .concat();
+                ]);
                 return Err(type_error(&problem));
             }
             tracker.on(&kind, listener)

@@ -12,6 +12,7 @@ use super::reporting::records::forget_orphans;
 use super::reporting::Reporting;
 use super::routes::{by_navigation_api, Routes};
 use super::session::Session;
+use crate::core::chars::cat;
 use crate::core::config::{Consent, OptionsError, ShareOptions};
 use crate::core::share::ShareTarget;
 use crate::prelude::*;
@@ -213,7 +214,7 @@ impl Tracker {
             Err(problem) => {
                 let problem = problem
                     .strip_prefix("has an unknown")
-                    .map_or(problem.clone(), |rest| ["is an unknown", rest].concat());
+                    .map_or(problem.clone(), |rest| cat(&["is an unknown", rest]));
                 return Err(options_error("channel", &problem));
             }
         };
@@ -224,7 +225,12 @@ impl Tracker {
             .share
             .prepare(channel, options.url.as_deref(), &title, &text, mode)
             .map_err(|why| {
-                error(&["lanterne: no ", channel.id(), " share here: ", why.reason()].concat())
+                error(&cat(&[
+                    "lanterne: no ",
+                    channel.id(),
+                    " share here: ",
+                    why.reason(),
+                ]))
             })?;
         Ok(match prepared.target {
             ShareTarget::NewTab(url) | ShareTarget::SameTab(url) => url,
@@ -286,7 +292,7 @@ pub fn stats(consent: Consent, tracking: bool, counts: (u32, u32, u32, u32)) -> 
 }
 
 fn options_error(field: &str, problem: &str) -> JsValue {
-    error(&["lanterne: ", field, " ", problem].concat())
+    error(&cat(&["lanterne: ", field, " ", problem]))
 }
 
 /// Reads a share options argument (`undefined`: none), checking `url` as an http(s) URL.
@@ -301,7 +307,7 @@ fn share_options(options: &JsValue, allowed: &[&str]) -> Result<ShareOptions, Js
     if let Some(url) = &options.url {
         let absolute = page_url(url).ok_or_else(|| {
             let problem = quoting("must be an http(s) URL (got ", url);
-            options_error("options.url", &[&problem, ")"].concat())
+            options_error("options.url", &cat(&[&problem, ")"]))
         })?;
         options.url = Some(absolute);
     }

@@ -524,6 +524,7 @@ fn civil_date(days: u64) -> (u64, u64, u64) {
 mod tests {
     use super::*;
     use crate::core::channel::Channel;
+    use crate::core::chars::cat;
     use crate::core::token::ShareToken;
 
     const NOW: u64 = 1_795_691_798_123; // 2026-11-26T11:16:38.123Z
@@ -597,7 +598,7 @@ mod tests {
     fn lanterne_format() {
         let (a, b) = (share(), copy());
         let batch = [&a, &b];
-        let plain = ["[", &a.json, ",", &b.json, "]"].concat();
+        let plain = cat(&["[", &a.json, ",", &b.json, "]"]);
         assert_eq!(body(Format::Lanterne, &batch, 0, &target()), plain);
         let with_dropped = [
             "[{\"dropped\":30,",
@@ -615,10 +616,10 @@ mod tests {
         assert_eq!(body(Format::Ga4, &batch, 30, &target()), plain);
         // Stored JSON with white space before its object.
         let mut spaced = share();
-        spaced.json = [" \n", &spaced.json].concat();
+        spaced.json = cat(&[" \n", &spaced.json]);
         assert_eq!(
             body(Format::Lanterne, &[&spaced], 2, &target()),
-            ["[{\"dropped\":2,", a.json.get(1..).unwrap(), "]"].concat()
+            cat(&["[{\"dropped\":2,", a.json.get(1..).unwrap(), "]"])
         );
     }
 
@@ -760,8 +761,13 @@ mod tests {
         late.event.id = "abc".into();
         assert!(body(Format::Matomo, &[&late], 0, &target()).contains("&rand=abc&"));
         late.event.id = "éééééééééé".into();
-        assert!(body(Format::Matomo, &[&late], 0, &target())
-            .contains(&["&rand=", &"%C3%A9".repeat(8), "&"].concat()));
+        assert!(
+            body(Format::Matomo, &[&late], 0, &target()).contains(&cat(&[
+                "&rand=",
+                &"%C3%A9".repeat(8),
+                "&"
+            ]))
+        );
     }
 
     #[test]
@@ -816,7 +822,7 @@ mod tests {
         let events: Vec<Queued> = (0..5)
             .map(|i| {
                 let mut queued = share();
-                queued.event.id = ["id", &"x".repeat(i)].concat();
+                queued.event.id = cat(&["id", &"x".repeat(i)]);
                 queued.json = queued.event.to_json();
                 queued
             })

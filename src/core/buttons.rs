@@ -3,7 +3,7 @@
 //! what [`ButtonPlan::for_channels`] decides.
 
 use super::channel::Channel;
-use super::chars::{find_str, sub};
+use super::chars::{cat, find_str, sub};
 use super::share::Unavailable;
 use super::strings::{Lang, Phrase};
 use crate::prelude::*;
@@ -155,13 +155,12 @@ impl Labels<'_> {
                 let pattern = self.phrase(Phrase::ShareOn);
                 let name = self.name(channel);
                 match find_str(pattern, "{channel}") {
-                    Some(at) => [
+                    Some(at) => cat(&[
                         sub(pattern, 0, at),
                         name,
                         sub(pattern, at + 9, pattern.len()),
-                    ]
-                    .concat(),
-                    None => [pattern, " ", name].concat(),
+                    ]),
+                    None => cat(&[pattern, " ", name]),
                 }
             }
         }

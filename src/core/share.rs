@@ -6,6 +6,7 @@ use super::channel::Channel;
 use super::chars::sub;
 use super::token::ShareToken;
 use super::url::{with_token, Placement, UrlParts};
+use crate::core::chars::cat;
 use crate::prelude::*;
 
 /// What is shared: the page's URL (already tracked, see [`tracked_url`]), a title and an
@@ -222,7 +223,7 @@ impl Channel {
         };
         let instance_base;
         if let (Channel::Mastodon, Some(instance)) = (self, settings.mastodon_instance) {
-            instance_base = ["https://", instance, "/share"].concat();
+            instance_base = cat(&["https://", instance, "/share"]);
             base = &instance_base;
         }
         let url = build(base, params, content);

@@ -3,6 +3,7 @@
 //! errors and the console.
 
 use super::dom::{document, window};
+use crate::core::chars::cat;
 use crate::prelude::*;
 use js_sys::Reflect;
 use wasm_bindgen::prelude::*;
@@ -57,7 +58,7 @@ pub fn to_ascii(host: &str) -> Option<String> {
     }) {
         return None;
     }
-    let url = Url::new(&["http://", host, "/"].concat()).ok()?;
+    let url = Url::new(&cat(&["http://", host, "/"])).ok()?;
     Some(url.hostname())
 }
 

@@ -5,6 +5,7 @@
 
 use super::{owner, RowSettings, ShareHost, CONTAINER};
 use crate::core::buttons::read_channels;
+use crate::core::chars::cat;
 use crate::prelude::*;
 use crate::web::dom::document;
 use crate::web::page::{page_url, quoting};
@@ -56,7 +57,7 @@ fn draw_declared(host: &Rc<ShareHost>, element: &Element) {
             Some(url) => Some(url),
             None => {
                 let message = quoting("lanterne: data-url must be an http(s) URL (got ", &raw);
-                let message = [&message, "); buttons not drawn"].concat();
+                let message = cat(&[&message, "); buttons not drawn"]);
                 web_sys::console::error_2(&message.into(), element);
                 return;
             }
@@ -82,7 +83,7 @@ fn draw_declared(host: &Rc<ShareHost>, element: &Element) {
             let (channels, problem) = read_channels(&list);
             // A bad id is reported and left out; the rest of the row is still drawn.
             if let Some(problem) = problem {
-                let message = ["lanterne: data-channels ", &problem].concat();
+                let message = cat(&["lanterne: data-channels ", &problem]);
                 web_sys::console::error_2(&message.into(), element);
             }
             if channels.is_empty() {

@@ -9,7 +9,7 @@
 use super::super::rare;
 use super::{icons, Mode, RowSettings, ShareHost};
 use crate::core::channel::Channel;
-use crate::core::chars::find_str;
+use crate::core::chars::{cat, find_str};
 use crate::core::markup;
 use crate::core::share::ShareTarget;
 use crate::core::strings::Phrase;
@@ -108,7 +108,7 @@ fn tell_once(channel: Channel, reason: &str) {
     } else {
         Level::Warn
     };
-    let message = ["lanterne: no ", channel.id(), " button: ", reason].concat();
+    let message = cat(&["lanterne: no ", channel.id(), " button: ", reason]);
     console(level, &JsValue::from_str(&message));
 }
 
@@ -366,11 +366,10 @@ impl Row {
                 match page_url(&amended.0) {
                     None => {
                         let message = quoting("lanterne: a share listener set url to ", &amended.0);
-                        let message = [
+                        let message = cat(&[
                             &message,
                             ", not an http(s) URL; the share goes ahead unchanged",
-                        ]
-                        .concat();
+                        ]);
                         console(Level::Error, &JsValue::from_str(&message));
                     }
                     Some(absolute) => {

@@ -7,6 +7,7 @@
 //! for ten minutes is taken to be left behind.
 
 use super::memory::{local, read};
+use crate::core::chars::cat;
 use crate::core::queue::{count, Queued, Record};
 use crate::prelude::*;
 use crate::web::dom::window;
@@ -172,7 +173,7 @@ fn request_lock(
     if_available: bool,
     granted: Box<dyn FnMut(JsValue) -> JsValue>,
 ) {
-    let name = [LOCK, key.get(PREFIX.len()..).unwrap_or("")].concat();
+    let name = cat(&[LOCK, key.get(PREFIX.len()..).unwrap_or("")]);
     let granted = Getter::wrap(granted);
     let options = object(&[("ifAvailable", if_available.into())]);
     let done = locks.request_with_options(

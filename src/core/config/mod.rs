@@ -17,6 +17,7 @@ use super::format::Format;
 use super::hosts::{ToAscii, TrackedHosts};
 use super::json::push_str;
 use super::url::{is_plausible_host, Placement};
+use crate::core::chars::{cat, joined};
 use crate::prelude::*;
 use options::{camel, option, push_kebab, ConfigOption, Kind, OPTIONS};
 
@@ -57,7 +58,7 @@ impl Source {
     /// ```
     pub fn field(self, key: &str) -> String {
         if self == Source::Object {
-            return ["config.", key].concat();
+            return cat(&["config.", key]);
         }
         let (name, entry) = match key.split_once('.') {
             Some((name, entry)) => (name, Some(entry)),
@@ -312,7 +313,7 @@ impl ConfigError {
         got: impl FnOnce() -> String,
     ) -> ConfigError {
         ConfigError::new(field, || {
-            ["must be ", &expected(), " (got ", &got(), ")"].concat()
+            cat(&["must be ", &expected(), " (got ", &got(), ")"])
         })
     }
 
@@ -336,9 +337,9 @@ impl ConfigError {
     #[cfg(feature = "messages")]
     pub fn message(&self) -> String {
         if self.field.is_empty() {
-            return ["lanterne: ", &self.problem].concat();
+            return cat(&["lanterne: ", &self.problem]);
         }
-        ["lanterne: ", &self.field, " ", &self.problem].concat()
+        cat(&["lanterne: ", &self.field, " ", &self.problem])
     }
 
     /// `start()` was given something that is not a plain object.
@@ -528,14 +529,14 @@ impl Config {
                 self.mastodon_instance = Some(host);
             }
             ("channels", Value::List(ids)) => {
-                self.channels = parse_channels(&ids.join(","))
+                self.channels = parse_channels(&joined(&ids, ","))
                     .map_err(|problem| ConfigError::new(|| source.field(key), || problem))?;
             }
             ("shareButtons", Value::Bool(on)) => self.share_buttons = on,
             ("strings", Value::Object(entries)) => {
                 if let Some((name, _)) = entries.iter().find(|(name, _)| !is_string_key(name)) {
                     return Err(ConfigError::new(
-                        || source.field(&[key, ".", name].concat()),
+                        || source.field(&cat(&[key, ".", name])),
                         || {
                             "is not a lanterne string (known: shareOn, copyLink, linkCopied, copyFailed, shareVia, readMore, or a channel id such as whatsapp)".into()
                         },
@@ -569,12 +570,11 @@ impl Config {
             return Err(ConfigError::new(
                 || source.field("site"),
                 || {
-                    [
+                    cat(&[
                         "is required with format \"",
                         format.id(),
                         "\": the site's id in that tool",
-                    ]
-                    .concat()
+                    ])
                 },
             ));
         }

@@ -2,6 +2,7 @@
 //! and the check of one option's value on its own.
 
 use super::{ConfigError, Consent, Source, Value};
+use crate::core::chars::cat;
 use crate::core::chars::{char_count, char_offset, is_space, sub};
 use crate::core::format::Format;
 use crate::core::json::{push_str, push_u64};
@@ -357,7 +358,7 @@ impl ConfigOption {
             (Kind::Labels, Value::Object(entries)) => {
                 match entries.iter().find(|(_, text)| !is_label(text)) {
                     Some((key, _)) => Err(ConfigError::new(
-                        || source.field(&[self.key, ".", key].concat()),
+                        || source.field(&cat(&[self.key, ".", key])),
                         || "must be a non-empty string of at most 200 characters".into(),
                     )),
                     None => Ok(()),

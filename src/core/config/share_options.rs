@@ -4,6 +4,7 @@
 use super::Value;
 use crate::core::buttons::parse_channels;
 use crate::core::channel::Channel;
+use crate::core::chars::{cat, joined};
 use crate::prelude::*;
 
 /// A bad option of `renderButtons()` or `shareUrl()`: the field (`options.url`) and what
@@ -36,7 +37,7 @@ impl OptionsError {
 
     /// The message of the `Error` the page sees: `lanterne: <field> <problem>`.
     pub fn message(&self) -> String {
-        ["lanterne: ", &self.field, " ", &self.problem].concat()
+        cat(&["lanterne: ", &self.field, " ", &self.problem])
     }
 }
 
@@ -80,7 +81,7 @@ impl ShareOptions {
         entries: Vec<(String, Value)>,
         allowed: &[&str],
     ) -> Result<ShareOptions, OptionsError> {
-        let field = |key: &str| ["options.", key].concat();
+        let field = |key: &str| cat(&["options.", key]);
         let mut options = ShareOptions::default();
         let mut channels = None;
         // The place in SHARE_KEYS of the first key (in that order, whatever the order
@@ -91,7 +92,11 @@ impl ShareOptions {
         for (key, value) in entries {
             let place = SHARE_KEYS.iter().position(|k| *k == key);
             let Some(place) = place.filter(|_| allowed.contains(&key.as_str())) else {
-                let problem = ["is not an option here (known: ", &allowed.join(", "), ")"].concat();
+                let problem = cat(&[
+                    "is not an option here (known: ",
+                    &joined(allowed, ", "),
+                    ")",
+                ]);
                 return Err(OptionsError::new(field(&key), &problem));
             };
             match (place, value) {
@@ -112,7 +117,7 @@ impl ShareOptions {
             return Err(OptionsError::new(field(key), problem));
         }
         if let Some(ids) = channels {
-            let parsed = parse_channels(&ids.join(",")).map_err(|problem| OptionsError {
+            let parsed = parse_channels(&joined(&ids, ",")).map_err(|problem| OptionsError {
                 field: field("channels"),
                 problem,
             })?;
