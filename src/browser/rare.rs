@@ -47,10 +47,12 @@ extern "C" {
         callback: &JsValue,
     ) -> Promise;
 
-    /// Opens the share sheet with `data` (`{ title, url, text }`): its promise, or
-    /// `undefined` where the browser has none or refuses the data.
+    /// Takes the queue records other tabs left behind (their lock is free; without Web
+    /// Locks, ten minutes old), `own` being this tab's: each goes (removed from storage)
+    /// to `adopt` as `[dropped, retry_at, ids, jsons]`, or is forgotten when `adopt` is
+    /// `undefined`.
     #[wasm_bindgen(method)]
-    pub fn share(this: &Rare, data: &JsValue) -> JsValue;
+    pub fn orphans(this: &Rare, own: &str, adopt: &JsValue);
 
     /// Copies `text` through a hidden field and `execCommand("copy")` (in-app browsers,
     /// a refused Clipboard API): whether it worked.

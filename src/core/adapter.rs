@@ -11,7 +11,6 @@ use super::chars::sub;
 use super::event::{Event, EventKind};
 use super::format::Format;
 use super::json::{push_str, push_u64};
-use super::queue::Queued;
 use super::url::UrlParts;
 use crate::prelude::*;
 
@@ -39,6 +38,34 @@ pub struct Target<'a> {
     pub iso_time: fn(u64) -> String,
 }
 
+/// An event to send in one of the formats, and its JSON as queued (sent as it is in
+/// lanterne's format; the analytics tools' formats rewrite the event).
+///
+/// ```
+/// use lanterne::core::adapter::Outgoing;
+/// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
+/// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
+/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
+/// let outgoing = Outgoing::of(event);
+/// assert!(outgoing.json.starts_with(r#"{"v":1,"id":"e1""#));
+/// ```
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Outgoing {
+    pub event: Event,
+    pub json: String,
+}
+
+impl Outgoing {
+    /// An event with its own JSON.
+    pub fn of(event: Event) -> Outgoing {
+        Outgoing {
+            json: event.to_json(),
+            event,
+        }
+    }
+}
+
 /// Matomo accepts `cdt` without a `token_auth` for events up to a day old: 23 hours keeps
 /// a margin for clocks that disagree.
 const MATOMO_CDT_MS: u64 = 23 * 3600 * 1000;
@@ -56,23 +83,23 @@ const MATOMO_CDT_MS: u64 = 23 * 3600 * 1000;
 /// turn into the objects it hands over (the callback gets the count on its own).
 ///
 /// ```
-/// use lanterne::core::{adapter::{body, Target}, format::Format, queue::Queue};
+/// use lanterne::core::{adapter::{body, Outgoing, Target}, format::Format};
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
 /// # let event = Event { id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(), kind: EventKind::Share,
 /// #     channel: Channel::Email, token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 1_763_700_000_000 };
-/// let mut queue = Queue::new(1000, 262_144);
-/// queue.push(event);
-/// let batch = queue.peek(500, 60_000, &[]);
+/// let outgoing = Outgoing::of(event);
+/// let batch = [&outgoing];
 /// let target = Target { site: "blog.example", language: "en", now: 1_763_700_000_000, iso_time: lanterne::core::adapter::iso_time };
 /// assert!(body(Format::Lanterne, &batch, 30, &target).starts_with(r#"[{"dropped":30,"v":1,"#));
 /// assert_eq!(body(Format::Plausible, &batch, 30, &target), concat!(
 ///     r#"{"name":"Share","url":"https://blog.example/a","domain":"blog.example","referrer":null,"#,
 ///     r#""props":{"channel":"email","token":"eAAAAAAAAAA1"},"interactive":true}"#));
 /// ```
-pub fn body(format: Format, batch: &[&Queued], dropped: u64, target: &Target) -> String {
+pub fn body(format: Format, batch: &[&Outgoing], dropped: u64, target: &Target) -> String {
+    let jsons = || batch.iter().map(|o| o.json.as_str());
     match format {
-        Format::Lanterne => lanterne_body(batch, dropped),
+        Format::Lanterne => lanterne_body(jsons(), dropped),
         Format::Plausible => batch
             .first()
             .map_or_else(String::new, |queued| plausible_body(&queued.event, target)),
@@ -81,7 +108,7 @@ pub fn body(format: Format, batch: &[&Queued], dropped: u64, target: &Target) ->
             .map_or_else(String::new, |queued| umami_body(&queued.event, target)),
         Format::Posthog => posthog_body(batch, target),
         Format::Matomo => matomo_body(batch, target),
-        Format::Ga4 | Format::Callback => lanterne_body(batch, 0),
+        Format::Ga4 | Format::Callback => lanterne_body(jsons(), 0),
     }
 }
 
@@ -93,16 +120,13 @@ pub fn body(format: Format, batch: &[&Queued], dropped: u64, target: &Target) ->
 /// first) the body carries, and the body.
 ///
 /// ```
-/// use lanterne::core::{adapter::{body, fit, Target}, format::Format, queue::Queue};
+/// use lanterne::core::{adapter::{body, fit, Outgoing, Target}, format::Format};
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
 /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share,
 /// #     channel: Channel::Email, token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 1_763_700_000_000 };
-/// let mut queue = Queue::new(1000, 262_144);
-/// for id in ["a", "b", "c"] {
-///     queue.push(event(id));
-/// }
-/// let batch = queue.peek(500, 60_000, &[]);
+/// let events: Vec<Outgoing> = ["a", "b", "c"].into_iter().map(|id| Outgoing::of(event(id))).collect();
+/// let batch: Vec<&Outgoing> = events.iter().collect();
 /// let target = Target { site: "", language: "", now: 0, iso_time: lanterne::core::adapter::iso_time };
 /// let two = body(Format::Lanterne, &batch[..2], 0, &target);
 /// assert_eq!(fit(Format::Lanterne, &batch, 0, &target, two.len()), (2, two));
@@ -110,7 +134,7 @@ pub fn body(format: Format, batch: &[&Queued], dropped: u64, target: &Target) ->
 /// ```
 pub fn fit(
     format: Format,
-    batch: &[&Queued],
+    batch: &[&Outgoing],
     dropped: u64,
     target: &Target,
     max_bytes: usize,
@@ -183,17 +207,16 @@ pub fn ga4_content_type(event: &Event) -> &'static str {
 /// (as the JavaScript reporter of earlier releases wrote it).
 ///
 /// ```
-/// use lanterne::core::{adapter::lanterne_body, queue::Queue};
-/// let queue = Queue::new(10, 1024);
-/// assert_eq!(lanterne_body(&queue.peek(10, 1024, &[]), 3), "[]");
+/// use lanterne::core::adapter::lanterne_body;
+/// assert_eq!(lanterne_body([], 3), "[]");
+/// assert_eq!(lanterne_body([r#"{"v":1}"#, "{}"], 3), r#"[{"dropped":3,"v":1},{}]"#);
 /// ```
-pub fn lanterne_body(batch: &[&Queued], dropped: u64) -> String {
+pub fn lanterne_body<'a>(jsons: impl IntoIterator<Item = &'a str>, dropped: u64) -> String {
     let mut out = String::from("[");
-    for (i, queued) in batch.iter().enumerate() {
+    for (i, json) in jsons.into_iter().enumerate() {
         if i > 0 {
             out.push(',');
         }
-        let json = queued.json.as_str();
         // Stored JSON may start with white space; its object opens after it.
         let object = json.trim_start_matches([' ', '\t', '\n', '\r']);
         if i == 0 && dropped > 0 && object.starts_with('{') {
@@ -336,7 +359,7 @@ fn umami_body(event: &Event, target: &Target) -> String {
 
 /// PostHog's batch capture API: anonymous events (the event id as `distinct_id`, no person
 /// profile), PostHog deduping on `uuid`.
-fn posthog_body(batch: &[&Queued], target: &Target) -> String {
+fn posthog_body(batch: &[&Outgoing], target: &Target) -> String {
     let mut out = String::new();
     push_field(&mut out, "{\"api_key\":", target.site);
     out.push_str(",\"batch\":[");
@@ -380,7 +403,7 @@ fn posthog_body(batch: &[&Queued], target: &Target) -> String {
 
 /// Matomo's bulk Tracking API: one event per request line, category Share / Copy /
 /// Share arrival, action the channel, name the token. No visitor id.
-fn matomo_body(batch: &[&Queued], target: &Target) -> String {
+fn matomo_body(batch: &[&Outgoing], target: &Target) -> String {
     let mut out = String::from("{\"requests\":[");
     let mut query = String::new();
     for (i, queued) in batch.iter().enumerate() {
@@ -539,7 +562,7 @@ mod tests {
     }
 
     /// A share by e-mail.
-    fn share() -> Queued {
+    fn share() -> Outgoing {
         let event = Event {
             id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
             kind: EventKind::Share,
@@ -550,14 +573,11 @@ mod tests {
             title: "A \"post\"".into(),
             ts: NOW - 1000,
         };
-        Queued {
-            json: event.to_json(),
-            event,
-        }
+        Outgoing::of(event)
     }
 
     /// A copy with a parent, a day old (no `cdt` for Matomo).
-    fn copy() -> Queued {
+    fn copy() -> Outgoing {
         let event = Event {
             id: "1b4e28ba-2fa1-41d2-883f-0016d3cca427".into(),
             kind: EventKind::Copy { chars: 212 },
@@ -568,14 +588,11 @@ mod tests {
             title: "Été & co".into(),
             ts: NOW - 24 * 3600 * 1000,
         };
-        Queued {
-            json: event.to_json(),
-            event,
-        }
+        Outgoing::of(event)
     }
 
     /// An arrival from WhatsApp with a referrer, to a page without a path.
-    fn arrival() -> Queued {
+    fn arrival() -> Outgoing {
         let event = Event {
             id: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f".into(),
             kind: EventKind::Arrival {
@@ -588,10 +605,7 @@ mod tests {
             title: "B".into(),
             ts: NOW,
         };
-        Queued {
-            json: event.to_json(),
-            event,
-        }
+        Outgoing::of(event)
     }
 
     #[test]
@@ -819,7 +833,7 @@ mod tests {
 
     #[test]
     fn fit_halves_until_it_fits() {
-        let events: Vec<Queued> = (0..5)
+        let events: Vec<Outgoing> = (0..5)
             .map(|i| {
                 let mut queued = share();
                 queued.event.id = cat(&["id", &"x".repeat(i)]);
@@ -827,7 +841,7 @@ mod tests {
                 queued
             })
             .collect();
-        let batch: Vec<&Queued> = events.iter().collect();
+        let batch: Vec<&Outgoing> = events.iter().collect();
         let size = |count: usize| body(Format::Lanterne, &batch[..count], 9, &target()).len();
         // Everything fits: all five.
         assert_eq!(

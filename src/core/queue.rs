@@ -10,12 +10,34 @@
 //! both bound the same storage to within a factor of three, and a record either release
 //! wrote is read by the other.)
 
+use super::chars::cat;
 use super::event::Event;
 use super::json::{push_key, push_str, push_u64};
 use crate::prelude::*;
 
-/// One queued event: the event and its JSON as it will be sent (for an event adopted from
-/// storage, the JSON as stored, so fields a newer version added survive).
+/// The storage key of a tab's queue record: this, then the tab's 8 characters.
+pub const RECORD_PREFIX: &str = "lanterne:queue:";
+
+/// Without Web Locks, a record untouched for this long (ms) is taken to be left behind (a
+/// live tab rewrites its record at every attempt).
+pub const ORPHAN_MS: u64 = 10 * 60 * 1000;
+
+/// The name of the Web Lock a tab holds while its record (storage key `key`) has events.
+///
+/// ```
+/// assert_eq!(lanterne::core::queue::lock_name("lanterne:queue:ab12cd34"), "lanterne:tab:ab12cd34");
+/// ```
+pub fn lock_name(key: &str) -> String {
+    cat(&[
+        "lanterne:tab:",
+        key.get(RECORD_PREFIX.len()..).unwrap_or(""),
+    ])
+}
+
+/// One queued event: its id and its JSON as it will be sent (for an event adopted from
+/// storage, the JSON as stored, so fields a newer version added survive). The queue needs
+/// nothing else of an event; the formats that rewrite events read them back from the JSON
+/// (`crate::core::adapter`).
 ///
 /// ```
 /// use lanterne::core::queue::Queued;
@@ -23,15 +45,26 @@ use crate::prelude::*;
 /// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
 /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
-/// let queued = Queued { json: event.to_json(), event };
+/// let queued = Queued::of(&event);
+/// assert_eq!(queued.id, "e1");
 /// assert!(queued.json.starts_with(r#"{"v":1,"id":"e1""#));
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Queued {
-    /// The event, for the formats that rewrite it and for its id.
-    pub event: Event,
+    /// The event's id (receivers dedupe on it; so does the queue).
+    pub id: String,
     /// Its JSON object, sent as it is in lanterne's format and kept in the storage record.
     pub json: String,
+}
+
+impl Queued {
+    /// An event as it is queued.
+    pub fn of(event: &Event) -> Queued {
+        Queued {
+            id: event.id.clone(),
+            json: event.to_json(),
+        }
+    }
 }
 
 /// A queued event and whether a beacon took it in this page view.
@@ -58,7 +91,7 @@ struct Slot {
 ///     queue.push(event(id));
 /// }
 /// assert_eq!((queue.len(), queue.dropped()), (2, 1));
-/// let batch: Vec<String> = queue.peek(500, 60_000, &[]).iter().map(|q| q.event.id.clone()).collect();
+/// let batch: Vec<String> = queue.peek(500, 60_000, &[]).iter().map(|q| q.id.clone()).collect();
 /// assert_eq!(batch, ["b", "c"]);
 /// queue.remove(&batch);
 /// queue.reported(1);
@@ -177,10 +210,10 @@ impl Queue {
         if self.closed {
             return;
         }
-        let json = event.to_json();
-        self.bytes += json.len();
+        let queued = Queued::of(&event);
+        self.bytes += queued.json.len();
         self.slots.push(Slot {
-            queued: Queued { event, json },
+            queued,
             aside: false,
         });
         self.trim();
@@ -199,7 +232,7 @@ impl Queue {
     /// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
     /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
-    /// let record = || Record { dropped: 3, retry_at: 5_000, events: vec![Queued { json: event.to_json(), event: event.clone() }] };
+    /// let record = || Record { dropped: 3, retry_at: 5_000, events: vec![Queued::of(&event)] };
     /// let mut queue = Queue::new(1000, 262_144);
     /// assert_eq!(queue.adopt(record()), 1);
     /// assert_eq!((queue.len(), queue.dropped(), queue.retry_at), (1, 3, 5_000));
@@ -211,7 +244,7 @@ impl Queue {
         }
         let mut taken: Vec<Slot> = Vec::with_capacity(record.events.len() + self.slots.len());
         for queued in record.events {
-            let id = &queued.event.id;
+            let id = &queued.id;
             if holds(&self.slots, id) || holds(&taken, id) {
                 continue;
             }
@@ -245,7 +278,7 @@ impl Queue {
     /// for id in ["a", "b", "c"] {
     ///     queue.push(event(id));
     /// }
-    /// let ids = |batch: Vec<&lanterne::core::queue::Queued>| batch.iter().map(|q| q.event.id.clone()).collect::<Vec<_>>();
+    /// let ids = |batch: Vec<&lanterne::core::queue::Queued>| batch.iter().map(|q| q.id.clone()).collect::<Vec<_>>();
     /// assert_eq!(ids(queue.peek(2, 4096, &[])), ["a", "b"]);
     /// assert_eq!(ids(queue.peek(2, 4096, &["a".to_string()])), ["b", "c"]);
     /// assert_eq!(ids(queue.peek(2, 10, &[])), ["a"]); // over the budget: the first alone
@@ -254,7 +287,7 @@ impl Queue {
         let mut batch = Vec::new();
         let mut size = 2;
         for slot in &self.slots {
-            if slot.aside || except.contains(&slot.queued.event.id) {
+            if slot.aside || except.contains(&slot.queued.id) {
                 continue;
             }
             size += slot.queued.json.len() + 1;
@@ -277,7 +310,7 @@ impl Queue {
     /// ```
     pub fn set_aside(&mut self, ids: &[String]) {
         for slot in &mut self.slots {
-            if ids.contains(&slot.queued.event.id) {
+            if ids.contains(&slot.queued.id) {
                 slot.aside = true;
             }
         }
@@ -296,11 +329,10 @@ impl Queue {
     /// queue.push(event("a"));
     /// queue.push(event("b"));
     /// queue.remove(&["a".to_string()]);
-    /// assert_eq!(queue.peek(10, 4096, &[])[0].event.id, "b");
+    /// assert_eq!(queue.peek(10, 4096, &[])[0].id, "b");
     /// ```
     pub fn remove(&mut self, ids: &[String]) {
-        self.slots
-            .retain(|slot| !ids.contains(&slot.queued.event.id));
+        self.slots.retain(|slot| !ids.contains(&slot.queued.id));
         self.bytes = 0;
         for slot in &self.slots {
             self.bytes += slot.queued.json.len();
@@ -417,7 +449,7 @@ impl Queue {
 /// Whether one of `slots` holds the event `id`.
 fn holds(slots: &[Slot], id: &str) -> bool {
     for slot in slots {
-        if slot.queued.event.id == id {
+        if slot.queued.id == id {
             return true;
         }
     }
@@ -427,8 +459,8 @@ fn holds(slots: &[Slot], id: &str) -> bool {
 /// A storage record read back: what [`Queue::adopt`] takes in. The browser layer reads
 /// `localStorage`'s JSON with `JSON.parse`, the events with [`Event::from_stored`]
 /// (leaving out those it refuses: each was written by a release of lanterne, and one that
-/// cannot be read back would be refused by the endpoint too), and `"d"` and `"r"` with
-/// [`count`].
+/// cannot be read back would be refused by the endpoint too) into [`Queued`]s, and `"d"`
+/// and `"r"` with [`count`].
 #[derive(Clone, Debug, Default)]
 pub struct Record {
     pub dropped: u64,
@@ -476,7 +508,7 @@ mod tests {
             .filter_map(|item| {
                 let json = item.as_str()?.to_owned();
                 let event = crate::core::event::tests::from_json(&json)?;
-                Some(Queued { event, json })
+                Some(Queued { id: event.id, json })
             })
             .collect();
         let number = |key: &str| record.get(key).and_then(serde_json::Value::as_f64);
@@ -506,7 +538,7 @@ mod tests {
     }
 
     fn ids(batch: &[&Queued]) -> Vec<String> {
-        batch.iter().map(|q| q.event.id.clone()).collect()
+        batch.iter().map(|q| q.id.clone()).collect()
     }
 
     fn all_ids(queue: &Queue) -> Vec<String> {
@@ -634,9 +666,10 @@ mod tests {
         assert_eq!(adopt(&mut queue, JS_RECORD), 2);
         let batch = queue.peek(500, 60_000, &[]);
         assert_eq!(ids(&batch), ["x1", "x2"]);
-        assert_eq!(batch[0].event.kind, EventKind::Copy { chars: 12 });
-        assert_eq!(batch[0].event.title, "Say \"hi\" \\ é 😀");
-        assert_eq!(batch[1].event.title, "B\u{2028}");
+        let event = |i: usize| crate::core::event::tests::from_json(&batch[i].json).unwrap();
+        assert_eq!(event(0).kind, EventKind::Copy { chars: 12 });
+        assert_eq!(event(0).title, "Say \"hi\" \\ é 😀");
+        assert_eq!(event(1).title, "B\u{2028}");
         // The JSON as stored, fields this release does not know included.
         assert!(batch[1]
             .json

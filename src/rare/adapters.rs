@@ -4,10 +4,9 @@
 //! `dataLayer`, as objects made with `serde-wasm-bindgen`) or to the site's callback.
 //! Events arrive as their JSON, as queued.
 
-use crate::core::adapter::{fit, ga4_content_type, ga4_name, Target};
+use crate::core::adapter::{fit, ga4_content_type, ga4_name, Outgoing, Target};
 use crate::core::event::Event;
 use crate::core::format::Format;
-use crate::core::queue::Queued;
 use crate::prelude::*;
 use crate::web::dom::window;
 use crate::web::page::{get, now};
@@ -18,12 +17,12 @@ use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 
 /// The events of `events` (their JSON) that can be read back.
-fn queued(events: &Array) -> Vec<Queued> {
+fn outgoing(events: &Array) -> Vec<Outgoing> {
     let mut out = Vec::new();
     for json in events.iter() {
         let json = json.as_string().unwrap_or_default();
         if let Some(event) = stored_event(&json) {
-            out.push(Queued { event, json });
+            out.push(Outgoing { event, json });
         }
     }
     out
@@ -38,8 +37,8 @@ fn queued(events: &Array) -> Vec<Queued> {
 #[wasm_bindgen]
 pub fn body(format: &str, site: &str, events: Array, dropped: f64, max: u32) -> Array {
     let format = Format::parse(format).unwrap_or(Format::Lanterne);
-    let queued = queued(&events);
-    let batch: Vec<&Queued> = queued.iter().collect();
+    let outgoing = outgoing(&events);
+    let batch: Vec<&Outgoing> = outgoing.iter().collect();
     let language = window().navigator().language().unwrap_or_default();
     let target = Target {
         site,
@@ -83,8 +82,8 @@ pub fn deliver(format: &str, events: Array, dropped: f64, callback: JsValue) -> 
 
 fn to_ga4(events: &Array) -> Result<JsValue, JsValue> {
     let page = window();
-    for queued in queued(events) {
-        let params = ga4_params(&queued.event);
+    for outgoing in outgoing(events) {
+        let params = ga4_params(&outgoing.event);
         let gtag = get(&page, "gtag");
         if let Some(gtag) = gtag.dyn_ref::<Function>() {
             // `gtag("event", name, params)`: the name is not a parameter.

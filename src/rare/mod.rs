@@ -6,7 +6,8 @@
 //! - [`adapters`]: the analytics tools' formats (Plausible, Umami, PostHog, Matomo) and
 //!   the in-page ones (GA4, a callback), with `serde-wasm-bindgen` for what goes to GA4;
 //! - [`clipboard`]: copy link's fallbacks where the Clipboard API is missing or refused,
-//!   and the field that shows the link to copy by hand.
+//!   and the field that shows the link to copy by hand;
+//! - [`orphans`]: the queue records other tabs left behind, taken in.
 //!
 //! Its exported functions are only for the first module; both modules pass each other
 //! plain JavaScript values.
@@ -14,3 +15,4 @@
 pub mod adapters;
 pub mod clipboard;
 pub mod config;
+pub mod orphans;

@@ -315,7 +315,7 @@ impl Reporter {
         }
         let (count, body) = if format == Format::Lanterne {
             fit_by(batch.len(), MAX_BODY, |n| {
-                lanterne_body(batch.get(..n).unwrap_or(&batch), dropped)
+                lanterne_body(batch.iter().take(n).map(|q| q.json.as_str()), dropped)
             })
         } else if format.in_page() {
             (batch.len(), String::new())
@@ -338,7 +338,7 @@ impl Reporter {
         let mut ids = Vec::new();
         let events = Array::new();
         for queued in batch.iter().take(count.max(1)) {
-            ids.push(queued.event.id.clone());
+            ids.push(queued.id.clone());
             if format.in_page() {
                 events.push(&queued.json.as_str().into());
             }

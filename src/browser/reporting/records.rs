@@ -1,32 +1,25 @@
-//! This tab's queue record in `localStorage` and the records other tabs left (README
-//! "Delivery"). Each tab keeps its own record, `localStorage["lanterne:queue:<tab>"]`, so
-//! no two tabs rewrite the same key or send the same event. While its record has events,
-//! a tab holds the Web Lock `lanterne:tab:<tab>` (only then: a held lock keeps a page out
-//! of the back/forward cache); a later page adopts the records whose lock is free, so
-//! retries resume after a reload or a closed tab. Without Web Locks, a record untouched
-//! for ten minutes is taken to be left behind.
+//! This tab's queue record in `localStorage` (README "Delivery"). Each tab keeps its own
+//! record, `localStorage["lanterne:queue:<tab>"]`, so no two tabs rewrite the same key or
+//! send the same event. While its record has events, a tab holds the Web Lock
+//! `lanterne:tab:<tab>` (only then: a held lock keeps a page out of the back/forward
+//! cache). The records other tabs left behind (after an outage, a closed tab) are found
+//! here and taken in by the second module (`src/rare/orphans.rs`), which most pages never
+//! need.
 
-use super::memory::{local, read};
-use crate::core::chars::cat;
-use crate::core::queue::{count, Queued, Record};
+use super::super::rare;
+use super::memory::local;
+use crate::core::queue::{lock_name, Queued, Record, RECORD_PREFIX};
 use crate::prelude::*;
 use crate::web::dom::window;
-use crate::web::handle::{object, on_settled, Getter};
-use crate::web::page::{get, now, random_bytes};
-use crate::web::values::stored_event;
+use crate::web::handle::{object, on_settled, Callback, Getter};
+use crate::web::page::{get, random_bytes};
 use alloc::boxed::Box;
 use alloc::rc::Rc;
 use core::cell::{Cell, RefCell};
-use js_sys::{Array, Function, Promise, JSON};
+use js_sys::{Array, Function, Promise};
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{LockManager, Storage};
-
-const PREFIX: &str = "lanterne:queue:";
-const LOCK: &str = "lanterne:tab:";
-/// Without Web Locks, a record untouched for this long is taken to be an orphan (a live
-/// tab rewrites its record at every attempt).
-const ORPHAN_MS: u64 = 10 * 60 * 1000;
 
 /// This tab's record and lock.
 pub struct TabRecord {
@@ -40,7 +33,7 @@ pub struct TabRecord {
 impl TabRecord {
     /// A record for this tab, named by 8 random characters of [a-z0-9].
     pub fn open() -> TabRecord {
-        let mut key = String::from(PREFIX);
+        let mut key = String::from(RECORD_PREFIX);
         for b in random_bytes::<8>() {
             key.push(char::from(
                 b"abcdefghijklmnopqrstuvwxyz0123456789"[usize::from(b % 36)],
@@ -91,22 +84,24 @@ impl TabRecord {
         // Granted asynchronously: by then the queue may be empty again, and this
         // `release` is no longer the one kept.
         let mut keep = Some(release);
-        request_lock(
-            &locks,
-            &self.key,
-            false,
-            Box::new(move |_lock| {
-                let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
-                    return JsValue::UNDEFINED;
-                };
-                Promise::new(&mut |resolve, _| release.set(Some(resolve))).into()
-            }),
+        let granted = Getter::wrap(Box::new(move |_lock| {
+            let Some(release) = keep.take().filter(|r| Rc::strong_count(r) > 1) else {
+                return JsValue::UNDEFINED;
+            };
+            Promise::new(&mut |resolve, _| release.set(Some(resolve))).into()
+        }) as Box<dyn FnMut(JsValue) -> JsValue>);
+        let options = object(&[("ifAvailable", false.into())]);
+        let name = lock_name(&self.key);
+        let done = locks.request_with_options(
+            &name,
+            options.unchecked_ref(),
+            granted.as_ref().unchecked_ref(),
         );
+        on_settled(&done, move |_| drop(granted));
     }
 
-    /// Removes the record of every other tab that is gone (its lock is free, taken
-    /// meanwhile; without Web Locks, when it is older than [`ORPHAN_MS`]), and hands what
-    /// it held to `adopt` (`None`: it is forgotten).
+    /// Hands the records other tabs left behind to `adopt` (`None`: they are forgotten):
+    /// when there are any, the second module takes them (those whose tab is gone).
     pub fn take_orphans(&self, adopt: Option<Rc<dyn Fn(Record)>>) {
         let storage = self.storage.borrow().clone();
         take_orphans(storage, &self.key, adopt);
@@ -120,115 +115,49 @@ pub fn forget_orphans() {
 
 fn take_orphans(storage: Option<Storage>, own: &str, adopt: Option<Rc<dyn Fn(Record)>>) {
     let Some(storage) = storage else { return };
-    // The keys first: removing a record renumbers the others.
-    let mut keys = Vec::new();
+    let mut found = false;
     for i in 0..storage.length().unwrap_or(0) {
         if let Some(key) = storage.key(i).ok().flatten() {
-            if key.starts_with(PREFIX) && key != own {
-                keys.push(key);
-            }
+            found |= key.starts_with(RECORD_PREFIX) && key != own;
         }
     }
-    let locks = locks();
-    for key in keys {
-        let orphan = Orphan {
-            storage: storage.clone(),
-            key,
-            adopt: adopt.clone(),
-        };
-        let Some(locks) = &locks else {
-            if queue_age(&read(Some(&storage), &orphan.key)) >= ORPHAN_MS {
-                orphan.take();
-            }
-            continue;
-        };
-        let key = orphan.key.clone();
-        let mut orphan = Some(orphan);
-        request_lock(
-            locks,
-            &key,
-            true,
-            Box::new(move |lock| {
-                if let Some(orphan) = orphan.take().filter(|_| !lock.is_null()) {
-                    orphan.take();
-                }
-                JsValue::UNDEFINED
-            }),
-        );
+    if !found {
+        return;
     }
+    // Each record taken: `[dropped, retry_at, ids, jsons]`.
+    let adopt = match adopt {
+        None => JsValue::UNDEFINED,
+        Some(adopt) => Callback::new(move |taken: JsValue| {
+            let taken: Array = taken.unchecked_into();
+            let (ids, jsons): (Array, Array) =
+                (taken.get(2).unchecked_into(), taken.get(3).unchecked_into());
+            let mut events = Vec::new();
+            for i in 0..ids.length() {
+                let id = ids.get(i).as_string().unwrap_or_default();
+                events.push(Queued {
+                    id,
+                    json: jsons.get(i).as_string().unwrap_or_default(),
+                });
+            }
+            let number = |i| taken.get(i).as_f64().unwrap_or(0.0) as u64;
+            adopt(Record {
+                dropped: number(0),
+                retry_at: number(1),
+                events,
+            });
+        })
+        .into_js_value(),
+    };
+    let own = own.to_owned();
+    rare::with(move |rare| {
+        if let Some(rare) = rare {
+            rare.orphans(&own, &adopt);
+        }
+    });
 }
 
 /// `navigator.locks`, where the browser has Web Locks.
 fn locks() -> Option<LockManager> {
     let locks = get(&window().navigator(), "locks");
     (!locks.is_undefined()).then(|| locks.unchecked_into())
-}
-
-/// Requests the Web Lock of the tab whose record is `key` (`if_available`: only if no one
-/// holds it, else `granted` gets `null`). `granted` gets the lock, and what it returns
-/// (a promise) holds the lock until it settles.
-fn request_lock(
-    locks: &LockManager,
-    key: &str,
-    if_available: bool,
-    granted: Box<dyn FnMut(JsValue) -> JsValue>,
-) {
-    let name = cat(&[LOCK, key.get(PREFIX.len()..).unwrap_or("")]);
-    let granted = Getter::wrap(granted);
-    let options = object(&[("ifAvailable", if_available.into())]);
-    let done = locks.request_with_options(
-        &name,
-        options.unchecked_ref(),
-        granted.as_ref().unchecked_ref(),
-    );
-    on_settled(&done, move |_| drop(granted));
-}
-
-/// The record of a tab that is gone, and where its events go.
-struct Orphan {
-    storage: Storage,
-    key: String,
-    adopt: Option<Rc<dyn Fn(Record)>>,
-}
-
-impl Orphan {
-    /// Removes the record, and hands it over if there is a queue to take it.
-    fn take(self) {
-        let text = read(Some(&self.storage), &self.key);
-        let _ = self.storage.remove_item(&self.key);
-        if let (Some(adopt), Some((_, record))) = (self.adopt, read_record(&text)) {
-            adopt(record);
-        }
-    }
-}
-
-/// How long ago a stored record was written (`u64::MAX` when it cannot be read).
-fn queue_age(record: &str) -> u64 {
-    read_record(record).map_or(u64::MAX, |(written, _)| now().saturating_sub(written))
-}
-
-/// A stored queue record, read with the browser's `JSON.parse`: when it was written, and
-/// what [`Queue::adopt`](crate::core::queue::Queue::adopt) takes. `None` when it is not
-/// an object with an `"e"` array.
-fn read_record(text: &str) -> Option<(u64, Record)> {
-    let record = JSON::parse(text).ok().filter(JsValue::is_object)?;
-    let items = get(&record, "e").dyn_into::<Array>().ok()?;
-    let mut events = Vec::new();
-    for item in items.iter() {
-        let Some(json) = item.as_string() else {
-            continue;
-        };
-        if let Some(event) = stored_event(&json) {
-            events.push(Queued { event, json });
-        }
-    }
-    let number = |key: &str| count(get(&record, key).as_f64());
-    Some((
-        number("t"),
-        Record {
-            dropped: number("d"),
-            retry_at: number("r"),
-            events,
-        },
-    ))
 }
