@@ -538,7 +538,7 @@ impl Drawn {
         labels: bool,
         row: Weak<Row>,
     ) -> Drawn {
-        super::style::adopt();
+        super::style::ensure();
         let list = element.class_list();
         let mut added = 0;
         for (i, class) in CLASSES.iter().enumerate().take(if labels { 1 } else { 2 }) {
