@@ -45,7 +45,7 @@ node scripts/short-names.mjs pkg/lanterne_rare_bg.wasm pkg/lanterne_rare.js >/de
 # fallback for browsers without constructable stylesheets.
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
 rm -rf pkg/icons && node scripts/icons.mjs pkg/icons >/dev/null
-cp js/lanterne.classic.js js/lanterne.d.ts pkg/
+cp js/lanterne.classic.js js/lanterne.d.ts js/row.js js/row.d.ts js/lanterne-row.js pkg/
 cp README.md pkg/ 2>/dev/null || true
 node - <<'JS'
 const fs = require("fs");
@@ -54,14 +54,15 @@ const version = /\nversion = "([^"]+)"/.exec(cargo)[1];
 const pkg = {
   name: "lanterne",
   version,
-  description: "Dark-social share tracking: copy tracking, share tokens, click-backs and reporting, in a few KB of WebAssembly.",
+  description: "Dark-social share tracking: copy tracking, share tokens, click-backs, share buttons and reporting, in WebAssembly compiled from Rust.",
   license: "MIT OR Apache-2.0",
   type: "module",
   main: "lanterne.js",
   module: "lanterne.js",
   types: "lanterne.d.ts",
-  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne_rare.js", "lanterne_rare_bg.wasm", "lanterne.css", "icons/", "README.md"],
+  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./row": { types: "./row.d.ts", default: "./row.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
+  bin: { "lanterne-row": "lanterne-row.js" },
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne_rare.js", "lanterne_rare_bg.wasm", "lanterne.css", "icons/", "row.js", "row.d.ts", "lanterne-row.js", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

@@ -21,6 +21,10 @@ pub struct Button<'a> {
     pub name: &'a str,
     /// The icon's `viewBox` and paths markup, when known (see [`brand_icon`]).
     pub icon: Option<(&'a str, &'a str)>,
+    /// Drawn before the script can act (a server-rendered row, [`crate::core::fallback`]):
+    /// a button that needs the script (the share sheet, copy link) is `disabled` until
+    /// lanterne draws its own.
+    pub waiting: bool,
 }
 
 /// The markup of a row: its buttons, then the `role="status"` region that tells what
@@ -30,7 +34,7 @@ pub struct Button<'a> {
 /// use lanterne::core::{channel::Channel, markup::{row, Button}, share::ShareTarget};
 /// let target = ShareTarget::NewTab("https://t.me/share/url?url=a&b".into());
 /// let html = row(&[Button { channel: Channel::Telegram, target: &target, label: "Telegram",
-///     name: "Share on \"Telegram\"", icon: None }], true);
+///     name: "Share on \"Telegram\"", icon: None, waiting: false }], true);
 /// assert_eq!(html, concat!(r#"<a class="lanterne-button" data-channel="telegram" aria-label="Share on &quot;Telegram&quot;" href="https://t.me/share/url?url=a&amp;b" target="_blank" rel="noopener noreferrer">"#,
 ///     r#"<svg class="lanterne-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24"></svg><span class="lanterne-label">Telegram</span></a>"#,
 ///     r#"<span class="lanterne-status" role="status"></span>"#));
@@ -73,6 +77,7 @@ pub fn push_button(out: &mut String, button: &Button, labels: bool) {
                 out.push_str("\" target=\"_blank\" rel=\"noopener noreferrer");
             }
         }
+        None if button.waiting => out.push_str("\" type=\"button\" disabled=\""),
         None => out.push_str("\" type=\"button"),
     }
     out.push_str(
@@ -193,6 +198,7 @@ mod tests {
                     label: "Share…",
                     name: "Share…",
                     icon: None,
+                    waiting: false,
                 },
                 Button {
                     channel: Channel::Email,
@@ -200,6 +206,7 @@ mod tests {
                     label: "<E-mail>",
                     name: "Share on <E-mail>",
                     icon: None,
+                    waiting: false,
                 },
                 Button {
                     channel: Channel::Signal,
@@ -207,6 +214,7 @@ mod tests {
                     label: "Signal",
                     name: "Share on Signal",
                     icon: Some(("0 0 20 20", "<path d=\"M0\"/>")),
+                    waiting: true,
                 },
             ],
             false,
@@ -218,6 +226,8 @@ mod tests {
             "{html}"
         );
         assert!(html.contains(r#"viewBox="0 0 20 20"><path d="M0"/></svg><span class="lanterne-label">Signal</span></button>"#), "{html}");
+        // Server-rendered, before the script: the share sheet's button waits.
+        assert!(html.contains(r#"<button class="lanterne-button" data-channel="signal" aria-label="Share on Signal" title="Share on Signal" type="button" disabled=""><svg"#), "{html}");
         assert!(html.ends_with(r#"<span class="lanterne-status" role="status"></span>"#));
         assert_eq!(html.matches("<svg").count(), 3);
     }

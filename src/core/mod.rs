@@ -11,6 +11,7 @@ pub mod config;
 pub mod copy;
 pub mod device;
 pub mod event;
+pub mod fallback;
 pub mod format;
 pub mod hosts;
 pub mod json;

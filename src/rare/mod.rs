@@ -7,7 +7,8 @@
 //!   the in-page ones (GA4, a callback), with `serde-wasm-bindgen` for what goes to GA4;
 //! - [`clipboard`]: copy link's fallbacks where the Clipboard API is missing or refused,
 //!   and the field that shows the link to copy by hand;
-//! - [`orphans`]: the queue records other tabs left behind, taken in.
+//! - [`orphans`]: the queue records other tabs left behind, taken in;
+//! - [`fallback`]: share rows a server writes into its pages (`lanterne/row`).
 //!
 //! Its exported functions are only for the first module; both modules pass each other
 //! plain JavaScript values.
@@ -15,4 +16,5 @@
 pub mod adapters;
 pub mod clipboard;
 pub mod config;
+pub mod fallback;
 pub mod orphans;

@@ -2,10 +2,12 @@
 //! `scripts/icons.mjs` from simple-icons, CC0, and bootstrap-icons, MIT), fetched from
 //! where lanterne is served, only for the channels a page shows, never from a third
 //! party. Only the paths' `d` of a file reach the page ([`crate::core::markup::brand_icon`]).
-//! lanterne's own four icons are in the buttons' markup.
+//! lanterne's own four icons are in the buttons' markup. A server-rendered row
+//! ([`crate::core::fallback`]) has its brand icons inline: those are taken as they are
+//! ([`take_drawn`]), so the buttons drawn in its place neither fetch nor blink.
 
 use crate::core::channel::Channel;
-use crate::core::markup::brand_icon;
+use crate::core::markup::{brand_icon, generic_icon};
 use crate::prelude::*;
 use crate::web::dom::window;
 use crate::web::handle::on_settled;
@@ -45,6 +47,28 @@ pub fn drawn(channel: Channel) -> Option<(String, String)> {
             .drawing
             .clone()
     })
+}
+
+/// Takes the brand icons a server-rendered row in `element` drew (a button's
+/// `svg.lanterne-icon` with paths), as if they had been fetched.
+pub fn take_drawn(element: &Element) {
+    let Ok(svgs) = element.query_selector_all("[data-channel]>.lanterne-icon") else {
+        return;
+    };
+    for i in 0..svgs.length() {
+        let Some(svg) = svgs.item(i).map(JsCast::unchecked_into::<Element>) else {
+            continue;
+        };
+        let id = svg
+            .parent_element()
+            .and_then(|b| b.get_attribute("data-channel"));
+        let Some(channel) = id.and_then(|id| Channel::from_id(&id)) else {
+            continue;
+        };
+        if generic_icon(channel).is_none() && drawn(channel).is_none() {
+            loaded(channel, Some(svg.outer_html()));
+        }
+    }
 }
 
 /// Draws `channel`'s icon into `svg` (a button's empty icon) once it is loaded, unless
@@ -123,7 +147,17 @@ fn loaded(channel: Channel, file: Option<String>) {
         .filter(|(_, paths)| !paths.is_empty());
     let waiting = BRANDS.with(|brands| {
         let mut brands = brands.borrow_mut();
-        let at = brands.iter().position(|b| b.channel == channel)?;
+        let Some(at) = brands.iter().position(|b| b.channel == channel) else {
+            // Taken from a server-rendered row: known now, nothing waits.
+            if drawing.is_some() {
+                brands.push(Brand {
+                    channel,
+                    drawing: drawing.clone(),
+                    waiting: Vec::new(),
+                });
+            }
+            return None;
+        };
         if drawing.is_none() {
             return Some(brands.remove(at).waiting);
         }

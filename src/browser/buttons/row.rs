@@ -116,6 +116,7 @@ impl Row {
     /// Draws a row into `element`: for the channels that can be offered here. When none
     /// can, the element keeps what it had (fallback links work).
     pub fn draw(host: &Rc<ShareHost>, element: &Element, settings: RowSettings) -> Rc<Row> {
+        icons::take_drawn(element);
         let labels = host.session.labels();
         let title = settings.title.clone().unwrap_or_else(|| document().title());
         let skipped = Array::new();
@@ -150,6 +151,7 @@ impl Row {
                         label: labels.name(channel),
                         name: &labels.accessible_name(channel),
                         icon: icon.as_ref().map(|(v, p)| (v.as_str(), p.as_str())),
+                        waiting: false,
                     };
                     markup::push_button(&mut html, &button, settings.labels);
                     continue;
