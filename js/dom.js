@@ -5,7 +5,7 @@
 export const href = () => location.href;
 export const replaceUrl = (url) => History.prototype.replaceState.call(history, history.state, "", url);
 export const post = (url, body, keepalive, signal, headers) => fetch(url, { method: "POST", body, keepalive, mode: "cors", credentials: "omit", signal, headers });
-export const drawInto = (element, stash, html) => (stash.append(...element.childNodes), element.insertAdjacentHTML("beforeend", html), element.lastElementChild);
+export const drawInto = (element, stash, html) => (stash.append(...element.childNodes), element.insertAdjacentHTML("beforeend", html));
 export const observeTree = (root, callback) => { const observer = new MutationObserver(callback); observer.observe(root, { childList: true, subtree: true }); return observer; };
 export const shareIntent = (channel, token, url, title, text) => {
   let cancelled = false;

@@ -4,16 +4,16 @@
 //   import { shareRow } from "lanterne/row";
 //   const html = shareRow({ url: "https://blog.example/a", title: "A" });
 //
-// The markup is lanterne's own (src/core/fallback.rs, through the package's second wasm
-// module): the buttons lanterne draws, as links that work before its script arrives, in
-// the space its buttons will take.
+// The markup is lanterne's own (src/core/fallback.rs, through the package's wasm module
+// for Node, lanterne_row): the buttons lanterne draws, as links that work before its
+// script arrives, in the space its buttons will take.
 import { readFileSync } from "node:fs";
-import { initSync, shareRow as row } from "./lanterne_rare.js";
+import { initSync, shareRow as row } from "./lanterne_row.js";
 
 let ready = false;
 
 /** The markup of a `data-lanterne-share` container and its row (row.d.ts). */
 export function shareRow(options) {
-  ready ||= (initSync({ module: readFileSync(new URL("./lanterne_rare_bg.wasm", import.meta.url)) }), true);
+  ready ||= (initSync({ module: readFileSync(new URL("./lanterne_row_bg.wasm", import.meta.url)) }), true);
   return row(options, (channel) => readFileSync(new URL(`./icons/${channel}.svg`, import.meta.url), "utf8"));
 }

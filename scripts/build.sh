@@ -29,6 +29,7 @@ wasm() {
 rm -rf target/bundle pkg/adapters pkg/snippets && mkdir -p target/bundle pkg
 wasm browser lanterne_core
 wasm rare,messages lanterne_rare
+wasm row lanterne_row
 rm -f pkg/.gitignore pkg/*.d.ts
 # One minified module for each: the entry bundled with the first module's glue (a page
 # makes two requests, lanterne.js then its wasm, instead of three in a row), and the
@@ -36,6 +37,8 @@ rm -f pkg/.gitignore pkg/*.d.ts
 cp js/lanterne.js target/bundle/lanterne_core/
 node_modules/.bin/esbuild target/bundle/lanterne_core/lanterne.js --bundle --minify --format=esm --log-level=warning --external:./lanterne_rare.js --outfile=pkg/lanterne.js
 node_modules/.bin/esbuild target/bundle/lanterne_rare/lanterne_rare.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne_rare.js
+# The third, for Node only (lanterne/row), bundled the same way.
+node_modules/.bin/esbuild target/bundle/lanterne_row/lanterne_row.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne_row.js
 # wasm-bindgen's hashed import and export names, shortened in both files of each module
 # (README "Size"); the files before it are kept for the test of the rewrite.
 mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/lanterne_rare_bg.wasm pkg/lanterne_rare.js target/bundle/unshortened/
@@ -62,7 +65,7 @@ const pkg = {
   types: "lanterne.d.ts",
   exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./row": { types: "./row.d.ts", default: "./row.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
   bin: { "lanterne-row": "lanterne-row.js" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne_rare.js", "lanterne_rare_bg.wasm", "lanterne.css", "icons/", "row.js", "row.d.ts", "lanterne-row.js", "README.md"],
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne_rare.js", "lanterne_rare_bg.wasm", "lanterne_row.js", "lanterne_row_bg.wasm", "lanterne.css", "icons/", "row.js", "row.d.ts", "lanterne-row.js", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

@@ -14,7 +14,8 @@
 //!   answer, over `web-sys` and `js-sys`, as two wasm modules built from this crate:
 //!   `browser` (feature `browser`), the module every page loads, whose exported functions
 //!   are the JavaScript API; and `rare` (feature `rare`), what most pages never use,
-//!   loaded only where it is used. `web` is what both use.
+//!   loaded only where it is used. `web` is what both use. A third, `row` (feature
+//!   `row`), is for Node: the share rows a server writes (`lanterne/row`).
 
 extern crate alloc;
 
@@ -36,3 +37,6 @@ pub mod browser;
 
 #[cfg(all(target_arch = "wasm32", feature = "rare"))]
 pub mod rare;
+
+#[cfg(all(target_arch = "wasm32", feature = "row"))]
+pub mod row;

@@ -54,6 +54,11 @@ extern "C" {
     #[wasm_bindgen(method)]
     pub fn orphans(this: &Rare, own: &str, adopt: &JsValue);
 
+    /// Inserts lanterne's `html` into `target` (`"beforeend"`), element by element: for
+    /// pages whose Trusted Types refuse HTML strings.
+    #[wasm_bindgen(method, js_name = buildHtml)]
+    pub fn build_html(this: &Rare, target: &JsValue, position: &str, html: &str);
+
     /// Copies `text` through a hidden field and `execCommand("copy")` (in-app browsers,
     /// a refused Clipboard API): whether it worked.
     #[wasm_bindgen(method, js_name = copyByField)]

@@ -17,6 +17,7 @@ pub mod hosts;
 pub mod json;
 pub mod markup;
 pub mod minted;
+pub mod nodes;
 pub mod page;
 pub mod queue;
 pub mod retry;

@@ -3,6 +3,7 @@
 //! user activation; where that fails too, the link shown in a selected, read-only field,
 //! to copy by hand.
 
+use super::markup::build_html;
 use crate::core::markup::{manual_field, OFFSCREEN_TEXTAREA};
 use crate::web::page::get;
 use gloo_utils::document;
@@ -31,7 +32,7 @@ pub fn copy_by_field(text: &str) -> bool {
     let Some(body) = document.body() else {
         return false;
     };
-    let _ = body.insert_adjacent_html("beforeend", OFFSCREEN_TEXTAREA);
+    build_html(body.clone().into(), "beforeend", OFFSCREEN_TEXTAREA);
     let Some(area) = body.last_element_child() else {
         return false;
     };
@@ -56,7 +57,7 @@ pub fn copy_by_field(text: &str) -> bool {
 /// ```
 #[wasm_bindgen(js_name = showManual)]
 pub fn show_manual(status: Element, message: &str, url: &str) -> JsValue {
-    let _ = status.insert_adjacent_html("afterend", &manual_field(message));
+    build_html(status.clone(), "afterend", &manual_field(message));
     let Some(field) = status.next_element_sibling() else {
         return JsValue::UNDEFINED;
     };

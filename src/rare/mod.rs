@@ -8,7 +8,8 @@
 //! - [`clipboard`]: copy link's fallbacks where the Clipboard API is missing or refused,
 //!   and the field that shows the link to copy by hand;
 //! - [`orphans`]: the queue records other tabs left behind, taken in;
-//! - [`fallback`]: share rows a server writes into its pages (`lanterne/row`).
+//! - [`markup`]: lanterne's markup built element by element where Trusted Types refuse
+//!   HTML strings.
 //!
 //! Its exported functions are only for the first module; both modules pass each other
 //! plain JavaScript values.
@@ -16,5 +17,5 @@
 pub mod adapters;
 pub mod clipboard;
 pub mod config;
-pub mod fallback;
+pub mod markup;
 pub mod orphans;

@@ -44,10 +44,10 @@ extern "C" {
         signal: &JsValue,
         headers: &JsValue,
     ) -> Promise;
-    /// Sets a row's element aside into `stash` (its children), draws `html` into it, and
-    /// returns the last element drawn.
-    #[wasm_bindgen(js_name = drawInto)]
-    pub fn draw_into(element: &Element, stash: &JsValue, html: &str) -> Element;
+    /// Sets a row's element aside into `stash` (its children) and draws `html` into it.
+    /// Throws where Trusted Types refuse HTML strings (the children are set aside then).
+    #[wasm_bindgen(js_name = drawInto, catch)]
+    pub fn draw_into(element: &Element, stash: &JsValue, html: &str) -> Result<(), JsValue>;
     /// `new MutationObserver(callback).observe(root, { childList: true, subtree: true })`,
     /// returning the observer.
     #[wasm_bindgen(js_name = observeTree)]

@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { withCollector, launchBrowser, newPage, waitForLanterne, assertSchemaValid, root, TOKEN, SCREENSHOTS } from "./harness.mjs";
+import { withCollector, launchBrowser, newPage, waitForLanterne, assertSchemaValid, copyElement, root, TOKEN, SCREENSHOTS, STRICT_CSP } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -443,5 +443,36 @@ test("screenshots for the README: light, dark, icon-only and right-to-left, unde
       await page.close();
     }
     assert.notEqual(backgrounds["buttons-dark"], backgrounds["buttons-light"], "dark mode has its own colours");
+  });
+});
+
+test("under Trusted Types (HTML strings refused): the buttons, their icons, copy link and copy tracking still work", async () => {
+  // No policy may be created: the second module builds lanterne's markup element by element.
+  const csp = `${STRICT_CSP}; require-trusted-types-for 'script'; trusted-types 'none'`;
+  await withCollector({ csp }, async (collector) => {
+    const { context, page, problems } = await newPage(browser, collector.url);
+    const refused = [];
+    page.on("console", (m) => /TrustedHTML|Trusted Type/i.test(m.text()) && refused.push(m.text()));
+    await context.route((url) => !url.href.startsWith(collector.url), (route) => route.fulfill({ status: 200, contentType: "text/html", body: "<title>stub</title>" }));
+    await page.goto(collector.url + "/t/buttons.html");
+    await waitForLanterne(page);
+    assert.equal(await page.evaluate(() => { try { document.body.insertAdjacentHTML("beforeend", "<i></i>"); return "accepted"; } catch (e) { return e.name; } }), "TypeError", "the page refuses HTML strings");
+    await page.waitForSelector("#all .lanterne-button[data-channel=copy_link]");
+    const drawn = await page.$$eval("#all .lanterne-button", (b) => b.map((x) => x.dataset.channel));
+    assert.ok(drawn.includes("whatsapp") && drawn.includes("copy_link"), drawn.join());
+    assert.equal(await page.$eval("#all [data-channel=telegram]", (a) => a.getAttribute("aria-label")), "Share on Telegram");
+    assert.equal(await page.$eval("#all [data-channel=telegram] .lanterne-label", (s) => s.textContent), "Telegram");
+    await page.waitForFunction(() => document.querySelector("#all [data-channel=whatsapp] svg path") !== null, null, { timeout: 5000 });
+    assert.equal(await page.$eval("#all [data-channel=whatsapp] svg", (s) => s.namespaceURI), "http://www.w3.org/2000/svg");
+    await page.evaluate(() => navigator.clipboard.writeText("(before)"));
+    await page.locator("#all [data-channel=copy_link]").click();
+    for (let i = 0; i < 100 && (await page.evaluate(() => navigator.clipboard.readText())) === "(before)"; i++) await page.waitForTimeout(50);
+    assert.match(await page.evaluate(() => navigator.clipboard.readText()), /\?utm_source=copy_link&utm_medium=social&utm_campaign=spring#lt=C/);
+    await page.waitForFunction(() => document.querySelector("#all [role=status]").textContent === "Link copied");
+    const clip = await copyElement(page, "main h1");
+    assert.equal(clip.text, clip.selected, "a copy without a link is left alone");
+    await page.evaluate(() => window.__tracker.flush());
+    await collector.waitFor((e) => e.some((x) => x.type === "share" && x.channel === "copy_link"), "the share");
+    assert.deepEqual(problems.filter((p) => !/TrustedHTML|Trusted Type|no web_share/i.test(p)), []);
   });
 });

@@ -6,6 +6,7 @@
 //! ([`crate::core::fallback`]) has its brand icons inline: those are taken as they are
 //! ([`take_drawn`]), so the buttons drawn in its place neither fetch nor blink.
 
+use super::super::rare;
 use crate::core::channel::Channel;
 use crate::core::markup::{brand_icon, generic_icon};
 use crate::prelude::*;
@@ -67,6 +68,25 @@ pub fn take_drawn(element: &Element) {
         };
         if generic_icon(channel).is_none() && drawn(channel).is_none() {
             loaded(channel, Some(svg.outer_html()));
+        }
+    }
+}
+
+/// Draws the brand icons of the buttons drawn into `element` whose icon is empty (not
+/// loaded yet) once they are.
+pub fn draw_empty(element: &Element) {
+    let Ok(empty) = element.query_selector_all(".lanterne-icon:empty") else {
+        return;
+    };
+    for i in 0..empty.length() {
+        let Some(svg) = empty.item(i).map(JsCast::unchecked_into::<Element>) else {
+            continue;
+        };
+        let id = svg
+            .parent_element()
+            .and_then(|b| b.get_attribute("data-channel"));
+        if let Some(channel) = id.and_then(|id| Channel::from_id(&id)) {
+            draw_later(channel, svg);
         }
     }
 }
@@ -169,7 +189,16 @@ fn loaded(channel: Channel, file: Option<String>) {
         match &drawing {
             Some((view_box, paths)) => {
                 let _ = svg.set_attribute("viewBox", view_box);
-                let _ = svg.insert_adjacent_html("beforeend", paths); // the svg is empty
+                // The svg is empty. Where Trusted Types refuse the string, the second
+                // module builds the paths.
+                if svg.insert_adjacent_html("beforeend", paths).is_err() {
+                    let paths = paths.clone();
+                    rare::with(move |rare| {
+                        if let Some(rare) = rare {
+                            rare.build_html(&svg, "beforeend", &paths);
+                        }
+                    });
+                }
             }
             None => {
                 if let Some(button) = svg.parent_element() {

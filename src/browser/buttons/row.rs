@@ -55,8 +55,6 @@ pub struct Row {
 
 /// What a drawn row holds on to until it is removed.
 struct Drawn {
-    /// The `role="status"` region after the buttons.
-    status: Element,
     /// The field with the link to copy by hand, after a failed copy.
     manual: Option<Element>,
     /// The status region's next change.
@@ -209,6 +207,14 @@ impl Row {
         self.drawn.borrow().is_some()
     }
 
+    /// The `role="status"` region after the buttons.
+    fn status(&self) -> Option<Element> {
+        self.element
+            .query_selector(":scope>.lanterne-status")
+            .ok()
+            .flatten()
+    }
+
     /// Removes the buttons and restores what the element held before. Idempotent.
     pub fn remove(&self) {
         let Some(drawn) = self.drawn.borrow_mut().take() else {
@@ -236,7 +242,9 @@ impl Row {
         if let Some(field) = drawn.manual.take() {
             field.remove();
         }
-        drawn.status.set_text_content(None);
+        if let Some(status) = self.status() {
+            status.set_text_content(None);
+        }
         // A moment later, so assistive technology sees the region change.
         drawn.timer = Some(self.later(50.0, what));
     }
@@ -258,22 +266,22 @@ impl Row {
         };
         let failed = {
             let mut drawn = self.drawn.borrow_mut();
-            let Some(drawn) = drawn.as_mut() else {
+            let (Some(drawn), Some(status)) = (drawn.as_mut(), self.status()) else {
                 return;
             };
             let phrase = match what {
                 Say::Copied => Phrase::LinkCopied,
                 Say::Failed(_) => Phrase::CopyFailed,
-                Say::Clear => return drawn.status.set_text_content(None),
+                Say::Clear => return status.set_text_content(None),
             };
             let labels = host.session.labels();
             let message = labels.phrase(phrase);
-            drawn.status.set_text_content(Some(message));
+            status.set_text_content(Some(message));
             let Say::Failed(url) = what else {
                 drawn.timer = Some(self.later(5000.0, Say::Clear));
                 return;
             };
-            (drawn.status.clone(), message.to_owned(), url)
+            (status, message.to_owned(), url)
         };
         // The field to copy by hand: the second module's (only a failed copy needs it).
         let (status, message, url) = failed;
@@ -550,20 +558,18 @@ impl Drawn {
             }
         }
         html.push_str(markup::STATUS);
-        let status = draw_into(element, stash, &html);
-        // Brand icons not loaded yet (empty) are drawn when they are.
-        if let Ok(empty) = element.query_selector_all(".lanterne-icon:empty") {
-            for i in 0..empty.length() {
-                let Some(svg) = empty.item(i).map(JsCast::unchecked_into::<Element>) else {
-                    continue;
-                };
-                let id = svg
-                    .parent_element()
-                    .and_then(|b| b.get_attribute("data-channel"));
-                if let Some(channel) = id.and_then(|id| Channel::from_id(&id)) {
-                    icons::draw_later(channel, svg);
+        if draw_into(element, stash, &html).is_ok() {
+            icons::draw_empty(element);
+        } else {
+            // Trusted Types refused the string: the second module builds the same
+            // elements (the element's children are set aside already).
+            let element = element.clone();
+            rare::with(move |rare| {
+                if let Some(rare) = rare {
+                    rare.build_html(&element, "beforeend", &html);
+                    icons::draw_empty(&element);
                 }
-            }
+            });
         }
         let listener = EventListener::new(
             element,
@@ -575,7 +581,6 @@ impl Drawn {
             },
         );
         Drawn {
-            status,
             manual: None,
             timer: None,
             added,

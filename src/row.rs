@@ -1,5 +1,6 @@
-//! Share rows a server writes into its pages ([`crate::core::fallback`]), for the npm
-//! package's `lanterne/row` (Node, or a static site generator's build) and the
+//! A third wasm module (feature `row`), for Node, never for a page: the share rows a
+//! server writes into its pages ([`crate::core::fallback`]), behind the npm package's
+//! `lanterne/row` (a build, a static site generator, server-side rendering) and the
 //! `lanterne-row` command: links that work before the script arrives, in the space
 //! lanterne's buttons will take.
 
