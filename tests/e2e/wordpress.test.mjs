@@ -99,6 +99,37 @@ test("[lanterne_share]: links that work without JavaScript, lanterne's buttons w
   }
 });
 
+test("the script's preload hints are in the head; lanterne's buttons replacing the fallback links move nothing", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  try {
+    const text = "A letter travels further than its writer ever does. ".repeat(12);
+    const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters', 'post_content' => '<p>${text}</p>[lanterne_share channels="whatsapp,signal,email"]<p id="after">${text}</p>', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+    await context.addInitScript(() => {
+      window.__shift = 0;
+      new PerformanceObserver((list) => list.getEntries().forEach((e) => { if (!e.hadRecentInput) window.__shift += e.value; })).observe({ type: "layout-shift", buffered: true });
+    });
+    const page = await context.newPage();
+    const requests = [];
+    page.on("request", (r) => requests.push(r.url()));
+    await page.goto(url);
+    const assets = `${wp.url}/wp-content/plugins/lanterne/assets`;
+    assert.equal(await page.locator(`head link[rel=modulepreload][href="${assets}/lanterne.js"]`).count(), 1, "the module, with the page");
+    assert.equal(await page.locator(`head link[rel=preload][as=fetch][crossorigin][href="${assets}/lanterne_core_bg.wasm"]`).count(), 1, "its WebAssembly, with the page");
+    const before = await page.evaluate(() => document.querySelector("#after").getBoundingClientRect().top);
+    await page.waitForFunction(() => document.querySelectorAll("[data-lanterne-share] .lanterne-button").length === 3);
+    await page.waitForFunction(() => [...document.querySelectorAll("[data-lanterne-share] .lanterne-icon")].every((svg) => svg.childElementCount > 0));
+    await page.waitForTimeout(300);
+    assert.equal(await page.evaluate(() => document.querySelector("#after").getBoundingClientRect().top), before, "the paragraph after the row stays where it was");
+    const shift = await page.evaluate(() => window.__shift);
+    assert.ok(shift < 0.001, `cumulative layout shift ${shift}`);
+    assert.equal(requests.filter((r) => r.endsWith("/lanterne_core_bg.wasm")).length, 1, "the preloaded WebAssembly is the one used");
+    await context.close();
+  } finally {
+    await wp.stop();
+  }
+});
+
 test("built-in collection: a copy and a share click stored through the REST route; bad input refused; duplicates once", { timeout: 120_000 }, async () => {
   const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
   try {

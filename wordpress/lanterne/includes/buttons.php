@@ -95,6 +95,11 @@ function lanterne_buttons_html( $channels, $post = null ) {
 	foreach ( $channels as $channel ) {
 		$link = lanterne_share_link( $channel, $url, $title );
 		if ( null === $link ) {
+			// A channel that needs the script (the share sheet, copy link) waits in its
+			// place, so lanterne's row takes the space the links held.
+			$html .= '<button type="button" disabled data-channel="' . esc_attr( $channel ) . '">'
+				/* translators: %s: a messenger or network, such as WhatsApp. */
+				. esc_html( sprintf( __( 'Share on %s', 'lanterne' ), $links[ $channel ]['name'] ) ) . '</button> ';
 			continue;
 		}
 		$new_tab = ! empty( $links[ $channel ]['new_tab'] );

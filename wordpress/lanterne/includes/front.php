@@ -78,3 +78,36 @@ function lanterne_script_tag( $tag, $handle ) {
 	return preg_replace( '/<script\b/', '<script' . $attributes, $tag, 1 );
 }
 add_filter( 'script_loader_tag', 'lanterne_script_tag', 10, 2 );
+
+/**
+ * Preload hints for what the deferred loader fetches one after the other (the module,
+ * then its WebAssembly): both start downloading with the page (lanterne's README,
+ * "Speed"). Front end only, where the script is.
+ *
+ * @param array<int, array<string, string>> $resources Resources to preload.
+ * @return array<int, array<string, string>> The same, and lanterne's WebAssembly.
+ */
+function lanterne_preload_resources( $resources ) {
+	if ( is_admin() || ! wp_script_is( 'lanterne', 'enqueued' ) ) {
+		return $resources;
+	}
+	$resources[] = array(
+		'href'        => plugins_url( 'assets/lanterne_core_bg.wasm', LANTERNE_FILE ),
+		'as'          => 'fetch',
+		'crossorigin' => 'anonymous',
+	);
+	return $resources;
+}
+add_filter( 'wp_preload_resources', 'lanterne_preload_resources' );
+
+/**
+ * The module's own hint, `modulepreload` (which `wp_preload_resources` cannot print):
+ * fetched and compiled with the page, before the deferred loader asks for it.
+ */
+function lanterne_modulepreload() {
+	if ( is_admin() || ! wp_script_is( 'lanterne', 'enqueued' ) ) {
+		return;
+	}
+	printf( "<link rel=\"modulepreload\" href=\"%s\" />\n", esc_url( plugins_url( 'assets/lanterne.js', LANTERNE_FILE ) ) );
+}
+add_action( 'wp_head', 'lanterne_modulepreload', 2 );
