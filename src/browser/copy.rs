@@ -17,13 +17,14 @@ use crate::core::url::is_scheme;
 use crate::prelude::*;
 use crate::web::dom::document;
 use crate::web::page::{base_url, console, element_of, href, inside, random_bytes, Level};
+use alloc::rc::Rc;
 use wasm_bindgen::prelude::*;
 use wasm_bindgen::JsCast;
 use web_sys::{ClipboardEvent, Element, Event, Node};
 
 /// Handles one `copy` event: changes the copy only when the core says so, and never
 /// throws (an error is reported on the console, and the browser copies as usual).
-pub fn on_copy(session: &Session, reporting: &Reporting, event: &Event) {
+pub fn on_copy(session: &Session, reporting: &Rc<Reporting>, event: &Event) {
     if let Err(error) = try_copy(session, reporting, event.unchecked_ref()) {
         console(Level::Error, &error);
     }
@@ -39,7 +40,7 @@ const TABLE_PARTS: [&str; 5] = ["TR", "THEAD", "TBODY", "TFOOT", "TABLE"];
 
 fn try_copy(
     session: &Session,
-    reporting: &Reporting,
+    reporting: &Rc<Reporting>,
     event: &ClipboardEvent,
 ) -> Result<(), JsValue> {
     // Another handler took this copy (an editor, a site script): leave it.

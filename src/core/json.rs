@@ -77,6 +77,18 @@ mod tests {
             let mut out = String::new();
             push_str(&mut out, &s);
             prop_assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
+            // Safe in any JavaScript string literal: no control character or line
+            // separator left as it is.
+            let unsafe_char = |c: char| (c as u32) < 0x20 || c == '\u{2028}' || c == '\u{2029}';
+            prop_assert!(!out.chars().any(unsafe_char), "{}", out);
+        }
+
+        #[test]
+        fn separators_and_controls_among_any_text(parts in proptest::collection::vec(prop_oneof![Just("\u{2028}".to_string()), Just("\u{2029}".to_string()), Just("\u{1}".to_string()), Just("é\"\\".to_string()), "\\PC{0,5}"], 0..12)) {
+            let s: String = parts.concat();
+            let mut out = String::new();
+            push_str(&mut out, &s);
+            prop_assert_eq!(serde_json::from_str::<String>(&out).unwrap(), s);
         }
     }
 }

@@ -71,9 +71,24 @@ impl Queued {
 #[derive(Clone, Debug)]
 struct Slot {
     queued: Queued,
+    /// Its JSON as a JSON string, as the record holds it: written once, when queued, not
+    /// at every save (a save is on the copy listener's path).
+    stored: String,
     /// Handed to a beacon: not sent again from this page, but kept for the next one (the
     /// browser never says whether a beacon arrived).
     aside: bool,
+}
+
+impl Slot {
+    fn new(queued: Queued) -> Slot {
+        let mut stored = String::with_capacity(queued.json.len() + queued.json.len() / 4 + 2);
+        push_str(&mut stored, &queued.json);
+        Slot {
+            queued,
+            stored,
+            aside: false,
+        }
+    }
 }
 
 /// The events of this tab not yet acknowledged by the endpoint, oldest first, bounded by a
@@ -212,10 +227,7 @@ impl Queue {
         }
         let queued = Queued::of(&event);
         self.bytes += queued.json.len();
-        self.slots.push(Slot {
-            queued,
-            aside: false,
-        });
+        self.slots.push(Slot::new(queued));
         self.trim();
     }
 
@@ -249,10 +261,7 @@ impl Queue {
                 continue;
             }
             self.bytes += queued.json.len();
-            taken.push(Slot {
-                queued,
-                aside: false,
-            });
+            taken.push(Slot::new(queued));
         }
         let added = taken.len();
         taken.append(&mut self.slots);
@@ -420,7 +429,7 @@ impl Queue {
             if i > 0 {
                 out.push(',');
             }
-            push_str(&mut out, &slot.queued.json);
+            out.push_str(&slot.stored);
         }
         out.push_str("]}");
         Some(out)

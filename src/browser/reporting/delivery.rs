@@ -160,10 +160,10 @@ impl Reporter {
         )
     }
 
-    /// Queues one event; it is sent within the batching window. Returns its JSON.
+    /// Queues one event; it is sent within the batching window. The record is written by
+    /// the next [`Reporter::save`] (reporting calls it right after the task).
     pub fn report(self: &Rc<Self>, event: Event) {
         self.queue.borrow_mut().push(event);
-        self.save();
         self.schedule(BATCH_WINDOW_MS);
     }
 
@@ -551,7 +551,7 @@ impl Reporter {
 
     /// Writes this tab's record (also at every send attempt: the record shows the tab
     /// lives), and holds this tab's lock while it has events.
-    fn save(&self) {
+    pub fn save(&self) {
         self.record.write(self.queue.borrow().record(now()));
     }
 }

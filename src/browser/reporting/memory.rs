@@ -37,24 +37,42 @@ pub struct Memory {
     /// What was remembered in this page view, in case storage refused it: shared tokens,
     /// then address-bar tokens.
     kept: [String; 2],
+    /// Remembered, not written to storage yet ([`Memory::save`]).
+    unsaved: Vec<ShareToken>,
     parent: Option<ShareToken>,
 }
 
 impl Memory {
-    /// Remembers a token this browser minted.
+    /// Remembers a token this browser minted: at once here, in storage at the next
+    /// [`Memory::save`].
     pub fn remember(&mut self, token: &ShareToken) {
         let list = List::of(token.as_str());
-        let storage = local();
-        let stored = appended(
-            &read(storage.as_ref(), list.key()),
-            token.as_str(),
-            list.cap(),
-        );
-        if let Some(storage) = &storage {
-            let _ = storage.set_item(list.key(), &stored);
-        }
         let kept = &mut self.kept[list as usize];
         *kept = appended(kept, token.as_str(), list.cap());
+        self.unsaved.push(*token);
+    }
+
+    /// Writes the tokens remembered since the last save to storage: one read and one
+    /// write per list.
+    pub fn save(&mut self) {
+        let unsaved = core::mem::take(&mut self.unsaved);
+        let Some(storage) = local().filter(|_| !unsaved.is_empty()) else {
+            return;
+        };
+        for list in [List::Shared, List::AddressBar] {
+            let mut tokens = unsaved
+                .iter()
+                .filter(|t| List::of(t.as_str()) == list)
+                .peekable();
+            if tokens.peek().is_none() {
+                continue;
+            }
+            let mut stored = read(Some(&storage), list.key());
+            for token in tokens {
+                stored = appended(&stored, token.as_str(), list.cap());
+            }
+            let _ = storage.set_item(list.key(), &stored);
+        }
     }
 
     /// Whether this browser minted `token`.

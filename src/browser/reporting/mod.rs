@@ -15,12 +15,15 @@ use crate::core::channel::Channel;
 use crate::core::event::{uuid_v4, Event, EventKind};
 use crate::core::token::ShareToken;
 use crate::prelude::*;
+use crate::web::handle::on_settled;
 use crate::web::page::{now, random_bytes};
 use alloc::rc::Rc;
-use core::cell::RefCell;
+use core::cell::{Cell, RefCell};
 use delivery::{Destination, Reporter};
+use js_sys::Promise;
 use memory::Memory;
 use subscribers::Subscribers;
+use wasm_bindgen::JsValue;
 
 /// What a tracker remembers and reports, while it tracks.
 #[derive(Default)]
@@ -28,6 +31,8 @@ pub struct Reporting {
     /// `Some` while tracking.
     reporter: RefCell<Option<Rc<Reporter>>>,
     memory: RefCell<Memory>,
+    /// A write to storage is due at the end of this task ([`Reporting::write_soon`]).
+    writing: Cell<bool>,
     /// `on("event")`: every event as it is queued.
     pub events: Subscribers,
     /// `on("error")`: delivery problems.
@@ -66,9 +71,26 @@ impl Reporting {
         self.reporter.borrow().clone()
     }
 
+    /// Writes what was remembered and queued to storage right after the task that did it
+    /// (a microtask: before anything else can run, a page exit included), once for a
+    /// burst, and off the path of the copy listener and of a click.
+    fn write_soon(self: &Rc<Self>) {
+        if self.writing.replace(true) {
+            return;
+        }
+        let this = self.clone();
+        on_settled(&Promise::resolve(&JsValue::UNDEFINED), move |_| {
+            this.writing.set(false);
+            this.memory.borrow_mut().save();
+            if let Some(reporter) = this.reporter() {
+                reporter.save();
+            }
+        });
+    }
+
     /// Reports an event about the page at `url` (without token) titled `title`.
     pub fn report(
-        &self,
+        self: &Rc<Self>,
         kind: EventKind,
         channel: Channel,
         token: ShareToken,
@@ -99,12 +121,13 @@ impl Reporting {
             }
         }
         reporter.report(event);
+        self.write_soon();
     }
 
     /// Remembers a token this visitor just shared (no self-click later) and reports the
     /// share, with the visit's parent.
     pub fn report_share(
-        &self,
+        self: &Rc<Self>,
         kind: EventKind,
         channel: Channel,
         token: ShareToken,
@@ -120,9 +143,10 @@ impl Reporting {
     }
 
     /// Remembers a token this browser minted (only while tracking).
-    pub fn remember(&self, token: &ShareToken) {
+    pub fn remember(self: &Rc<Self>, token: &ShareToken) {
         if self.tracking() {
             self.memory.borrow_mut().remember(token);
+            self.write_soon();
         }
     }
 
