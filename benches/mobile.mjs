@@ -8,12 +8,12 @@
 //   - lanterne: the README's snippet (the stylesheet and the preload hints in <head>,
 //     the module script, the row `lanterne/row` writes);
 //   - lanterne, empty container: the same, with an empty `data-lanterne-share`;
-//   - with --baseline PKG, an earlier build (its own README's way: module script, empty
-//     container), measured the same way in the same run.
+//   - with --baseline PKG (repeatable), an earlier build (its own README's way: the module
+//     script, an empty container), measured the same way in the same run.
 // For each: navigation start to the first usable share link (a link with its share URL,
 // painted) and to six buttons ready (lanterne's drawn and started; shareon's with their
 // links), and bytes on the wire. A measurement, not a test: it never fails on a number.
-//   node benches/mobile.mjs [--runs 5] [--baseline target/baseline/c4691b3/pkg]
+//   node benches/mobile.mjs [--runs 5] [--baseline target/baseline/c4691b3/pkg ...]
 import { createServer } from "node:http";
 import { readFileSync, existsSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
@@ -24,7 +24,9 @@ import { launchBrowser, root } from "../tests/e2e/harness.mjs";
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
 const runs = Number(option("--runs") ?? 5);
-const baseline = option("--baseline") && resolve(option("--baseline"));
+// Every --baseline PKG, by the commit or folder that names it.
+const baselines = args.flatMap((a, i) => (a === "--baseline" ? [resolve(args[i + 1])] : []));
+const baselineName = (dir) => `${dir.split("/").at(-2) ?? dir} (earlier build)`;
 const PROFILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };
 
 const { shareRow } = await import(pathToFileURL(join(root, "pkg", "row.js")).href);
@@ -58,7 +60,7 @@ const pages = (origin) => ({
     `<script src="/shareon/shareon.iife.js" init></script>`),
   lanterne: article(snippet("/pkg"), shareRow({ url: `${origin}/lanterne.html`, title: "Letters That Travel" })),
   "lanterne, empty container": article(snippet("/pkg"), `<div data-lanterne-share></div>`),
-  ...(baseline ? { baseline: article(`<script type="module" src="/base/lanterne.js" data-endpoint="/collect"></script>`, `<div data-lanterne-share></div>`) } : {}),
+  ...Object.fromEntries(baselines.map((dir, i) => [baselineName(dir), article(`<script type="module" src="/base${i}/lanterne.js" data-endpoint="/collect"></script>`, `<div data-lanterne-share></div>`)])),
 });
 
 // Files, each compressed once with brotli, as a server sends them.
@@ -68,7 +70,7 @@ const brotli = (key, data) => {
   if (!compressed.has(key)) compressed.set(key, brotliCompressSync(data, { params: { [constants.BROTLI_PARAM_QUALITY]: 11 } }));
   return compressed.get(key);
 };
-const folders = { "/pkg/": join(root, "pkg"), "/shareon/": join(root, "node_modules/shareon/dist"), ...(baseline ? { "/base/": baseline } : {}) };
+const folders = { "/pkg/": join(root, "pkg"), "/shareon/": join(root, "node_modules/shareon/dist"), ...Object.fromEntries(baselines.map((dir, i) => [`/base${i}/`, dir])) };
 let built;
 const server = createServer((request, response) => {
   const path = decodeURIComponent(new URL(request.url, "http://x").pathname);
