@@ -7,7 +7,8 @@
 //     installs them;
 //   - lanterne: the README's snippet (the stylesheet and the preload hints in <head>,
 //     the module script, the row `lanterne/row` writes);
-//   - lanterne, empty container: the same, with an empty `data-lanterne-share`;
+//   - lanterne, empty container: the same, with an empty `data-lanterne-share`; and that
+//     page without the two preload hints (what they buy);
 //   - with --baseline PKG (repeatable), an earlier build (its own README's way: the module
 //     script, an empty container), measured the same way in the same run.
 // For each: navigation start to the first usable share link (a link with its share URL,
@@ -19,7 +20,7 @@ import { readFileSync, existsSync } from "node:fs";
 import { brotliCompressSync, constants } from "node:zlib";
 import { join, resolve, extname } from "node:path";
 import { pathToFileURL } from "node:url";
-import { launchBrowser, root } from "../tests/e2e/harness.mjs";
+import { article, launchBrowser, root, snippetHead } from "../tests/e2e/harness.mjs";
 
 const args = process.argv.slice(2);
 const option = (name) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
@@ -30,37 +31,18 @@ const baselineName = (dir) => `${dir.split("/").at(-2) ?? dir} (earlier build)`;
 const PROFILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };
 
 const { shareRow } = await import(pathToFileURL(join(root, "pkg", "row.js")).href);
-const TEXT = "Letters travel further than their writers ever do. ".repeat(12);
-const article = (head, row, tail = "") => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Letters That Travel</title>
-${head}
-</head>
-<body>
-<h1>Letters That Travel</h1>
-<p>${TEXT}</p>
-${row}
-<p>${TEXT}</p>
-${tail}
-</body>
-</html>`;
-const snippet = (pkg) => `<link rel="stylesheet" href="${pkg}/lanterne.css">
-<link rel="modulepreload" href="${pkg}/lanterne.js">
-<link rel="preload" href="${pkg}/lanterne_core_bg.wasm" as="fetch" crossorigin>
-<script type="module" src="${pkg}/lanterne.js" data-endpoint="/collect"></script>`;
-
 // The pages, built once the server's address is known.
 const pages = (origin) => ({
-  shareon: article(`<link rel="stylesheet" href="/shareon/shareon.min.css">`,
-    `<div class="shareon"><a class="whatsapp"></a><a class="telegram"></a><a class="facebook"></a><a class="linkedin"></a><a class="email"></a><a class="copy-url"></a></div>`,
-    `<script src="/shareon/shareon.iife.js" init></script>`),
-  lanterne: article(snippet("/pkg"), shareRow({ url: `${origin}/lanterne.html`, title: "Letters That Travel" })),
-  "lanterne, empty container": article(snippet("/pkg"), `<div data-lanterne-share></div>`),
-  ...Object.fromEntries(baselines.map((dir, i) => [baselineName(dir), article(`<script type="module" src="/base${i}/lanterne.js" data-endpoint="/collect"></script>`, `<div data-lanterne-share></div>`)])),
+  shareon: article({
+    head: `<link rel="stylesheet" href="/shareon/shareon.min.css">`,
+    row: `<div class="shareon"><a class="whatsapp"></a><a class="telegram"></a><a class="facebook"></a><a class="linkedin"></a><a class="email"></a><a class="copy-url"></a></div>`,
+    tail: `<script src="/shareon/shareon.iife.js" init></script>`,
+  }),
+  lanterne: article({ head: snippetHead(), row: shareRow({ url: `${origin}/lanterne.html`, title: "Letters That Travel" }) }),
+  "lanterne, empty container": article({ head: snippetHead(), row: `<div data-lanterne-share></div>` }),
+  // What the two preload hints buy: the same page without them.
+  "lanterne, empty, no hints": article({ head: snippetHead().split("\n").filter((line) => !line.includes("preload")).join("\n"), row: `<div data-lanterne-share></div>` }),
+  ...Object.fromEntries(baselines.map((dir, i) => [baselineName(dir), article({ head: `<script type="module" src="/base${i}/lanterne.js" data-endpoint="/collect"></script>`, row: `<div data-lanterne-share></div>` })])),
 });
 
 // Files, each compressed once with brotli, as a server sends them.

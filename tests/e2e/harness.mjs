@@ -177,3 +177,31 @@ export function assertSchemaValid(events) {
 export const SCREENSHOTS = process.env.LANTERNE_SCREENSHOTS ? join(root, process.env.LANTERNE_SCREENSHOTS) : join(root, "target", "screenshots");
 
 export const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_-]{10}[A-Za-z0-9]$/;
+
+/** The head of the README's snippet for a script tag, with the package at `pkg`. */
+export const snippetHead = (pkg = "/pkg") => `<link rel="stylesheet" href="${pkg}/lanterne.css">
+<link rel="modulepreload" href="${pkg}/lanterne.js">
+<link rel="preload" href="${pkg}/lanterne_core_bg.wasm" as="fetch" crossorigin>
+<script type="module" src="${pkg}/lanterne.js" data-endpoint="/collect"></script>`;
+
+/** An article whose `row` (a share container) sits between two paragraphs, `head` in its <head>. */
+export const article = ({ head, row, tail = "" }) => {
+  const text = "Letters travel further than their writers ever do. ".repeat(12);
+  return `<!doctype html>
+<html lang="en">
+<head>
+<meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<link rel="icon" href="data:,">
+<title>Letters That Travel</title>
+${head}
+</head>
+<body>
+<h1>Letters That Travel</h1>
+<p>${text}</p>
+${row}
+<p id="after">${text}</p>
+${tail}
+</body>
+</html>`;
+};

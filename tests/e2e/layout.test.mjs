@@ -9,7 +9,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
 import { pathToFileURL } from "node:url";
-import { withCollector, launchBrowser, root, STRICT_CSP } from "./harness.mjs";
+import { withCollector, launchBrowser, article, snippetHead, root, STRICT_CSP } from "./harness.mjs";
 
 const { shareRow } = await import(pathToFileURL(join(root, process.env.LANTERNE_PKG || "pkg", "row.js")).href);
 
@@ -17,28 +17,8 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-const TEXT = "Letters travel further than their writers ever do. ".repeat(12);
-
 /** The README's snippet for a script tag, with `row` (a container) between two paragraphs. */
-const article = (row) => `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Letters That Travel</title>
-<link rel="stylesheet" href="/pkg/lanterne.css">
-<link rel="modulepreload" href="/pkg/lanterne.js">
-<link rel="preload" href="/pkg/lanterne_core_bg.wasm" as="fetch" crossorigin>
-<script type="module" src="/pkg/lanterne.js" data-endpoint="/collect"></script>
-</head>
-<body>
-<h1>Letters That Travel</h1>
-<p>${TEXT}</p>
-${row}
-<p id="after">${TEXT}</p>
-</body>
-</html>`;
+const snippetPage = (row) => article({ head: snippetHead(), row });
 
 /**
  * Opens `html` at /article.html, served with the strict CSP; the wasm is held back until
@@ -77,7 +57,7 @@ async function drawn(page) {
 
 test("an empty container holds a row's height before the wasm arrives: its buttons appearing move nothing", async () => {
   await withCollector({}, async (collector) => {
-    const { context, page, release, problems } = await open(collector, article(`<div data-lanterne-share></div>`), { viewport: { width: 1280, height: 900 } });
+    const { context, page, release, problems } = await open(collector, snippetPage(`<div data-lanterne-share></div>`), { viewport: { width: 1280, height: 900 } });
     const before = await page.evaluate(() => document.querySelector("#after").getBoundingClientRect().top);
     assert.equal(await page.$$eval("[data-lanterne-share] .lanterne-button", (b) => b.length), 0, "no buttons before the wasm");
     release();
@@ -97,7 +77,7 @@ for (const [name, options] of [
     await withCollector({}, async (collector) => {
       const url = `${collector.url}/article.html`;
       const row = shareRow({ url, title: "Letters That Travel" });
-      const { context, page, release, requests, problems } = await open(collector, article(row), options);
+      const { context, page, release, requests, problems } = await open(collector, snippetPage(row), options);
       // Before the wasm: working share links, in lanterne's look.
       const links = await page.$$eval("[data-lanterne-share] a.lanterne-button", (a) => a.map((x) => [x.dataset.channel, x.href, x.getBoundingClientRect().height]));
       assert.deepEqual(links.map((l) => l[0]), ["whatsapp", "telegram", "sms", "email"]);

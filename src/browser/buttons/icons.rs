@@ -50,10 +50,10 @@ pub fn drawn(channel: Channel) -> Option<(String, String)> {
     })
 }
 
-/// Takes the brand icons a server-rendered row in `element` drew (a button's
-/// `svg.lanterne-icon` with paths), as if they had been fetched.
-pub fn take_drawn(element: &Element) {
-    let Ok(svgs) = element.query_selector_all("[data-channel]>.lanterne-icon") else {
+/// Calls `f` with each icon under `element` that `selector` picks, and its button's
+/// channel. Not generic: one body for both callers.
+fn each_icon(element: &Element, selector: &str, f: &mut dyn FnMut(Channel, Element)) {
+    let Ok(svgs) = element.query_selector_all(selector) else {
         return;
     };
     for i in 0..svgs.length() {
@@ -63,32 +63,30 @@ pub fn take_drawn(element: &Element) {
         let id = svg
             .parent_element()
             .and_then(|b| b.get_attribute("data-channel"));
-        let Some(channel) = id.and_then(|id| Channel::from_id(&id)) else {
-            continue;
-        };
-        if generic_icon(channel).is_none() && drawn(channel).is_none() {
-            loaded(channel, Some(svg.outer_html()));
+        if let Some(channel) = id.and_then(|id| Channel::from_id(&id)) {
+            f(channel, svg);
         }
     }
+}
+
+/// Takes the brand icons a server-rendered row in `element` drew (a button's
+/// `svg.lanterne-icon` with paths), as if they had been fetched.
+pub fn take_drawn(element: &Element) {
+    each_icon(
+        element,
+        "[data-channel]>.lanterne-icon",
+        &mut |channel, svg| {
+            if generic_icon(channel).is_none() && drawn(channel).is_none() {
+                loaded(channel, Some(svg.outer_html()));
+            }
+        },
+    );
 }
 
 /// Draws the brand icons of the buttons drawn into `element` whose icon is empty (not
 /// loaded yet) once they are.
 pub fn draw_empty(element: &Element) {
-    let Ok(empty) = element.query_selector_all(".lanterne-icon:empty") else {
-        return;
-    };
-    for i in 0..empty.length() {
-        let Some(svg) = empty.item(i).map(JsCast::unchecked_into::<Element>) else {
-            continue;
-        };
-        let id = svg
-            .parent_element()
-            .and_then(|b| b.get_attribute("data-channel"));
-        if let Some(channel) = id.and_then(|id| Channel::from_id(&id)) {
-            draw_later(channel, svg);
-        }
-    }
+    each_icon(element, ".lanterne-icon:empty", &mut draw_later);
 }
 
 /// Draws `channel`'s icon into `svg` (a button's empty icon) once it is loaded, unless
