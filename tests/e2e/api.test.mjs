@@ -190,3 +190,20 @@ test("events made while the endpoint is down are delivered, once each, when it c
     }
   });
 });
+
+test("a script tag with data-format and no data-endpoint (GA4) starts by itself", async () => {
+  await withCollector({}, async (collector) => {
+    const { page, problems } = await newPage(browser, collector.url);
+    const html = `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>GA4</title>
+<script type="module" src="/pkg/lanterne.js" data-format="ga4"></script></head>
+<body><p id="para">Read <a href="/en/lighthouse-keepers.html">the keepers</a>, then come back.</p></body></html>`;
+    await page.route("**/ga4-tag.html", (route) => route.fulfill({ status: 200, contentType: "text/html", body: html }));
+    await page.goto(collector.url + "/ga4-tag.html");
+    await waitForLanterne(page);
+    const clip = await copyElement(page, "#para");
+    assert.match(clip.html, /href="[^"]+\/en\/lighthouse-keepers\.html#lt=c[A-Za-z0-9_-]{11}"/, "copy tracking runs");
+    await page.evaluate(() => window.__tracker.flush());
+    await page.waitForFunction(() => (window.dataLayer ?? []).some((e) => e.event === "share" && e.method === "copy"));
+    assert.deepEqual(problems, []);
+  });
+});
