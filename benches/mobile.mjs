@@ -30,7 +30,7 @@ const baselines = args.flatMap((a, i) => (a === "--baseline" ? [resolve(args[i +
 const baselineName = (dir) => `${dir.split("/").at(-2) ?? dir} (earlier build)`;
 const PROFILE = { latency: 150, downloadThroughput: (1.6 * 1024 * 1024) / 8, uploadThroughput: (750 * 1024) / 8, cpu: 4 };
 
-const { shareRow } = await import(pathToFileURL(join(root, "pkg", "row.js")).href);
+const { shareRow } = await import(pathToFileURL(join(root, "pkg", "node", "row.js")).href);
 // The pages, built once the server's address is known.
 const pages = (origin) => ({
   shareon: article({

@@ -17,7 +17,7 @@ function load() {
   // Written out so that bundlers (Vite, webpack) see the icons, the stylesheet and the
   // second module (what most pages never use, imported where it is first needed).
   const icon = (channel) => new URL(`./icons/${channel}.svg`, import.meta.url).href;
-  const rare = () => import("./lanterne_rare.js").then((module) => module.default().then(() => module));
+  const rare = () => import("./rare/lanterne_rare.js").then((module) => module.default().then(() => module));
   return (loading ??= init().then(() => assets(icon, new URL("./lanterne.css", import.meta.url).href, rare)));
 }
 

@@ -1,4 +1,4 @@
-import type { Channel } from "./lanterne.js";
+import type { Channel } from "../lanterne.js";
 
 /** What {@link shareRow} writes (README "Share links before the script"). */
 export interface ShareRowOptions {

@@ -15,5 +15,5 @@ let ready = false;
 /** The markup of a `data-lanterne-share` container and its row (row.d.ts). */
 export function shareRow(options) {
   ready ||= (initSync({ module: readFileSync(new URL("./lanterne_row_bg.wasm", import.meta.url)) }), true);
-  return row(options, (channel) => readFileSync(new URL(`./icons/${channel}.svg`, import.meta.url), "utf8"));
+  return row(options, (channel) => readFileSync(new URL(`../icons/${channel}.svg`, import.meta.url), "utf8"));
 }

@@ -1,15 +1,17 @@
 #!/usr/bin/env bash
-# Builds the npm package into pkg/: the WebAssembly module (lanterne_core_bg.wasm, the
-# whole browser layer, size-optimised), one minified ES module (the thin entry js/lanterne.js
-# bundled with wasm-bindgen's glue) as lanterne.js, the stylesheet, one icon per brand
-# channel (icons/), the classic-script loader and the TypeScript types.
+# Builds the npm package into pkg/. At its top, what every page loads: lanterne.js (the
+# thin entry js/lanterne.js bundled with the first module's glue), lanterne_core_bg.wasm,
+# the stylesheet, one icon per brand channel (icons/), the classic-script loader and the
+# TypeScript types. rare/: the second module, loaded only where it is used. node/: the
+# third, for Node only (lanterne/row and npx lanterne-row).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Two wasm modules from one crate (README "Size"): the one every page loads
-# (lanterne_core, feature `browser`) and the one loaded only where it is used
-# (lanterne_rare, features `rare` and `messages`). std rebuilt with panics that abort at
+# Three wasm modules from one crate (README "Size"): the one every page loads
+# (lanterne_core, feature `browser`), the one loaded only where it is used (lanterne_rare,
+# features `rare` and `messages`) and the one for Node (lanterne_row, feature `row`),
+# each as `wasm FEATURES NAME FOLDER`. std rebuilt with panics that abort at
 # once, and without panic locations or Debug formatting: no panic message code or file
 # names ship. -Zbuild-std needs the rust-src component and, on the stable toolchain,
 # RUSTC_BOOTSTRAP. These rustflags add to .cargo/config.toml's.
@@ -24,31 +26,30 @@ wasm() {
   # first kilobyte. -Os measured 83 B smaller than -Oz on the first module (README "Size").
   node_modules/.bin/wasm-opt -Os --converge --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
     --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
-    --enable-reference-types --enable-multivalue "target/bundle/$2/$2_bg.wasm" -o "pkg/$2_bg.wasm"
+    --enable-reference-types --enable-multivalue "target/bundle/$2/$2_bg.wasm" -o "$3/$2_bg.wasm"
 }
-rm -rf target/bundle pkg/adapters pkg/snippets && mkdir -p target/bundle pkg
-wasm browser lanterne_core
-wasm rare,messages lanterne_rare
-wasm row lanterne_row
-rm -f pkg/.gitignore pkg/*.d.ts
+rm -rf target/bundle pkg && mkdir -p target/bundle pkg/rare pkg/node
+wasm browser lanterne_core pkg
+wasm rare,messages lanterne_rare pkg/rare
+wasm row lanterne_row pkg/node
 # One minified module for each: the entry bundled with the first module's glue (a page
 # makes two requests, lanterne.js then its wasm, instead of three in a row), and the
 # second module's glue on its own, which the entry imports where it is first needed.
 cp js/lanterne.js target/bundle/lanterne_core/
-node_modules/.bin/esbuild target/bundle/lanterne_core/lanterne.js --bundle --minify --format=esm --log-level=warning --external:./lanterne_rare.js --outfile=pkg/lanterne.js
-node_modules/.bin/esbuild target/bundle/lanterne_rare/lanterne_rare.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne_rare.js
+node_modules/.bin/esbuild target/bundle/lanterne_core/lanterne.js --bundle --minify --format=esm --log-level=warning --external:./rare/lanterne_rare.js --outfile=pkg/lanterne.js
+node_modules/.bin/esbuild target/bundle/lanterne_rare/lanterne_rare.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/rare/lanterne_rare.js
 # The third, for Node only (lanterne/row), bundled the same way.
-node_modules/.bin/esbuild target/bundle/lanterne_row/lanterne_row.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/lanterne_row.js
+node_modules/.bin/esbuild target/bundle/lanterne_row/lanterne_row.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/node/lanterne_row.js
 # wasm-bindgen's hashed import and export names, shortened in both files of each module
-# (README "Size"); the files before it are kept for the test of the rewrite.
-mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/lanterne_rare_bg.wasm pkg/lanterne_rare.js target/bundle/unshortened/
+# pages load (README "Size"); the files before it are kept for the test of the rewrite.
+mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js target/bundle/unshortened/
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
-node scripts/short-names.mjs pkg/lanterne_rare_bg.wasm pkg/lanterne_rare.js >/dev/null
-# The stylesheet is in the wasm (adopted as a constructed stylesheet); the file is the
-# fallback for browsers without constructable stylesheets.
+node scripts/short-names.mjs pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js >/dev/null
+# The stylesheet, linked by the page (or by lanterne at its first row).
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
-rm -rf pkg/icons && node scripts/icons.mjs pkg/icons >/dev/null
-cp js/lanterne.classic.js js/lanterne.d.ts js/row.js js/row.d.ts js/lanterne-row.js pkg/
+node scripts/icons.mjs pkg/icons >/dev/null
+cp js/lanterne.classic.js js/lanterne.d.ts pkg/
+cp js/row.js js/row.d.ts js/lanterne-row.js pkg/node/
 cp README.md pkg/ 2>/dev/null || true
 node - <<'JS'
 const fs = require("fs");
@@ -63,9 +64,9 @@ const pkg = {
   main: "lanterne.js",
   module: "lanterne.js",
   types: "lanterne.d.ts",
-  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./row": { types: "./row.d.ts", default: "./row.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
-  bin: { "lanterne-row": "lanterne-row.js" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne_rare.js", "lanterne_rare_bg.wasm", "lanterne_row.js", "lanterne_row_bg.wasm", "lanterne.css", "icons/", "row.js", "row.d.ts", "lanterne-row.js", "README.md"],
+  exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./row": { types: "./node/row.d.ts", default: "./node/row.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
+  bin: { "lanterne-row": "node/lanterne-row.js" },
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "rare/", "node/", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

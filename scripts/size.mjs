@@ -43,7 +43,7 @@ const first = ["lanterne.js", "lanterne_core_bg.wasm"].filter((f) => existsSync(
 const pages = {
   default: [...first, ...["lanterne.css"].filter((f) => existsSync(join(pkg, f))), ...icons].map(measure),
   tracking: first.map(measure),
-  rare: ["lanterne_rare.js", "lanterne_rare_bg.wasm"].filter((f) => existsSync(join(pkg, f))).map(measure),
+  rare: ["rare/lanterne_rare.js", "rare/lanterne_rare_bg.wasm"].filter((f) => existsSync(join(pkg, f))).map(measure),
 };
 const sums = Object.fromEntries(Object.entries(pages).map(([page, rows]) => [page, total(rows)]));
 

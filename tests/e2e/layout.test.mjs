@@ -11,7 +11,7 @@ import { join } from "node:path";
 import { pathToFileURL } from "node:url";
 import { withCollector, launchBrowser, article, snippetHead, root, STRICT_CSP } from "./harness.mjs";
 
-const { shareRow } = await import(pathToFileURL(join(root, process.env.LANTERNE_PKG || "pkg", "row.js")).href);
+const { shareRow } = await import(pathToFileURL(join(root, process.env.LANTERNE_PKG || "pkg", "node", "row.js")).href);
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

@@ -1,4 +1,4 @@
-// Compiled with `tsc --noEmit --strict` against pkg/row.d.ts by the test command.
+// Compiled with `tsc --noEmit --strict` against pkg/node/row.d.ts by the test command.
 import { shareRow, type ShareRowOptions } from "lanterne/row";
 
 const options: ShareRowOptions = { url: "https://blog.example/a", title: "A", text: "B", channels: ["whatsapp", "email"], labels: false, lang: "fr", utm: true, utmCampaign: "spring", mastodonInstance: "mastodon.social" };

@@ -7,7 +7,7 @@ import { join, dirname } from "node:path";
 import { fileURLToPath, pathToFileURL } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const { shareRow } = await import(pathToFileURL(join(root, "pkg", "row.js")).href);
+const { shareRow } = await import(pathToFileURL(join(root, "pkg", "node", "row.js")).href);
 
 test("shareRow: lanterne's markup with working links, the package's icons inline, in the page's language", () => {
   const html = shareRow({ url: "https://blog.example/été?p=1", title: "Tom & Jerry", text: "Read this", lang: "fr-CA", utmCampaign: "spring" });
@@ -28,7 +28,7 @@ test("shareRow: a bad option is an Error naming it", () => {
 });
 
 test("npx lanterne-row prints the row, or the error and exits 1", () => {
-  const cli = join(root, "pkg", "lanterne-row.js");
+  const cli = join(root, "pkg", "node", "lanterne-row.js");
   const out = execFileSync("node", [cli, "--url", "https://blog.example/a", "--title", "A", "--channels", "whatsapp,email", "--no-labels"], { encoding: "utf8" });
   assert.equal(out.trim(), shareRow({ url: "https://blog.example/a", title: "A", channels: ["whatsapp", "email"], labels: false }));
   const bad = spawnSync("node", [cli, "--url", "nope"], { encoding: "utf8" });
