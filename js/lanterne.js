@@ -15,10 +15,12 @@ let loading;
 function load() {
   if (typeof document === "undefined") return Promise.reject(new Error("lanterne: start() needs a web page (there is no document here)"));
   // Written out so that bundlers (Vite, webpack) see the icons, the stylesheet and the
-  // second module (what most pages never use, imported where it is first needed).
+  // modules imported where they are first needed: what most pages never use, and the
+  // analytics tools' formats.
   const icon = (channel) => new URL(`./icons/${channel}.svg`, import.meta.url).href;
   const rare = () => import("./rare/lanterne_rare.js").then((module) => module.default().then(() => module));
-  return (loading ??= init().then(() => assets(icon, new URL("./lanterne.css", import.meta.url).href, rare)));
+  const formats = () => import("./formats/lanterne_formats.js").then((module) => module.default().then(() => module));
+  return (loading ??= init().then(() => assets(icon, new URL("./lanterne.css", import.meta.url).href, rare, formats)));
 }
 
 /** A running lanterne (lanterne.d.ts). */

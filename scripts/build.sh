@@ -2,16 +2,17 @@
 # Builds the npm package into pkg/. At its top, what every page loads: lanterne.js (the
 # thin entry js/lanterne.js bundled with the first module's glue), lanterne_core_bg.wasm,
 # the stylesheet, one icon per brand channel (icons/), the classic-script loader and the
-# TypeScript types. rare/: the second module, loaded only where it is used. node/: the
-# third, for Node only (lanterne/row and npx lanterne-row).
+# TypeScript types. rare/: the second module, loaded only where it is used. formats/: the
+# analytics tools' formats, loaded where the config names one. node/: the module for Node
+# only (lanterne/row and npx lanterne-row).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Three wasm modules from one crate (README "Size"): the one every page loads
-# (lanterne_core, feature `browser`), the one loaded only where it is used (lanterne_rare,
-# features `rare` and `messages`) and the one for Node (lanterne_row, feature `row`),
-# each as `wasm FEATURES NAME FOLDER`. std rebuilt with panics that abort at
+# Four wasm modules from one crate (README "Size"): the one every page loads
+# (lanterne_core, feature `browser`), the two loaded only where they are used
+# (lanterne_rare, features `rare` and `messages`; lanterne_formats, feature `formats`)
+# and the one for Node (lanterne_row, feature `row`), each as `wasm FEATURES NAME FOLDER`. std rebuilt with panics that abort at
 # once, and without panic locations or Debug formatting: no panic message code or file
 # names ship. -Zbuild-std needs the rust-src component and, on the stable toolchain,
 # RUSTC_BOOTSTRAP. These rustflags add to .cargo/config.toml's.
@@ -28,23 +29,26 @@ wasm() {
     --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
     --enable-reference-types --enable-multivalue "target/bundle/$2/$2_bg.wasm" -o "$3/$2_bg.wasm"
 }
-rm -rf target/bundle pkg && mkdir -p target/bundle pkg/rare pkg/node
+rm -rf target/bundle pkg && mkdir -p target/bundle pkg/rare pkg/formats pkg/node
 wasm browser lanterne_core pkg
 wasm rare,messages lanterne_rare pkg/rare
+wasm formats lanterne_formats pkg/formats
 wasm row lanterne_row pkg/node
 # One minified module for each: the entry bundled with the first module's glue (a page
 # makes two requests, lanterne.js then its wasm, instead of three in a row), and the
-# second module's glue on its own, which the entry imports where it is first needed.
+# glue of each lazy module on its own, which the entry imports where it is first needed.
 cp js/lanterne.js target/bundle/lanterne_core/
-node_modules/.bin/esbuild target/bundle/lanterne_core/lanterne.js --bundle --minify --format=esm --log-level=warning --external:./rare/lanterne_rare.js --outfile=pkg/lanterne.js
+node_modules/.bin/esbuild target/bundle/lanterne_core/lanterne.js --bundle --minify --format=esm --log-level=warning --external:./rare/lanterne_rare.js --external:./formats/lanterne_formats.js --outfile=pkg/lanterne.js
 node_modules/.bin/esbuild target/bundle/lanterne_rare/lanterne_rare.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/rare/lanterne_rare.js
+node_modules/.bin/esbuild target/bundle/lanterne_formats/lanterne_formats.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/formats/lanterne_formats.js
 # The third, for Node only (lanterne/row), bundled the same way.
 node_modules/.bin/esbuild target/bundle/lanterne_row/lanterne_row.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/node/lanterne_row.js
 # wasm-bindgen's hashed import and export names, shortened in both files of each module
 # pages load (README "Size"); the files before it are kept for the test of the rewrite.
-mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js target/bundle/unshortened/
+mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js pkg/formats/lanterne_formats_bg.wasm pkg/formats/lanterne_formats.js target/bundle/unshortened/
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
 node scripts/short-names.mjs pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js >/dev/null
+node scripts/short-names.mjs pkg/formats/lanterne_formats_bg.wasm pkg/formats/lanterne_formats.js >/dev/null
 # The stylesheet, linked by the page (or by lanterne at its first row).
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
 node scripts/icons.mjs pkg/icons >/dev/null
@@ -66,7 +70,7 @@ const pkg = {
   types: "lanterne.d.ts",
   exports: { ".": { types: "./lanterne.d.ts", default: "./lanterne.js" }, "./row": { types: "./node/row.d.ts", default: "./node/row.js" }, "./classic": "./lanterne.classic.js", "./lanterne.css": "./lanterne.css", "./icons/*": "./icons/*" },
   bin: { "lanterne-row": "node/lanterne-row.js" },
-  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "rare/", "node/", "README.md"],
+  files: ["lanterne.js", "lanterne.d.ts", "lanterne.classic.js", "lanterne_core_bg.wasm", "lanterne.css", "icons/", "rare/", "formats/", "node/", "README.md"],
   sideEffects: ["./lanterne.js", "./lanterne.classic.js", "./lanterne.css"],
   keywords: ["analytics", "dark-social", "share", "wasm", "privacy"],
 };

@@ -22,7 +22,7 @@ step() {
   if "$@"; then passed=$((passed + 1)); else failed=$((failed + 1)); failures+=("$name"); fi
 }
 
-step "lint (rustfmt, clippy native and wasm: each of the three modules)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && for features in browser rare,messages row; do cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release --no-default-features --features "$features" -- -D warnings || exit 1; done'
+step "lint (rustfmt, clippy native and wasm: each of the four modules)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && for features in browser rare,messages formats row; do cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release --no-default-features --features "$features" -- -D warnings || exit 1; done'
 step "native tests (core + collector)" cargo test --workspace
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
 step "unit tests (Node: the post-build name shortener, importing the package without a page, lanterne/row)" node --test tests/unit/

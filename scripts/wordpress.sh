@@ -13,6 +13,7 @@ mkdir -p "$out/lanterne/assets"
 cp -r wordpress/lanterne/. "$out/lanterne/"
 cp pkg/lanterne.js pkg/lanterne.classic.js pkg/lanterne_core_bg.wasm pkg/lanterne.css "$out/lanterne/assets/"
 cp -r pkg/rare "$out/lanterne/assets/rare"
+cp -r pkg/formats "$out/lanterne/assets/formats"
 cp -r pkg/icons "$out/lanterne/assets/icons"
 # The fallback links, from the core's share templates (one source for both).
 cargo run -q --example share_templates > "$out/lanterne/includes/share-links.json"

@@ -11,11 +11,12 @@
 //!   templates, the config and its errors, events, the delivery queue, the analytics
 //!   tools' request formats); pure Rust, tested natively, property-tested and fuzzed;
 //! - the browser layer (wasm32 only), which reads the page, asks the core and applies the
-//!   answer, over `web-sys` and `js-sys`, as two wasm modules built from this crate:
+//!   answer, over `web-sys` and `js-sys`, as wasm modules built from this crate:
 //!   `browser` (feature `browser`), the module every page loads, whose exported functions
-//!   are the JavaScript API; and `rare` (feature `rare`), what most pages never use,
-//!   loaded only where it is used. `web` is what both use. A third, `row` (feature
-//!   `row`), is for Node: the share rows a server writes (`lanterne/row`).
+//!   are the JavaScript API; `rare` (feature `rare`), what most pages never use, loaded
+//!   only where it is used; and `formats` (feature `formats`), the analytics tools'
+//!   formats, loaded where the config names one. `web` is what they share. Another,
+//!   `row` (feature `row`), is for Node: the share rows a server writes (`lanterne/row`).
 
 extern crate alloc;
 
@@ -37,6 +38,9 @@ pub mod browser;
 
 #[cfg(all(target_arch = "wasm32", feature = "rare"))]
 pub mod rare;
+
+#[cfg(all(target_arch = "wasm32", feature = "formats"))]
+pub mod formats;
 
 #[cfg(all(target_arch = "wasm32", feature = "row"))]
 pub mod row;

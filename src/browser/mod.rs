@@ -1,6 +1,7 @@
 //! The browser layer (wasm32 only): the module every page loads. It reads the page, asks
 //! the core ([`crate::core`]) and applies the answer. What most pages never use is in the
-//! second module ([`crate::rare`], loaded through [`rare`]).
+//! modules loaded where they are used ([`crate::rare`] and [`crate::formats`], through
+//! [`lazy`]).
 //!
 //! - [`tracker`]: the composition root, a running tracker and its API;
 //! - [`config`] builds its [`session`] from the config;
@@ -17,7 +18,7 @@
 pub mod buttons;
 pub mod config;
 pub mod copy;
-pub mod rare;
+pub mod lazy;
 pub mod reporting;
 pub mod routes;
 pub mod session;
@@ -51,17 +52,17 @@ std::thread_local! {
 
 /// Where the package's files are, from the entry module (only it knows
 /// `import.meta.url`): `icon(channel)` gives a brand icon's URL, `stylesheet` the URL of
-/// `lanterne.css`, and `rare()` imports the second module. Called once, after this module
-/// is loaded.
+/// `lanterne.css`, `rare()` imports the second module and `formats()` the analytics
+/// formats module. Called once, after this module is loaded.
 ///
 /// ```js
-/// assets((channel) => new URL(`./icons/${channel}.svg`, import.meta.url).href, new URL("./lanterne.css", import.meta.url).href, () => import("./lanterne_rare.js").then(…));
+/// assets((channel) => new URL(`./icons/${channel}.svg`, import.meta.url).href, new URL("./lanterne.css", import.meta.url).href, () => import("./rare/lanterne_rare.js").then(…), () => import("./formats/lanterne_formats.js").then(…));
 /// ```
 #[wasm_bindgen]
-pub fn assets(icon: Function, stylesheet: String, rare: Function) {
+pub fn assets(icon: Function, stylesheet: String, rare: Function, formats: Function) {
     buttons::icons::set_icon_url(icon);
     buttons::style::set_stylesheet_url(stylesheet);
-    rare::set_loader(rare);
+    lazy::set_loaders(rare, formats);
 }
 
 /// Starts a tracker: from a config object (`source` 0: `start(config)`) or from a script
@@ -96,7 +97,7 @@ pub fn begin(source: u32, given: JsValue) -> Promise {
         Err(_) => {
             return Promise::new(&mut |_, reject| {
                 let given = given.clone();
-                rare::with(move |rare| {
+                lazy::with(move |rare| {
                     let problem = match rare {
                         Some(rare) => rare.config_error(source as u32, &given),
                         None => error("lanterne: the config is not valid (the module that says why could not be loaded)"),

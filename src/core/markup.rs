@@ -21,7 +21,7 @@ pub struct Button<'a> {
     pub name: &'a str,
     /// The icon's `viewBox` and paths markup, when known (see [`brand_icon`]).
     pub icon: Option<(&'a str, &'a str)>,
-    /// Drawn before the script can act (a server-rendered row, [`crate::core::fallback`]):
+    /// Drawn before the script can act (a row a server writes, `core/fallback.rs`):
     /// a button that needs the script (the share sheet, copy link) is `disabled` until
     /// lanterne draws its own.
     pub waiting: bool,

@@ -33,10 +33,11 @@ async function localSink() {
 /**
  * Starts lanterne with `config` on the API page, with requests to `host` captured (and
  * answered 200), makes one share (copy link) and returns the captured requests and the
- * token that was shared.
+ * token that was shared. `init` runs in the page before it; `prepare(context)` first.
  */
-async function shareThrough(collector, config, host, init) {
+async function shareThrough(collector, config, host, init, prepare) {
   const { context, page, problems } = await newPage(browser, collector.url);
+  if (prepare) await prepare(context);
   const captured = [];
   if (host) {
     await context.route((url) => url.host === host, async (route) => {
@@ -89,6 +90,21 @@ test("plausible: one Events API request per event, with the channel and token in
       { name: official.n, url: official.u, domain: official.d, referrer: official.r, props: official.p },
       { name: ours.name, url: ours.url, domain: ours.domain, referrer: ours.referrer, props: ours.props },
     );
+  });
+});
+
+test("plausible: the formats module fails to load, at start and at the first send; the event waits in the queue and goes when a retry loads it", async () => {
+  await withCollector({ csp }, async (collector) => {
+    let fetched = 0;
+    const prepare = (context) => context.route("**/formats/lanterne_formats_bg.wasm", (route) => (++fetched <= 2 ? route.abort("internetdisconnected") : route.continue()));
+    const config = { format: "plausible", site: "blog.example", endpoint: "https://plausible.example/api/event" };
+    const { page, captured, token } = await shareThrough(collector, config, "plausible.example", null, prepare);
+    const deadline = Date.now() + 10000;
+    while (!captured.length && Date.now() < deadline) await page.waitForTimeout(100);
+    assert.equal(fetched, 3, "two failed loads, then one that worked");
+    assert.equal(captured.length, 1, "the event went once the module loaded");
+    assert.deepEqual(JSON.parse(captured[0].body).props, { channel: "copy_link", token });
+    assert.deepEqual(await collector.events(), [], "nothing sent to lanterne's endpoint instead");
   });
 });
 

@@ -6,7 +6,7 @@
 //! ([`crate::core::fallback`]) has its brand icons inline: those are taken as they are
 //! ([`take_drawn`]), so the buttons drawn in its place neither fetch nor blink.
 
-use super::super::rare;
+use super::super::lazy;
 use crate::core::channel::Channel;
 use crate::core::markup::{brand_icon, generic_icon};
 use crate::prelude::*;
@@ -191,7 +191,7 @@ fn loaded(channel: Channel, file: Option<String>) {
                 // module builds the paths.
                 if svg.insert_adjacent_html("beforeend", paths).is_err() {
                     let paths = paths.clone();
-                    rare::with(move |rare| {
+                    lazy::with(move |rare| {
                         if let Some(rare) = rare {
                             rare.build_html(&svg, "beforeend", &paths);
                         }

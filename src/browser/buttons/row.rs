@@ -6,7 +6,7 @@
 //! gives it a fresh token just before the browser follows it, and "copy link address" or a
 //! drag does too, so no token is minted for a button nobody uses.
 
-use super::super::rare;
+use super::super::lazy;
 use super::{icons, Mode, RowSettings, ShareHost};
 use crate::core::channel::Channel;
 use crate::core::chars::{cat, find_str};
@@ -164,7 +164,7 @@ impl Row {
         // Without the Clipboard API (in-app browsers), every copy needs the fallback:
         // loaded now, so a click finds it.
         if copies && get(&window().navigator(), "clipboard").is_undefined() {
-            rare::prefetch();
+            lazy::prefetch();
         }
         let stash = document().create_document_fragment();
         Rc::new_cyclic(|this: &Weak<Row>| {
@@ -286,7 +286,7 @@ impl Row {
         // The field to copy by hand: the second module's (only a failed copy needs it).
         let (status, message, url) = failed;
         let this = Rc::downgrade(self);
-        rare::with(move |rare| {
+        lazy::with(move |rare| {
             let (Some(rare), Some(row)) = (rare, this.upgrade()) else {
                 return;
             };
@@ -497,7 +497,7 @@ impl Row {
             if ok {
                 return this.copied(true, url, share);
             }
-            rare::with(move |rare| {
+            lazy::with(move |rare| {
                 let ok = rare.is_some_and(|rare| rare.copy_by_field(&url));
                 this.copied(ok, url, share)
             })
@@ -564,7 +564,7 @@ impl Drawn {
             // Trusted Types refused the string: the second module builds the same
             // elements (the element's children are set aside already).
             let element = element.clone();
-            rare::with(move |rare| {
+            lazy::with(move |rare| {
                 if let Some(rare) = rare {
                     rare.build_html(&element, "beforeend", &html);
                     icons::draw_empty(&element);

@@ -7,14 +7,14 @@
 //! status.
 //!
 //! lanterne's own format is written here; the analytics tools' formats and the in-page
-//! ones (GA4, a callback) are the second module's ([`super::super::rare`]), loaded at
-//! start where the config names one.
+//! ones (GA4, a callback) are the formats module's ([`crate::formats`], through
+//! [`super::super::lazy`]), loaded at start where the config names one.
 //!
 //! Requests are `text/plain` without credentials: a "simple" CORS request, so a
 //! cross-origin endpoint never needs a preflight (custom headers make one necessary, and
 //! rule out `sendBeacon`: then `fetch` with `keepalive` is used at page exit too).
 
-use super::super::rare;
+use super::super::lazy;
 use super::records::TabRecord;
 use super::subscribers::Subscribers;
 use crate::core::adapter::{fit_by, lanterne_body};
@@ -117,10 +117,10 @@ impl Reporter {
             }
             headers = object.into();
         }
-        // The analytics tools' formats are the second module's: loaded now, so it is
+        // The analytics tools' formats are the formats module's: loaded now, so it is
         // there for the first batch and for a beacon at page exit.
         if to.format != Format::Lanterne {
-            rare::prefetch();
+            lazy::with_formats(|_| {});
         }
         let reporter = Rc::new(Reporter {
             to,
@@ -305,7 +305,7 @@ impl Reporter {
 
     /// The next batch, leaving out the events with ids in `except`; its request body
     /// within the budget (but for a single event larger than it). `None` when nothing
-    /// waits, or when the format is the second module's and it is not loaded yet.
+    /// waits, or when the format is the formats module's and it is not loaded yet.
     fn next(&self, except: &[String], dropped: u64) -> Option<Batch> {
         let format = self.to.format;
         let queue = self.queue.borrow();
@@ -320,12 +320,12 @@ impl Reporter {
         } else if format.in_page() {
             (batch.len(), String::new())
         } else {
-            let rare = rare::loaded()?;
+            let formats = lazy::formats_loaded()?;
             let events = Array::new();
             for queued in &batch {
                 events.push(&queued.json.as_str().into());
             }
-            let answer = rare.body(
+            let answer = formats.body(
                 format.id(),
                 &self.to.site,
                 &events,
@@ -361,21 +361,21 @@ impl Reporter {
             return self.schedule(wait);
         }
         let format = self.to.format;
-        // The analytics tools' formats and the in-page ones are the second module's.
-        let rare = if format == Format::Lanterne {
+        // The analytics tools' formats and the in-page ones are the formats module's.
+        let formats = if format == Format::Lanterne {
             None
         } else {
-            let Some(rare) = rare::loaded() else {
+            let Some(formats) = lazy::formats_loaded() else {
                 let this = self.clone();
-                return rare::with(move |rare| {
-                    if rare.is_some() {
+                return lazy::with_formats(move |formats| {
+                    if formats.is_some() {
                         this.send()
                     } else {
                         this.settle_missing()
                     }
                 });
             };
-            Some(rare)
+            Some(formats)
         };
         let dropped = self.queue.borrow().dropped();
         let Some(Batch { ids, body, events }) = self.next(&[], dropped) else {
@@ -390,16 +390,16 @@ impl Reporter {
             ids,
             dropped,
         });
-        let answer = match rare.filter(|_| format.in_page()) {
+        let answer = match formats.filter(|_| format.in_page()) {
             // A throw is a failure; for the callback, so is a promise it returns that
             // rejects.
-            Some(rare) => {
+            Some(formats) => {
                 let callback = self
                     .to
                     .callback
                     .clone()
                     .map_or(JsValue::UNDEFINED, JsValue::from);
-                rare.deliver(format.id(), &events, dropped as f64, &callback)
+                formats.deliver(format.id(), &events, dropped as f64, &callback)
             }
             None => {
                 let abort = AbortController::new().ok();
@@ -420,7 +420,7 @@ impl Reporter {
         self.on_answer(&answer, request, Vec::new());
     }
 
-    /// The second module could not be loaded for a format it writes: a failed attempt,
+    /// The formats module could not be loaded for a format it writes: a failed attempt,
     /// retried like a network error.
     fn settle_missing(self: &Rc<Self>) {
         let request = self.requests.get() + 1;

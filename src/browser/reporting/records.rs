@@ -6,7 +6,7 @@
 //! here and taken in by the second module (`src/rare/orphans.rs`), which most pages never
 //! need.
 
-use super::super::rare;
+use super::super::lazy;
 use super::memory::local;
 use crate::core::queue::{lock_name, Queued, Record, RECORD_PREFIX};
 use crate::prelude::*;
@@ -149,7 +149,7 @@ fn take_orphans(storage: Option<Storage>, own: &str, adopt: Option<Rc<dyn Fn(Rec
         .into_js_value(),
     };
     let own = own.to_owned();
-    rare::with(move |rare| {
+    lazy::with(move |rare| {
         if let Some(rare) = rare {
             rare.orphans(&own, &adopt);
         }

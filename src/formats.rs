@@ -1,5 +1,6 @@
-//! The formats of the first module's delivery that are not lanterne's own (README
-//! "Adapters"): request bodies for Plausible, Umami, PostHog and Matomo (the core's,
+//! The formats module, `lanterne_formats` (wasm32 only): the formats of the first
+//! module's delivery that are not lanterne's own (README "Adapters"), loaded with
+//! `import()` at start by a page whose config names one (`src/browser/lazy.rs`): request bodies for Plausible, Umami, PostHog and Matomo (the core's,
 //! [`crate::core::adapter`]), and the events handed to the page for GA4 (`gtag` or
 //! `dataLayer`, as objects made with `serde-wasm-bindgen`) or to the site's callback.
 //! Events arrive as their JSON, as queued.
