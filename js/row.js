@@ -9,11 +9,14 @@
 // script arrives, in the space its buttons will take.
 import { readFileSync } from "node:fs";
 import { initSync, shareRow as row } from "./lanterne_row.js";
+import icons from "./icons.js";
 
 let ready = false;
 
 /** The markup of a `data-lanterne-share` container and its row (row.d.ts). */
 export function shareRow(options) {
+  // A fixed `new URL("./…", import.meta.url)`, which server bundles follow; the icons are
+  // a module (scripts/icons.mjs), not files at a path built at run time.
   ready ||= (initSync({ module: readFileSync(new URL("./lanterne_row_bg.wasm", import.meta.url)) }), true);
-  return row(options, (channel) => readFileSync(new URL(`../icons/${channel}.svg`, import.meta.url), "utf8"));
+  return row(options, (channel) => icons[channel]);
 }

@@ -21,7 +21,7 @@ wasm() {
     --no-default-features --features "$1" -Zbuild-std=std,panic_abort \
     --config 'target.wasm32-unknown-unknown.rustflags=["-Zunstable-options", "-Cpanic=immediate-abort", "-Zlocation-detail=none", "-Zfmt-debug=none", "-Ctarget-feature=-reference-types"]'
   rm -rf "target/bundle/$2" && mkdir -p "target/bundle/$2"
-  wasm-bindgen --target web --out-dir "target/bundle/$2" --out-name "$2" target/wasm32-unknown-unknown/release/lanterne.wasm
+  wasm-bindgen --target web --omit-default-module-path --out-dir "target/bundle/$2" --out-name "$2" target/wasm32-unknown-unknown/release/lanterne.wasm
   # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
   # wasm-bindgen's externref table. --low-memory-unused: Rust keeps its data above the
   # first kilobyte. -Os measured 83 B smaller than -Oz on the first module (README "Size").
@@ -51,7 +51,7 @@ node scripts/short-names.mjs pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_ra
 node scripts/short-names.mjs pkg/formats/lanterne_formats_bg.wasm pkg/formats/lanterne_formats.js >/dev/null
 # The stylesheet, linked by the page (or by lanterne at its first row).
 node_modules/.bin/esbuild js/lanterne.css --minify --log-level=warning --outfile=pkg/lanterne.css
-node scripts/icons.mjs pkg/icons >/dev/null
+node scripts/icons.mjs pkg/icons pkg/node/icons.js >/dev/null
 cp js/lanterne.classic.js js/lanterne.d.ts pkg/
 cp js/row.js js/row.d.ts js/lanterne-row.js pkg/node/
 cp README.md pkg/ 2>/dev/null || true

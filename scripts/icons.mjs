@@ -167,7 +167,18 @@ export function buildIcons(outDir = "pkg/icons") {
   return sizes;
 }
 
+/**
+ * The same icons as one ES module for lanterne/row (Node): `export default { channel:
+ * "<svg…>" }`. A module, not files read at a path built at run time, so that a server
+ * bundle (Next.js's, with webpack or Turbopack) carries every icon (README "Bundlers").
+ */
+export function buildIconModule(iconDir, outFile) {
+  const icons = Object.fromEntries(Object.keys(SOURCES).sort().map((channel) => [channel, readFileSync(`${iconDir}/${channel}.svg`, "utf8").trim()]));
+  writeFileSync(outFile, `// Written by scripts/icons.mjs: the brand icons of icons/, for lanterne/row.\nexport default ${JSON.stringify(icons, null, 1)};\n`);
+}
+
 if (import.meta.url === `file://${process.argv[1]}`) {
   const sizes = buildIcons(process.argv[2]);
+  if (process.argv[3]) buildIconModule(process.argv[2], process.argv[3]);
   console.log(`icons: ${Object.keys(sizes).length} written`);
 }
