@@ -14,7 +14,7 @@ export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const collectorBin = join(root, "target", "release", "lanterne-collector");
 // The package the pages load: pkg/, or another build (LANTERNE_PKG=/path/to/pkg) to
 // measure an older release the same way (README "With other analytics").
-const pkgDir = process.env.LANTERNE_PKG || join(root, "pkg");
+export const pkgDir = process.env.LANTERNE_PKG || join(root, "pkg");
 
 /** The policy the demo is served with (SPEC §7): no inline scripts or styles. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*";
