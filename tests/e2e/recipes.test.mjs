@@ -215,7 +215,6 @@ test("SvelteKit: README recipe, adapter-static under /app, served by the collect
   await withCollector({ extraStatic: [`/app=${build}`], csp }, async (collector) => {
     const { page, problems } = await newPage(browser, collector.url);
     const responses = recordResponses(page);
-    const started = performance.now();
 
     await t.test("the landing: the declared container drawn, each brand button with its own icon", async () => {
       await page.goto(`${base(collector)}/`);
@@ -254,7 +253,6 @@ test("SvelteKit: README recipe, adapter-static under /app, served by the collect
       assertSchemaValid(await collector.events());
       assert.deepEqual(problems, []);
     });
-    timings.push(["SvelteKit: the built app in Chromium", (performance.now() - started) / 1000]);
   });
 });
 
