@@ -20,6 +20,10 @@ cargo run -q --example share_templates > "$out/lanterne/includes/share-links.jso
 # Translations: the catalogues compiled (French is complete: wordpress/i18n.sh --check).
 for po in wordpress/lanterne/languages/*.po; do
   msgfmt --check -o "$out/lanterne/languages/$(basename "${po%.po}").mo" "$po"
+  # The block editor's strings, as the JSON WordPress loads for its script (named by
+  # the md5 of the script's path in the plugin, as load_script_textdomain() looks it up).
+  php wordpress/po2json.php "$po" blocks/share/editor.js \
+    > "$out/lanterne/languages/$(basename "${po%.po}")-$(printf %s blocks/share/editor.js | md5sum | cut -c1-32).json"
 done
 version=$(sed -n 's/^ \* Version: *//p' wordpress/lanterne/lanterne.php)
 rm -f "$out/lanterne-$version.zip"

@@ -12,6 +12,13 @@ xgettext --from-code=UTF-8 --language=PHP -k -k__ -k_e -kesc_html__ -kesc_html_e
   --add-comments=translators: --package-name=lanterne --package-version=0.1.0 --sort-by-file \
   --msgid-bugs-address="https://github.com/lanterne/lanterne/issues" -o "$pot" $(find . -name "*.php" | sort)
 xgettext --from-code=UTF-8 --language=JavaScript -k__ --join-existing -o "$pot" blocks/share/editor.js
+# What WordPress translates outside the code: the plugin's header (the plugin list) and
+# block.json's title, description and keywords, with the contexts WordPress gives them.
+meta=$(mktemp)
+trap 'rm -f "$pot" "$meta"' EXIT
+php ../meta-pot.php > "$meta"
+sed -i "s/charset=CHARSET/charset=UTF-8/" "$pot"
+msgcat --use-first -o "$pot" "$pot" "$meta"
 ids() { msgcat --no-location --no-wrap --sort-output "$1" | grep -E '^msgid(_plural)? '; }
 if [ "${1:-}" = "--check" ]; then
   status=0

@@ -69,9 +69,11 @@ const freePort = () => new Promise((resolve) => {
 /**
  * A fresh WordPress site with the plugin folder `plugin` (default: the repo's
  * wordpress/lanterne) linked in, installed and served; `stop()` ends it.
- * `php(code)` runs PHP with WordPress loaded and returns its output.
+ * `php(code)` runs PHP with WordPress loaded and returns its output. `locale` (fr_FR…)
+ * makes a site in that language: WordPress's own catalogues are not there offline (its
+ * own strings stay English), the plugin's are.
  */
-export async function startWordPress({ plugin = join(root, "wordpress", "lanterne"), activate = false } = {}) {
+export async function startWordPress({ plugin = join(root, "wordpress", "lanterne"), activate = false, locale } = {}) {
   const build = wordpressBuild();
   const dir = mkdtempSync(join(tmpdir(), "lanterne-wp-"));
   const site = join(dir, "site");
@@ -105,6 +107,7 @@ remove_action('load-update-core.php', 'wp_update_plugins'); remove_action('load-
 remove_action('init', 'wp_schedule_update_checks');
 add_filter('pre_http_request', function ($pre, $args, $url) { return str_starts_with($url, home_url()) ? $pre : new WP_Error('offline', 'the test site is offline'); }, 10, 3);
 `);
+  if (locale) writeFileSync(join(wp, "wp-content", "mu-plugins", "locale.php"), `<?php add_filter('locale', fn() => ${JSON.stringify(locale)});\n`);
   const php = (code) => execFileSync("php", ["-d", "display_errors=stderr", "-r", `define('ABSPATH_ROOT', ${JSON.stringify(wp + "/")}); $_SERVER['HTTP_HOST'] = '127.0.0.1:${port}'; ${code}`], { cwd: wp, encoding: "utf8" });
   php(`define('WP_INSTALLING', true); require ABSPATH_ROOT . 'wp-load.php'; require_once ABSPATH_ROOT . 'wp-admin/includes/upgrade.php';
     wp_install('lanterne test blog', 'admin', 'admin@example.com', true, '', 'admin password 1234');

@@ -5,10 +5,12 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 import { mkdirSync, writeFileSync } from "node:fs";
-import { copyElement, launchBrowser, root, SCREENSHOTS } from "./harness.mjs";
+import { copyElement, copySelection, launchBrowser, root, SCREENSHOTS } from "./harness.mjs";
 import { startWordPress, wordpressBuild } from "./wordpress.mjs";
 
 let browser;
+// The built plugin (another build, such as an older one, with LANTERNE_WP_PLUGIN).
+const PLUGIN = process.env.LANTERNE_WP_PLUGIN ?? join(root, "target/wordpress/lanterne");
 
 /** A page signed in to wp-admin as `user`. */
 async function signIn(wp, user, password) {
@@ -20,7 +22,7 @@ async function signIn(wp, user, password) {
   return page;
 }
 before(async () => {
-  execFileSync("bash", [join(root, "scripts/wordpress.sh")], { stdio: "ignore" });
+  if (!process.env.LANTERNE_WP_PLUGIN) execFileSync("bash", [join(root, "scripts/wordpress.sh")], { stdio: "ignore" });
   // The first run downloads and unpacks WordPress (cached after).
   wordpressBuild();
   browser = await launchBrowser();
@@ -28,7 +30,7 @@ before(async () => {
 after(async () => browser?.close());
 
 test("activated in wp-admin; the script is on public pages, with its endpoint, and starts under a strict CSP; not in wp-admin", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne") });
+  const wp = await startWordPress({ plugin: PLUGIN });
   try {
     // Plugins → Activate, as a blogger does.
     const admin = await signIn(wp, "admin", "admin password 1234");
@@ -73,7 +75,7 @@ test("activated in wp-admin; the script is on public pages, with its endpoint, a
 });
 
 test("[lanterne_share]: links that work without JavaScript, lanterne's buttons with it", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters & "travel"', 'post_content' => 'Before. [lanterne_share channels="whatsapp, email, signal, nonsense, whatsapp"] After.', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
     const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
@@ -85,7 +87,7 @@ test("[lanterne_share]: links that work without JavaScript, lanterne's buttons w
     const title = encodeURIComponent('Letters & "travel"');
     assert.deepEqual(links, [
       ["whatsapp", `https://api.whatsapp.com/send?text=${title}%0A${encoded}`, "_blank", "Share on WhatsApp"],
-      ["email", `mailto:?subject=${title}&body=${encoded}`, null, "Share on E-mail"],
+      ["email", `mailto:?subject=${title}&body=${encoded}`, null, "Share by email"],
     ], "a link for each channel with a share page (Signal needs the script)");
 
     const page = await (await browser.newContext()).newPage();
@@ -100,7 +102,7 @@ test("[lanterne_share]: links that work without JavaScript, lanterne's buttons w
 });
 
 test("the script's preload hints are in the head; lanterne's buttons replacing the fallback links move nothing", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const text = "A letter travels further than its writer ever does. ".repeat(12);
     const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters', 'post_content' => '<p>${text}</p>[lanterne_share channels="whatsapp,signal,email"]<p id="after">${text}</p>', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
@@ -131,7 +133,7 @@ test("the script's preload hints are in the head; lanterne's buttons replacing t
 });
 
 test("built-in collection: a copy and a share click stored through the REST route; bad input refused; duplicates once", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const stored = () => JSON.parse(wp.php(`global $wpdb; echo wp_json_encode($wpdb->get_results("SELECT id, type, channel, token, parent, url, title, ts, referrer, chars FROM {$wpdb->prefix}lanterne_events ORDER BY seq", ARRAY_A));`));
     assert.deepEqual(stored(), [], "the table exists, empty");
@@ -175,7 +177,7 @@ test("built-in collection: a copy and a share click stored through the REST rout
     await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
     assert.deepEqual(await admin.locator(".lanterne-headline li").allTextContents(), ["2 shares", "1 click-back", '1 click-back seen as "direct"']);
     const rows = (table) => admin.locator(`h2:text-is("${table}") + table tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
-    assert.deepEqual(await rows("Channels"), [["telegram", "1", "1"], ["copy", "1", "0"]]);
+    assert.deepEqual(await rows("Channels"), [["Telegram", "1", "1"], ["Copy-paste", "1", "0"]], "names, as in the other table");
     assert.deepEqual(await rows("How posts are shared"), [["Copy-paste", "1", "0"], ["Address bar", "0", "0"], ["Share buttons", "1", "1"]]);
     assert.deepEqual(await rows("Most shared posts"), [["Letters", "2", "1"]]);
     await admin.goto(`${wp.url}/wp-admin/`);
@@ -192,17 +194,20 @@ test("built-in collection: a copy and a share click stored through the REST rout
 });
 
 test("settings: changed through the form (nonce and capability checked), bad values refused, the script follows", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const admin = await signIn(wp, "admin", "admin password 1234");
     await admin.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`);
     assert.equal(await admin.isChecked('input[name=lanterne_destination][value=site]'), true, "defaults: the site itself");
-    await admin.fill("#lanterne_channels", "telegram, email, nonsense");
+    await admin.fill("#lanterne_channels", "telegram, email");
     await admin.uncheck('input[name=lanterne_address_bar][type=checkbox]');
     await admin.check('input[name=lanterne_attribution][type=checkbox]');
     await admin.selectOption("#lanterne_consent", "pending");
-    await admin.fill("#lanterne_utm_campaign", 'spring "sale" <b>');
+    // A regex replacement string's `$0` and `\1`, and quotes: in the attribute as written.
+    await admin.fill("#lanterne_utm_campaign", `spring$0x\\1y "sale" 'a' <b>`);
     await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click("#submit")]);
+    const notices = await admin.locator("#wpbody-content .notice, #wpbody-content .updated, #wpbody-content .error").allTextContents();
+    assert.deepEqual(notices.map((n) => n.trim()).filter(Boolean).map((n) => n.replace(/\s*Dismiss this notice\.$/, "")), ["Settings saved."], "one notice, once");
     const script = async () => {
       const page = await (await browser.newContext()).newPage();
       await page.goto(`${wp.url}/hello-world/`);
@@ -216,8 +221,12 @@ test("settings: changed through the form (nonce and capability checked), bad val
       "data-address-bar": "false",
       "data-attribution": "true",
       "data-consent": "pending",
-      "data-utm-campaign": 'spring "sale"',
+      "data-utm-campaign": `spring$0x\\1y "sale" 'a'`,
     });
+    const endpoint = `https://stats.example/collect?a=$0&b=\\1&c="'`;
+    wp.php(`update_option('lanterne_destination', 'collector'); update_option('lanterne_endpoint', ${JSON.stringify(endpoint).replaceAll("$", "\\$")});`);
+    assert.equal((await script())["data-endpoint"], "https://stats.example/collect?a=$0&b=1&c='", "the endpoint as esc_url leaves it (no \\ nor \"), $0 not replaced");
+    wp.php("update_option('lanterne_destination', 'site'); update_option('lanterne_endpoint', '');");
 
     // A bad value is refused with a message; the others are kept.
     await admin.goto(`${wp.url}/wp-admin/options-general.php?page=lanterne`);
@@ -226,8 +235,12 @@ test("settings: changed through the form (nonce and capability checked), bad val
     await admin.fill("#lanterne_endpoint", "javascript:alert(1)");
     await Promise.all([admin.waitForURL(/settings-updated=true/), admin.click("#submit")]);
     const errors = await admin.locator(".notice-error, .error").allTextContents();
-    assert.ok(errors.some((e) => /at least one channel/.test(e)), errors.join(" | "));
+    assert.ok(errors.some((e) => /Unknown channels: myspace\. Nothing changed\./.test(e)), errors.join(" | "));
     assert.ok(errors.some((e) => /endpoint must be an http\(s\) URL/.test(e)), errors.join(" | "));
+    assert.ok(errors.some((e) => /Plausible needs its endpoint/.test(e)), errors.join(" | "));
+    assert.equal(errors.length, new Set(errors).size, `each notice once: ${errors.join(" | ")}`);
+    assert.equal(await admin.locator("#setting-error-settings_updated").count(), 0, "no \"Settings saved.\" for a refusal");
+    assert.equal(await admin.isChecked("input[name=lanterne_destination][value=site]"), true, "the destination kept");
     assert.equal(await admin.inputValue("#lanterne_channels"), "telegram,email");
     const plausible = await script();
     assert.equal(plausible["data-endpoint"], `${wp.url}/wp-json/lanterne/v1/collect`, "no endpoint: still the site's own");
@@ -248,7 +261,7 @@ test("settings: changed through the form (nonce and capability checked), bad val
 });
 
 test("placement: the block, the Block Hook after posts in a block theme, the_content in a classic theme, never twice", { timeout: 180_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const publish = (title, content, type = "post") => wp.php(`$id = wp_insert_post(array('post_title' => '${title}', 'post_content' => ${JSON.stringify(content).replaceAll("$", "\\$")}, 'post_status' => 'publish', 'post_type' => '${type}')); echo get_permalink($id);`).trim();
     const plainPost = publish("Plain", "<p>Nothing but text.</p>");
@@ -303,7 +316,7 @@ test("placement: the block, the Block Hook after posts in a block theme, the_con
 });
 
 test("a good citizen: privacy policy text, old events deleted daily, uninstall removes the table and the options", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     // French, from the plugin's own catalogue.
     // (A French site would need WordPress's own French files, which are not here offline:
@@ -325,18 +338,25 @@ test("a good citizen: privacy policy text, old events deleted daily, uninstall r
     wp.php("update_option('lanterne_retention_days', 5); do_action('lanterne_retention');");
     assert.equal(count(), 1, "the setting is the limit");
 
-    wp.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; require_once ABSPATH . 'wp-admin/includes/file.php'; deactivate_plugins('lanterne/lanterne.php'); uninstall_plugin('lanterne/lanterne.php');");
+    // Deleting it from Plugins names its author.
+    wp.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; deactivate_plugins('lanterne/lanterne.php');");
+    await admin.goto(`${wp.url}/wp-admin/plugins.php`);
+    const bulk = await admin.inputValue("#bulk-action-form input[name=_wpnonce]");
+    await admin.goto(`${wp.url}/wp-admin/plugins.php?action=delete-selected&checked%5B%5D=lanterne%2Flanterne.php&_wpnonce=${bulk}`);
+    assert.match(await admin.locator("#wpbody-content").textContent(), /lanterne by The lanterne contributors \(will also delete its data\)/);
+    wp.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; require_once ABSPATH . 'wp-admin/includes/file.php'; uninstall_plugin('lanterne/lanterne.php');");
     assert.equal(wp.php(`global $wpdb; $wpdb->suppress_errors(); $n = $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}lanterne_events"); echo null === $n && '' !== $wpdb->last_error ? 'none' : $n;`), "none", "the table is gone");
     assert.equal(wp.php(`global $wpdb; echo count(array_filter($wpdb->get_col("SELECT option_name FROM $wpdb->options"), fn($n) => str_starts_with($n, 'lanterne_')));`), "0", "and every option");
     assert.equal(wp.php("echo (int) wp_next_scheduled('lanterne_retention');"), "0", "and the schedule");
-    assert.equal(wp.debugLog(), "", "no PHP notice");
+    // WordPress's own, on its delete confirmation page (get_plugin_page_hookname(null) on PHP 8).
+    assert.equal(wp.debugLog().split("\n").filter((l) => l && !/preg_replace\(\): Passing null .*\/wp-admin\/includes\/plugin\.php on line 2$/.test(l)).join("\n"), "", "no PHP notice");
   } finally {
     await wp.stop();
   }
 });
 
 test("screenshots for the README: a post with buttons, the settings page, the report", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     mkdirSync(SCREENSHOTS, { recursive: true });
     const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters that travel', 'post_content' => '<!-- wp:paragraph --><p>Before e-mail, a letter worth reading was copied out by hand and sent on, sometimes for years. Most sharing still happens that way: in private, where no analytics tool looks.</p><!-- /wp:paragraph -->', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
@@ -370,7 +390,7 @@ test("screenshots for the README: a post with buttons, the settings page, the re
 });
 
 test("the settings' sanitisers (PHP unit tests inside WordPress); the collect route's rate limit: 429 with Retry-After, then accepted again", { timeout: 120_000 }, async () => {
-  const wp = await startWordPress({ plugin: join(root, "target/wordpress/lanterne"), activate: true });
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const out = wp.php(`require ${JSON.stringify(join(root, "tests/php/sanitizers-test.php"))};`);
     assert.equal(out.trim().split("\n").at(-1), "all passed", out);
@@ -388,6 +408,165 @@ test("the settings' sanitisers (PHP unit tests inside WordPress); the collect ro
     assert.ok(wait >= 1 && wait <= 2, `Retry-After: ${wait}`);
     await new Promise((r) => setTimeout(r, wait * 1000 + 100));
     assert.equal((await send(6)).status, 200, "accepted again");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});
+
+/** An event for the collect route (n makes its id). */
+const anEvent = (n, url, extra = {}) => ({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(n).padStart(12, "0")}`, type: "share", channel: "email", token: "eAbCdEfGhIj9", parent: null, url, title: "Hello", ts: Date.now(), ...extra });
+
+test("the collect route stores the site's own URLs only; one page is one row in the report, channels by name, headers as WordPress writes them", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
+  try {
+    const endpoint = `${wp.url}/wp-json/lanterne/v1/collect`;
+    const send = (events, headers = {}) => fetch(endpoint, { method: "POST", headers, body: JSON.stringify(events) });
+    const count = () => Number(wp.php(`global $wpdb; echo $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}lanterne_events");`));
+    const post = `${wp.url}/hello-world/`;
+    // The spam of the issue: another host, and the site's wp-login.php on another host.
+    for (const url of ["https://spam.example/buy-now", "http://spam.example/wp-login.php", "https://127.0.0.1.spam.example/"]) {
+      const refused = await send([anEvent(1, post), anEvent(2, url)]);
+      const host = new URL(url).hostname;
+      assert.equal(refused.status, 400, url);
+      assert.equal((await refused.json()).error, `event 1: /url host ${host} is not this site's (127.0.0.1); a host of yours is added in Settings → lanterne`);
+    }
+    assert.equal(count(), 0, "nothing of a refused batch stored");
+    // A host the admin adds is accepted.
+    wp.php("update_option('lanterne_hosts', array('www.blog.example'));");
+    assert.equal((await send([anEvent(3, "https://WWW.blog.example/a/")])).status, 200);
+    assert.equal((await send([anEvent(4, "https://blog.example/a/")])).status, 400, "only the host named");
+    wp.php("update_option('lanterne_hosts', array());");
+
+    // A click-back whose URL kept ?utm_source=…, a token and a fragment: the same page.
+    assert.equal((await send([
+      anEvent(10, post),
+      anEvent(11, `${post}?utm_source=newsletter&utm_medium=email#comments`, { type: "arrival", parent: "eAbCdEfGhIj9", referrer: null }),
+      anEvent(12, `${post}?lt=cAbCdEfGhIj9`, { type: "copy", channel: "copy", token: "cAbCdEfGhIj9", chars: 40 }),
+      anEvent(13, `${post}?p=1&utm_campaign=x`, { channel: "x", token: "xAbCdEfGhIj9" }),
+    ])).status, 200);
+    assert.deepEqual(wp.php(`global $wpdb; echo implode(' ', $wpdb->get_col("SELECT url FROM {$wpdb->prefix}lanterne_events WHERE id >= '0f8fad5b-d9cb-469f-a165-000000000010' ORDER BY id"));`).split(" "), [post, post, post, `${post}?p=1`], "normalised at insert");
+    // A row stored before: normalised when read.
+    wp.php(`global $wpdb; $wpdb->insert("{$wpdb->prefix}lanterne_events", array('id' => '0f8fad5b-d9cb-469f-a165-000000000020', 'type' => 'share', 'channel' => 'whatsapp', 'token' => 'wAbCdEfGhIj9', 'url' => '${post}?utm_source=old#x', 'title' => 'Hello', 'ts' => time() * 1000, 'received_at' => time() * 1000));`);
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
+    const rows = (table) => admin.locator(`h2:text-is("${table}") + table tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
+    const heads = (table) => admin.locator(`h2:text-is("${table}") + table.widefat.striped thead th[scope=col].manage-column`).allTextContents();
+    const pages = await rows("Most shared posts");
+    assert.deepEqual(pages[0], ["Hello world!", "3", "1"], "one page, one row");
+    assert.equal(pages.filter((r) => r[0] === "Hello world!").length, 2, "?p=1 is another URL");
+    assert.deepEqual(await admin.locator('h2:text-is("Most shared posts") + table a').evaluateAll((as) => [...new Set(as.map((a) => a.rel))]), ["noopener noreferrer nofollow"]);
+    const names = JSON.parse(wp.php("echo wp_json_encode(array_map(fn($c) => $c['name'], lanterne_share_links()));"));
+    assert.deepEqual((await rows("Channels")).map((r) => r[0]).sort(), ["Copy-paste", names.email, "WhatsApp", "X"].sort(), "names, not ids");
+    assert.deepEqual(await heads("Channels"), ["Channel", "Shares", "Click-backs"]);
+    assert.deepEqual(await heads("How posts are shared"), ["Source", "Shares", "Click-backs"]);
+    assert.deepEqual(await heads("Most shared posts"), ["Post", "Shares", "Click-backs"]);
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});
+
+test("the rate limit counts events: a page's burst accepted, a flood of full batches refused with Retry-After; a proxy header when set; no bucket left in wp_options", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
+  try {
+    const endpoint = `${wp.url}/wp-json/lanterne/v1/collect`;
+    const post = `${wp.url}/hello-world/`;
+    let n = 0;
+    const batch = (size) => Array.from({ length: size }, () => anEvent(++n, post));
+    const send = (events, headers = {}) => fetch(endpoint, { method: "POST", headers, body: JSON.stringify(events) });
+    const rateRows = () => wp.php(`global $wpdb; echo implode(',', array_filter($wpdb->get_col("SELECT option_name FROM $wpdb->options"), fn($n) => str_contains($n, 'lanterne_rate')));`);
+    // A reload flushing a full queue: four requests of 100 events, all stored.
+    const burst = [];
+    for (let i = 0; i < 4; i++) burst.push((await send(batch(100))).status);
+    assert.deepEqual(burst, [200, 200, 200, 200]);
+    // The flood goes on: refused, with Retry-After, nothing stored.
+    const flood = await send(batch(100));
+    assert.equal(flood.status, 429);
+    const wait = Number(flood.headers.get("retry-after"));
+    assert.ok(wait >= 5 && wait <= 10, `Retry-After: ${wait} (100 events at 10 a second)`);
+    for (let i = 0; i < 5; i++) assert.equal((await send(batch(100))).status, 429);
+    assert.equal(Number(wp.php(`global $wpdb; echo $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}lanterne_events");`)), 400, "a batch of n takes n tokens");
+
+    // Behind a proxy every visitor has its address: off by default, the header is not read.
+    assert.equal((await send(batch(100), { "x-forwarded-for": "203.0.113.7" })).status, 429, "the header alone is no other visitor");
+    wp.php("update_option('lanterne_proxy_header', 'x-forwarded-for');");
+    // The proxy appends the address it was connected from: the last entry.
+    for (let i = 0; i < 4; i++) assert.equal((await send(batch(100), { "x-forwarded-for": "198.51.100.1" })).status, 200, "another visitor than REMOTE_ADDR");
+    assert.equal((await send(batch(100), { "x-forwarded-for": "198.51.100.1" })).status, 429);
+    assert.equal((await send(batch(100), { "x-forwarded-for": "203.0.113.99, 198.51.100.1" })).status, 429, "a first entry the client wrote picks no bucket");
+    assert.equal((await send(batch(100), { "x-forwarded-for": "198.51.100.2" })).status, 200, "a second visitor behind the proxy");
+
+    // The hashed addresses: in one option, deleted a minute on; none after uninstall.
+    assert.equal(rateRows(), "lanterne_rate_buckets");
+    assert.ok(Number(wp.php("echo (int) wp_next_scheduled('lanterne_rate_prune');")) > 0, "a clean-up scheduled");
+    wp.php("set_transient('lanterne_rate_0123456789abcdef', array(1, 2), 60);"); // as the first version left them
+    wp.php("lanterne_rate_prune(microtime(true) + 61);");
+    assert.equal(rateRows(), "", "after the window: no rate-limit row");
+    assert.equal((await send(batch(1))).status, 200);
+    // With an object cache, nothing in the database.
+    assert.equal(wp.php("wp_using_ext_object_cache(true); echo lanterne_rate_take(1);"), "0");
+    assert.equal(rateRows(), "lanterne_rate_buckets", "only the row of the request before");
+    wp.php("set_transient('lanterne_rate_0123456789abcdef', array(1, 2), 60);");
+    wp.php("require_once ABSPATH . 'wp-admin/includes/plugin.php'; require_once ABSPATH . 'wp-admin/includes/file.php'; deactivate_plugins('lanterne/lanterne.php'); uninstall_plugin('lanterne/lanterne.php');");
+    assert.equal(rateRows(), "", "after uninstall: no rate-limit row");
+    assert.equal(wp.php("echo (int) wp_next_scheduled('lanterne_rate_prune');"), "0");
+    assert.equal(wp.debugLog(), "", "no PHP notice");
+  } finally {
+    await wp.stop();
+  }
+});
+
+test("the automatic row lines up with the post's paragraphs on a phone and a desktop; a copy across it does not carry it", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true });
+  try {
+    const text = "A letter travels further than its writer ever does, copied out by hand and sent on.";
+    const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters', 'post_content' => '<!-- wp:paragraph --><p>${text}</p><!-- /wp:paragraph --><!-- wp:paragraph --><p id="last">${text} The end.</p><!-- /wp:paragraph -->', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    for (const width of [375, 1280]) {
+      const context = await browser.newContext({ viewport: { width, height: 800 } });
+      const page = await context.newPage();
+      await page.goto(url);
+      await page.waitForSelector("[data-lanterne-share] .lanterne-button");
+      const [paragraph, button] = await page.evaluate(() => [document.querySelector("#last").getBoundingClientRect().left, document.querySelector("[data-lanterne-share] .lanterne-button").getBoundingClientRect().left]);
+      assert.ok(paragraph > 0, `${width}px: the paragraph is inset (${paragraph})`);
+      assert.equal(Math.round(button), Math.round(paragraph), `${width}px: the row's first button lines up with the paragraph`);
+      await context.close();
+    }
+    // A triple-click on the last paragraph, Ctrl+C: the paragraph, not the row after it.
+    const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    const page = await context.newPage();
+    await page.goto(url);
+    await page.waitForSelector("[data-lanterne-share] .lanterne-button");
+    await page.click("#last", { clickCount: 3 });
+    const copied = await copySelection(page);
+    assert.match(copied.text, /The end\./);
+    for (const [kind, value] of [["text/html", copied.html], ["text/plain", copied.text]]) {
+      assert.doesNotMatch(value, /lanterne-/, `${kind}: no lanterne markup`);
+      assert.doesNotMatch(value, /WhatsApp|whatsapp/, `${kind}: no WhatsApp link`);
+    }
+    await context.close();
+  } finally {
+    await wp.stop();
+  }
+});
+
+test("a French site: the plugin list, the block's title and description, the editor's strings, the fallback links; the plugin's author", { timeout: 120_000 }, async () => {
+  const wp = await startWordPress({ plugin: PLUGIN, activate: true, locale: "fr_FR" });
+  try {
+    const admin = await signIn(wp, "admin", "admin password 1234");
+    await admin.goto(`${wp.url}/wp-admin/plugins.php`);
+    assert.equal((await admin.locator('tr[data-slug="lanterne"] .plugin-description').textContent()).trim(), "Des boutons de partage pour les messageries et l’e-mail, et le compte des partages que les outils d’analyse classent en « direct » : copies, liens de la barre d’adresse et les visites qu’ils ramènent. Rien ne quitte votre site.");
+    assert.match(await admin.locator('tr[data-slug="lanterne"] .plugin-version-author-uri').textContent(), /Les contributeurs de lanterne/);
+    assert.equal(wp.php("$b = WP_Block_Type_Registry::get_instance()->get_registered('lanterne/share'); echo $b->title, ' | ', $b->description, ' | ', implode(',', $b->keywords);"), "Boutons de partage | Des boutons pour partager cet article sur les messageries et par e-mail, avec des liens qui marchent sans JavaScript. | partager,whatsapp,telegram,signal,e-mail,lanterne");
+    await admin.goto(`${wp.url}/wp-admin/post-new.php`);
+    const translations = await admin.locator("script#lanterne-share-editor-script-js-translations").textContent();
+    assert.match(translations, /"Channels":\["Canaux"\]/, "the editor's strings, from the plugin's JSON");
+    assert.match(translations, /"Channels, in order \(empty: the site setting\)":\["Canaux, dans l’ordre/);
+
+    const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Lettres', 'post_content' => '<p>Texte.</p>[lanterne_share channels="whatsapp,email,sms,telegram,signal"]', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
+    await plain.goto(url);
+    assert.deepEqual(await plain.locator("[data-lanterne-share] a, [data-lanterne-share] button").allTextContents(), ["Partager sur WhatsApp", "Partager par e-mail", "Partager par SMS", "Partager sur Telegram", "Partager sur Signal"]);
     assert.equal(wp.debugLog(), "", "no PHP notice");
   } finally {
     await wp.stop();

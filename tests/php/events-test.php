@@ -77,5 +77,17 @@ check( 'more than 100 events: 413', 413 === $status );
 list( , $problem, $status ) = lanterne_parse_events( str_repeat( ' ', 70000 ) . json_encode( $good ) );
 check( 'oversize body: 413', 413 === $status );
 
+// A page's identity.
+foreach ( array(
+	'https://blog.example/a/'                                           => 'https://blog.example/a/',
+	'https://blog.example/a/?utm_source=newsletter&utm_medium=email'    => 'https://blog.example/a/',
+	'https://blog.example/a/#comments'                                  => 'https://blog.example/a/',
+	'https://blog.example/a/?lt=cAbCdEfGhIj9#lt=wAbCdEfGhIj9'          => 'https://blog.example/a/',
+	'https://blog.example/a/?p=2&UTM_Campaign=x&lt=5'                   => 'https://blog.example/a/?p=2&lt=5',
+	'https://blog.example/?s=a%26b&utm_id=1&page=2'                     => 'https://blog.example/?s=a%26b&page=2',
+) as $url => $page ) {
+	check( "page of $url", lanterne_page_url( $url ) === $page );
+}
+
 echo $failures ? "$failures failed\n" : "all passed\n";
 exit( $failures ? 1 : 0 );

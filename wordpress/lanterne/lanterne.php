@@ -4,6 +4,8 @@
  * Plugin URI:        https://github.com/lanterne/lanterne
  * Description:       Share buttons for messengers and e-mail, and a count of the sharing analytics tools file as "direct": copies, address-bar links and the visits they bring back. Nothing leaves your site.
  * Version:           0.1.0
+ * Author:            The lanterne contributors
+ * Author URI:        https://github.com/lanterne/lanterne
  * Requires at least: 6.5
  * Requires PHP:      8.0
  * License:           MIT
@@ -34,6 +36,7 @@ require_once LANTERNE_DIR . '/includes/settings.php';
 require_once LANTERNE_DIR . '/includes/front.php';
 require_once LANTERNE_DIR . '/includes/buttons.php';
 require_once LANTERNE_DIR . '/includes/events.php';
+require_once LANTERNE_DIR . '/includes/guard.php';
 require_once LANTERNE_DIR . '/includes/collect.php';
 require_once LANTERNE_DIR . '/includes/report.php';
 require_once LANTERNE_DIR . '/includes/placement.php';

@@ -73,6 +73,25 @@ function lanterne_share_link( $channel, $url, $title ) {
 }
 
 /**
+ * A button's words, as lanterne's core writes them: "Share by email", "Share by SMS",
+ * "Share on" a network or an app.
+ *
+ * @param string $channel A channel id.
+ * @return string
+ */
+function lanterne_share_label( $channel ) {
+	if ( 'email' === $channel ) {
+		return __( 'Share by email', 'lanterne' );
+	}
+	if ( 'sms' === $channel ) {
+		return __( 'Share by SMS', 'lanterne' );
+	}
+	$links = lanterne_share_links();
+	/* translators: %s: a messenger or network, such as WhatsApp. */
+	return sprintf( __( 'Share on %s', 'lanterne' ), $links[ $channel ]['name'] ?? $channel );
+}
+
+/**
  * The container of share buttons for a post, with its fallback links.
  *
  * @param string[]         $channels Channel ids (sanitised).
@@ -98,8 +117,7 @@ function lanterne_buttons_html( $channels, $post = null ) {
 			// A channel that needs the script (the share sheet, copy link) waits in its
 			// place, so lanterne's row takes the space the links held.
 			$html .= '<button type="button" disabled data-channel="' . esc_attr( $channel ) . '">'
-				/* translators: %s: a messenger or network, such as WhatsApp. */
-				. esc_html( sprintf( __( 'Share on %s', 'lanterne' ), $links[ $channel ]['name'] ) ) . '</button> ';
+				. esc_html( lanterne_share_label( $channel ) ) . '</button> ';
 			continue;
 		}
 		$new_tab = ! empty( $links[ $channel ]['new_tab'] );
@@ -107,8 +125,7 @@ function lanterne_buttons_html( $channels, $post = null ) {
 		// The link is lanterne's own template (its scheme fixed) with encoded values.
 		$html   .= '<a href="' . esc_attr( $link ) . '" data-channel="' . esc_attr( $channel ) . '"'
 			. ( $new_tab ? ' target="_blank" rel="noopener noreferrer"' : '' ) . '>'
-			/* translators: %s: a messenger or network, such as WhatsApp. */
-			. esc_html( sprintf( __( 'Share on %s', 'lanterne' ), $links[ $channel ]['name'] ) ) . '</a> ';
+			. esc_html( lanterne_share_label( $channel ) ) . '</a> ';
 	}
 	return $html . '</div>';
 }

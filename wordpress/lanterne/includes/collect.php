@@ -11,10 +11,6 @@ defined( 'ABSPATH' ) || exit;
 /** The version of the table's shape (dbDelta brings older ones up to it). */
 const LANTERNE_DB_VERSION = 1;
 
-/** Requests a second one visitor may send, and at once. */
-const LANTERNE_RATE       = 20;
-const LANTERNE_RATE_BURST = 200;
-
 /**
  * The events table's name.
  *
@@ -58,47 +54,27 @@ function lanterne_install() {
 register_activation_hook( LANTERNE_FILE, 'lanterne_install' );
 
 /**
- * Whether this visitor may send another request now (a token bucket per address, kept
- * in a transient; the address is hashed, never stored).
- *
- * @return int 0 if it may, else the seconds to wait.
- */
-function lanterne_rate_wait() {
-	$address = isset( $_SERVER['REMOTE_ADDR'] ) ? sanitize_text_field( wp_unslash( $_SERVER['REMOTE_ADDR'] ) ) : '';
-	$key     = 'lanterne_rate_' . md5( wp_salt( 'nonce' ) . $address );
-	$now     = microtime( true );
-	/**
-	 * Filters the rate limit of the collect route: requests a second per visitor, and
-	 * how many at once.
-	 *
-	 * @param int[] $limit Rate and burst.
-	 */
-	list( $rate, $burst ) = apply_filters( 'lanterne_rate_limit', array( LANTERNE_RATE, LANTERNE_RATE_BURST ) );
-	$bucket = get_transient( $key );
-	$tokens = is_array( $bucket ) ? min( $burst, $bucket[0] + ( $now - $bucket[1] ) * $rate ) : $burst;
-	if ( $tokens < 1 ) {
-		return max( 1, (int) ceil( ( 1 - $tokens ) / $rate ) );
-	}
-	set_transient( $key, array( $tokens - 1, $now ), 60 );
-	return 0;
-}
-
-/**
  * `POST /wp-json/lanterne/v1/collect`: one event or a list, as JSON in any content type
  * (beacons send text/plain). 200 `{stored, duplicates}` once stored; 400 naming the
- * problem; 413 too large; 429 with Retry-After.
+ * problem (an event naming another site's host included: nothing of the batch is
+ * stored); 413 too large; 429 with Retry-After (a batch of n events takes n tokens).
  *
  * @param WP_REST_Request $request The request.
  * @return WP_REST_Response
  */
 function lanterne_collect( $request ) {
-	$wait = lanterne_rate_wait();
+	list( $events, $problem, $status ) = lanterne_parse_events( $request->get_body() );
+	// Counted in events: a refused body costs one.
+	$wait = lanterne_rate_take( is_array( $events ) ? count( $events ) : 1 );
 	if ( $wait > 0 ) {
-		$response = new WP_REST_Response( array( 'error' => 'too many requests' ), 429 );
+		$response = new WP_REST_Response( array( 'error' => 'too many events' ), 429 );
 		$response->header( 'Retry-After', (string) $wait );
 		return $response;
 	}
-	list( $events, $problem, $status ) = lanterne_parse_events( $request->get_body() );
+	if ( null === $problem ) {
+		$problem = lanterne_foreign_host( $events );
+		$status  = null === $problem ? $status : 400;
+	}
 	if ( null !== $problem ) {
 		return new WP_REST_Response( array( 'error' => $problem ), $status );
 	}
@@ -107,7 +83,7 @@ function lanterne_collect( $request ) {
 	$stored   = 0;
 	$received = (int) round( microtime( true ) * 1000 );
 	foreach ( $events as $event ) {
-		$values = array( $event['id'], $event['type'], $event['channel'], $event['token'], $event['parent'], $event['url'], $event['title'], $event['ts'], $event['referrer'] ?? null, $event['chars'] ?? null, $received );
+		$values = array( $event['id'], $event['type'], $event['channel'], $event['token'], $event['parent'], lanterne_page_url( $event['url'] ), $event['title'], $event['ts'], $event['referrer'] ?? null, $event['chars'] ?? null, $received );
 		// wpdb::prepare() has no NULL: absent values are written as SQL NULL, the rest
 		// each through prepare() (numbers as %d, after the checks made them whole).
 		$sql = array();

@@ -139,3 +139,29 @@ function lanterne_parse_events( $body ) {
 	}
 	return array( $events, null, 200 );
 }
+
+/**
+ * A page's identity: its URL without the fragment, the UTM parameters (`utm_*`) and
+ * lanterne's token parameter (`lt` holding a share token), which a click-back may keep
+ * but do not make another page. The other parameters stay, in their order.
+ *
+ * @param string $url An http(s) URL.
+ * @return string The same URL, normalised.
+ */
+function lanterne_page_url( $url ) {
+	$url   = explode( '#', (string) $url, 2 )[0];
+	$parts = explode( '?', $url, 2 );
+	if ( ! isset( $parts[1] ) ) {
+		return $url;
+	}
+	$kept = array();
+	foreach ( explode( '&', $parts[1] ) as $pair ) {
+		list( $name, $value ) = array_pad( explode( '=', $pair, 2 ), 2, '' );
+		$name                 = strtolower( rawurldecode( $name ) );
+		if ( '' === $pair || str_starts_with( $name, 'utm_' ) || ( 'lt' === $name && preg_match( LANTERNE_TOKEN_PATTERN, rawurldecode( $value ) ) ) ) {
+			continue;
+		}
+		$kept[] = $pair;
+	}
+	return $kept ? $parts[0] . '?' . implode( '&', $kept ) : $parts[0];
+}

@@ -37,7 +37,8 @@ function lanterne_script_attributes() {
 	$endpoint    = lanterne_option( 'lanterne_endpoint' );
 	$attributes  = array();
 	if ( 'site' === $destination || ( 'ga4' !== $destination && '' === $endpoint ) ) {
-		// The built-in collection; also what a destination without its endpoint falls back to.
+		// The built-in collection; also what a destination without its endpoint falls back
+		// to (the settings refuse one, but an option may be set otherwise).
 		$attributes['data-endpoint'] = rest_url( 'lanterne/v1/collect' );
 	} elseif ( 'ga4' === $destination ) {
 		$attributes['data-format'] = 'ga4';
@@ -75,7 +76,10 @@ function lanterne_script_tag( $tag, $handle ) {
 		$value       = 'data-endpoint' === $name ? esc_url( $value ) : esc_attr( $value );
 		$attributes .= ' ' . $name . '="' . $value . '"';
 	}
-	return preg_replace( '/<script\b/', '<script' . $attributes, $tag, 1 );
+	// Inserted as plain text after the tag's name: no replacement string (a setting
+	// holding `$0` or `\1` would be read as a back-reference by preg_replace).
+	$at = strpos( $tag, '<script' );
+	return false === $at ? $tag : substr_replace( $tag, $attributes, $at + strlen( '<script' ), 0 );
 }
 add_filter( 'script_loader_tag', 'lanterne_script_tag', 10, 2 );
 

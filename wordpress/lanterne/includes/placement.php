@@ -13,7 +13,12 @@ defined( 'ABSPATH' ) || exit;
 add_action(
 	'init',
 	function () {
-		register_block_type( LANTERNE_DIR . '/blocks/share' );
+		$block = register_block_type( LANTERNE_DIR . '/blocks/share' );
+		// The editor's strings from the plugin's own JSON catalogues (languages/, built
+		// from the .po): without a path WordPress looks in wp-content/languages only.
+		foreach ( $block ? $block->editor_script_handles : array() as $handle ) {
+			wp_set_script_translations( $handle, 'lanterne', LANTERNE_DIR . '/languages' );
+		}
 	}
 );
 

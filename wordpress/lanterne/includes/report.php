@@ -44,7 +44,7 @@ function lanterne_report_data( $days = 30 ) {
 	$pages    = $wpdb->get_results(
 		$wpdb->prepare(
 			"SELECT url, SUM(CASE WHEN type <> 'arrival' THEN 1 ELSE 0 END) AS shares, SUM(CASE WHEN type = 'arrival' THEN 1 ELSE 0 END) AS arrivals
-			 FROM $table WHERE ts >= %d GROUP BY url ORDER BY shares DESC, arrivals DESC, url LIMIT 10",
+			 FROM $table WHERE ts >= %d GROUP BY url",
 			$since
 		),
 		ARRAY_A
@@ -72,15 +72,51 @@ function lanterne_report_data( $days = 30 ) {
 		'without_referrer' => (int) ( $totals['without_referrer'] ?? 0 ),
 		'channels'         => $out,
 		'sources'          => $sources,
-		'pages'            => array_map(
-			fn( $row ) => array(
-				'url'      => $row['url'],
-				'shares'   => (int) $row['shares'],
-				'arrivals' => (int) $row['arrivals'],
-			),
-			(array) $pages
-		),
+		'pages'            => lanterne_report_pages( (array) $pages ),
 	);
+}
+
+/**
+ * A channel's name as the buttons and the report show it ("Copy-paste" for copies).
+ *
+ * @param string $channel A channel id.
+ * @return string
+ */
+function lanterne_channel_name( $channel ) {
+	$names = array(
+		'copy'        => __( 'Copy-paste', 'lanterne' ),
+		'address_bar' => __( 'Address bar', 'lanterne' ),
+		'copy_link'   => __( 'Copy link', 'lanterne' ),
+		'web_share'   => __( 'Share sheet', 'lanterne' ),
+	);
+	$links = lanterne_share_links();
+	return $names[ $channel ] ?? ( $links[ $channel ]['name'] ?? $channel );
+}
+
+/**
+ * The most shared pages: rows of one page under several URLs (stored before URLs were
+ * normalised, with `?utm_…`, a token or a fragment) counted as one.
+ *
+ * @param array<int, array{url: string, shares: string, arrivals: string}> $rows By URL.
+ * @param int                                                             $most How many.
+ * @return array<int, array{url: string, shares: int, arrivals: int}>
+ */
+function lanterne_report_pages( $rows, $most = 10 ) {
+	$pages = array();
+	foreach ( $rows as $row ) {
+		$url = lanterne_page_url( $row['url'] );
+		if ( ! isset( $pages[ $url ] ) ) {
+			$pages[ $url ] = array(
+				'url'      => $url,
+				'shares'   => 0,
+				'arrivals' => 0,
+			);
+		}
+		$pages[ $url ]['shares']   += (int) $row['shares'];
+		$pages[ $url ]['arrivals'] += (int) $row['arrivals'];
+	}
+	usort( $pages, fn( $a, $b ) => array( $b['shares'], $b['arrivals'], $a['url'] ) <=> array( $a['shares'], $a['arrivals'], $b['url'] ) );
+	return array_slice( $pages, 0, $most );
 }
 
 /**
@@ -120,10 +156,10 @@ function lanterne_report_page() {
 		echo '<p class="lanterne-empty">' . esc_html__( 'Nothing yet. Shares and click-backs appear here as visitors copy and share your posts.', 'lanterne' ) . '</p></div>';
 		return;
 	}
-	$table = function ( $caption, $head, $rows ) {
+	$table  = function ( $caption, $head, $rows ) {
 		echo '<h2>' . esc_html( $caption ) . '</h2><table class="widefat striped"><thead><tr>';
 		foreach ( $head as $cell ) {
-			echo '<th scope="col">' . esc_html( $cell ) . '</th>';
+			echo '<th scope="col" class="manage-column">' . esc_html( $cell ) . '</th>';
 		}
 		echo '</tr></thead><tbody>';
 		foreach ( $rows as $row ) {
@@ -135,11 +171,11 @@ function lanterne_report_page() {
 		}
 		echo '</tbody></table>';
 	};
-	$counts = array( __( 'shares', 'lanterne' ), __( 'click-backs', 'lanterne' ) );
+	$counts = array( __( 'Shares', 'lanterne' ), __( 'Click-backs', 'lanterne' ) );
 	$table(
 		__( 'Channels', 'lanterne' ),
-		array_merge( array( __( 'channel', 'lanterne' ) ), $counts ),
-		array_map( fn( $c ) => array( esc_html( $c['channel'] ), esc_html( number_format_i18n( $c['shares'] ) ), esc_html( number_format_i18n( $c['arrivals'] ) ) ), $data['channels'] )
+		array_merge( array( __( 'Channel', 'lanterne' ) ), $counts ),
+		array_map( fn( $c ) => array( esc_html( lanterne_channel_name( $c['channel'] ) ), esc_html( number_format_i18n( $c['shares'] ) ), esc_html( number_format_i18n( $c['arrivals'] ) ) ), $data['channels'] )
 	);
 	$names = array(
 		'copy'        => __( 'Copy-paste', 'lanterne' ),
@@ -148,17 +184,19 @@ function lanterne_report_page() {
 	);
 	$table(
 		__( 'How posts are shared', 'lanterne' ),
-		array_merge( array( '' ), $counts ),
+		array_merge( array( __( 'Source', 'lanterne' ) ), $counts ),
 		array_map( fn( $k ) => array( esc_html( $names[ $k ] ), esc_html( number_format_i18n( $data['sources'][ $k ]['shares'] ) ), esc_html( number_format_i18n( $data['sources'][ $k ]['arrivals'] ) ) ), array_keys( $names ) )
 	);
 	$table(
 		__( 'Most shared posts', 'lanterne' ),
-		array_merge( array( __( 'post', 'lanterne' ) ), $counts ),
+		array_merge( array( __( 'Post', 'lanterne' ) ), $counts ),
 		array_map(
 			function ( $p ) {
 				$id    = url_to_postid( $p['url'] );
 				$label = $id ? get_the_title( $id ) : $p['url'];
-				return array( '<a href="' . esc_url( $p['url'] ) . '">' . esc_html( $label ) . '</a>', esc_html( number_format_i18n( $p['shares'] ) ), esc_html( number_format_i18n( $p['arrivals'] ) ) );
+				// Only the site's own URLs are stored, but a link out of wp-admin stays
+				// unfollowed and without referrer all the same.
+				return array( '<a href="' . esc_url( $p['url'] ) . '" rel="noopener noreferrer nofollow">' . esc_html( $label ) . '</a>', esc_html( number_format_i18n( $p['shares'] ) ), esc_html( number_format_i18n( $p['arrivals'] ) ) );
 			},
 			$data['pages']
 		)
