@@ -6,7 +6,7 @@ export type Channel =
 
 /** Strings a visitor sees, each overridable; a channel id overrides that channel's name. */
 export interface LanterneStrings extends Partial<Record<Channel, string>> {
-  /** Accessible name of a share button; `{channel}` is the channel's name. "Share on {channel}". */
+  /** Accessible name of every share button but copy link and the share sheet; `{channel}` is the channel's name. Built in: "Share on {channel}", and "Share by email", "Share by SMS" (README "Accessibility and language"). */
   shareOn?: string;
   /** Label of the copy-link button. "Copy link". */
   copyLink?: string;

@@ -4,13 +4,14 @@
 //! formats are written, and any error before it leaves the browser's own copy as it was.
 //!
 //! Links are rewritten on the copied DOM (the browser already decoded every attribute),
-//! so no HTML tokenizer ships in the wasm.
+//! so no HTML tokenizer ships in the wasm. Share rows are left out of it
+//! ([`SHARE_ROWS`]).
 
 use super::reporting::Reporting;
 use super::session::Session;
 use crate::core::channel::Channel;
 use crate::core::chars::{find_byte, sub};
-use crate::core::copy::{CopyDecision, Selection, EDITORS};
+use crate::core::copy::{CopyDecision, Selection, EDITORS, SHARE_ROWS};
 use crate::core::event::EventKind;
 use crate::core::token::ShareToken;
 use crate::core::url::is_scheme;
@@ -89,7 +90,16 @@ fn try_copy(
         }
         container.append_child(&in_context(range.clone_contents()?.into(), common)?)?;
     }
+    // A share row is never part of a copy (SPEC §4): the stylesheet keeps it out of the
+    // selection's text, and any row the selection spans is left out of what is written
+    // (its links, icons and labels, and a copy-by-hand field it may show).
     // (querySelectorAll: the one query import the layer has for elements.)
+    let rows = container.query_selector_all(SHARE_ROWS)?;
+    for i in 0..rows.length() {
+        if let Some(row) = rows.item(i) {
+            row.unchecked_into::<Element>().remove();
+        }
+    }
     let has_code = container.query_selector_all(verbatim)?.length() > 0;
     // A selection ending in code that the copied DOM does not show as code (a site's
     // ignoreSelector that needs ancestors outside the copy): left alone, to be safe.

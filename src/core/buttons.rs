@@ -145,15 +145,36 @@ impl Labels<'_> {
         }
     }
 
-    /// The accessible name ("Share on WhatsApp"); copy link and the share sheet are named
-    /// by their label alone. It always contains the visible label (WCAG 2.5.3).
+    /// The accessible name ("Share on WhatsApp", "Share by email", "Partager par SMS");
+    /// copy link and the share sheet are named by their label alone. A site's own
+    /// `shareOn` names every other channel's button, e-mail and SMS included, with the
+    /// channel's visible name; without it, each channel's built-in phrase
+    /// ([`Channel::share_phrase`]) holds its name as written in a sentence, or the site's
+    /// own name for it. It always contains the visible label, case aside (WCAG 2.5.3).
+    ///
+    /// ```
+    /// use lanterne::core::{buttons::Labels, channel::Channel, strings::Lang};
+    /// let labels = Labels { lang: Lang::En, overrides: &[] };
+    /// assert_eq!(labels.accessible_name(Channel::Email), "Share by email");
+    /// let own = vec![("shareOn".to_owned(), "Send with {channel}".to_owned())];
+    /// let labels = Labels { lang: Lang::En, overrides: &own };
+    /// assert_eq!(labels.accessible_name(Channel::Email), "Send with Email");
+    /// ```
     pub fn accessible_name(&self, channel: Channel) -> String {
         match channel {
             Channel::CopyLink | Channel::WebShare => self.name(channel).to_owned(),
             _ => {
+                let (pattern, name) = match (
+                    self.lookup(Phrase::ShareOn.key()),
+                    self.lookup(channel.id()),
+                ) {
+                    (Some(pattern), _) => (pattern, self.name(channel)),
+                    (None, own) => (
+                        channel.share_phrase(self.lang),
+                        own.unwrap_or_else(|| channel.name_in_sentence(self.lang)),
+                    ),
+                };
                 // Not `str::replace`: its substring search costs 2 KB of wasm.
-                let pattern = self.phrase(Phrase::ShareOn);
-                let name = self.name(channel);
                 match find_str(pattern, "{channel}") {
                     Some(at) => cat(&[
                         sub(pattern, 0, at),
@@ -202,7 +223,7 @@ mod tests {
             lang: Lang::Fr,
             overrides: &none,
         };
-        assert_eq!(fr.accessible_name(Channel::Sms), "Partager sur SMS");
+        assert_eq!(fr.accessible_name(Channel::Sms), "Partager par SMS");
         assert_eq!(fr.name(Channel::CopyLink), "Copier le lien");
         let custom = vec![("copyLink".to_owned(), "Lien".to_owned())];
         let fr = Labels {
@@ -212,7 +233,64 @@ mod tests {
         assert_eq!(fr.accessible_name(Channel::CopyLink), "Lien");
         for channel in Channel::all().filter(|c| c.is_button()) {
             let name = en.accessible_name(channel);
-            assert!(name.contains(en.name(channel)), "{name}");
+            assert!(contains_label(&name, en.name(channel)), "{name}");
         }
+    }
+
+    fn contains_label(name: &str, label: &str) -> bool {
+        name.to_lowercase().contains(&label.to_lowercase())
+    }
+
+    #[test]
+    fn every_channel_s_name_in_both_languages() {
+        let none = Vec::new();
+        let expected = |channel: Channel, lang: Lang| -> String {
+            let name = channel.name(lang);
+            match (channel, lang) {
+                (Channel::CopyLink | Channel::WebShare, _) => name.to_owned(),
+                (Channel::Email, Lang::En) => "Share by email".into(),
+                (Channel::Email, Lang::Fr) => "Partager par e-mail".into(),
+                (Channel::Sms, Lang::En) => "Share by SMS".into(),
+                (Channel::Sms, Lang::Fr) => "Partager par SMS".into(),
+                (_, Lang::En) => format!("Share on {name}"),
+                (_, Lang::Fr) => format!("Partager sur {name}"),
+            }
+        };
+        for lang in [Lang::En, Lang::Fr] {
+            let labels = Labels {
+                lang,
+                overrides: &none,
+            };
+            for channel in Channel::all().filter(|c| c.is_button()) {
+                let name = labels.accessible_name(channel);
+                assert_eq!(name, expected(channel, lang));
+                assert!(contains_label(&name, labels.name(channel)), "{name}");
+            }
+        }
+        assert_eq!(
+            Labels {
+                lang: Lang::Fr,
+                overrides: &none
+            }
+            .accessible_name(Channel::Whatsapp),
+            "Partager sur WhatsApp"
+        );
+        // A site's own shareOn names every channel, e-mail and SMS too, as before.
+        let own = vec![("shareOn".to_owned(), "Envoyer via {channel}".to_owned())];
+        let fr = Labels {
+            lang: Lang::Fr,
+            overrides: &own,
+        };
+        assert_eq!(fr.accessible_name(Channel::Sms), "Envoyer via SMS");
+        assert_eq!(fr.accessible_name(Channel::Email), "Envoyer via E-mail");
+        assert_eq!(fr.accessible_name(Channel::Signal), "Envoyer via Signal");
+        // A site's own name for e-mail, in the built-in phrase.
+        let own = vec![("email".to_owned(), "Courriel".to_owned())];
+        let fr = Labels {
+            lang: Lang::Fr,
+            overrides: &own,
+        };
+        assert_eq!(fr.accessible_name(Channel::Email), "Partager par Courriel");
+        assert_eq!(fr.name(Channel::Email), "Courriel");
     }
 }

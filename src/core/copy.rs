@@ -17,6 +17,18 @@ pub const EDITORS: &str = "input,textarea,select,[contenteditable]:not([contente
 /// exactly as it is, in both formats. A CSS selector.
 pub const VERBATIM: &str = "pre,code,kbd,samp,[data-lanterne-ignore]";
 
+/// Share rows (SPEC §4: a share row is never part of a visitor's copy): lanterne's own
+/// containers and the rows a server wrote (`lanterne/row`, the WordPress plugin), which
+/// carry the same class and attribute. `lanterne.css` makes them unselectable
+/// (`user-select: none`), so a copy the browser makes leaves them out; a copy lanterne
+/// writes leaves out every one its selection spans. A CSS selector.
+///
+/// ```
+/// use lanterne::core::copy::SHARE_ROWS;
+/// assert_eq!(SHARE_ROWS, ".lanterne-share,[data-lanterne-share]");
+/// ```
+pub const SHARE_ROWS: &str = ".lanterne-share,[data-lanterne-share]";
+
 /// How copies are handled on this page: the rewriter, the size cap, the optional
 /// attribution line.
 ///
@@ -239,6 +251,41 @@ mod tests {
             ),
             CopyDecision::Skip(SkipReason::NothingToTrack)
         );
+    }
+
+    #[test]
+    fn share_rows_are_named_as_rows_are_written() {
+        // A server-written row and a drawn one: each marked by a selector of SHARE_ROWS.
+        let written = crate::core::fallback::row(
+            &crate::core::fallback::FallbackRow {
+                channels: &[crate::core::channel::Channel::Whatsapp],
+                url: "https://blog.example/a",
+                title: "",
+                text: "",
+                lang: crate::core::strings::Lang::En,
+                labels: true,
+                utm: true,
+                campaign: None,
+                mastodon_instance: None,
+            },
+            |_| None,
+        );
+        assert!(written.starts_with(r#"<div class="lanterne-share" data-lanterne-share="""#));
+        let selectors: Vec<&str> = SHARE_ROWS.split(',').collect();
+        assert_eq!(selectors, [".lanterne-share", "[data-lanterne-share]"]);
+        // And the stylesheet keeps every one of them out of a selection.
+        let css = include_str!("../../js/lanterne.css");
+        let rule = css
+            .find("user-select: none")
+            .map(|at| &css[..at])
+            .and_then(|before| before.rfind('}').map(|start| &before[start..]))
+            .unwrap_or("");
+        for selector in selectors {
+            assert!(
+                rule.contains(selector),
+                "{selector} is not unselectable: {rule}"
+            );
+        }
     }
 
     #[test]

@@ -192,7 +192,7 @@ mod tests {
         // Links that work without the script, escaped once, with UTM and no token.
         assert!(html.contains(r#"<a class="lanterne-button" data-channel="whatsapp" aria-label="Share on WhatsApp" href="https://api.whatsapp.com/send?text=Tom%20%26%20%22Jerry%22%20%3C3%0ALine%20one%0Aline%20two%0Ahttps%3A%2F%2Fblog.example%2F%C3%A9t%C3%A9%3Fx%3D1%26utm_source%3Dwhatsapp%26utm_medium%3Dsocial%26utm_campaign%3Dspring%23part" target="_blank" rel="noopener noreferrer"><svg class="lanterne-icon" aria-hidden="true" focusable="false" viewBox="0 0 24 24"><path d="M1 1h2"/></svg><span class="lanterne-label">WhatsApp</span></a>"#), "{html}");
         assert!(
-            html.contains(r#"data-channel="sms" aria-label="Share on SMS" href="sms:?&amp;body="#),
+            html.contains(r#"data-channel="sms" aria-label="Share by SMS" href="sms:?&amp;body="#),
             "{html}"
         );
         assert!(!html.contains("lt="), "no token: {html}");
@@ -226,6 +226,18 @@ mod tests {
             html.contains(r#"aria-label="Partager sur WhatsApp""#),
             "{html}"
         );
+        // By e-mail and SMS, as the drawn buttons say (core::buttons::Labels).
+        for (channel, name) in [
+            ("email", "Partager par e-mail"),
+            ("sms", "Partager par SMS"),
+        ] {
+            assert!(
+                html.contains(&format!(
+                    r#"data-channel="{channel}" aria-label="{name}" title="{name}""#
+                )),
+                "{html}"
+            );
+        }
         let messenger = row(
             &FallbackRow {
                 channels: &[Channel::Messenger, Channel::Email],
@@ -246,6 +258,11 @@ mod tests {
         );
         assert!(
             messenger.contains(r#"href="mailto:?subject=&amp;body=https%3A%2F%2Fb.example%2F""#),
+            "{messenger}"
+        );
+        assert!(
+            messenger.contains(r#"aria-label="Share by email" href="mailto:"#)
+                && messenger.contains(r#"<span class="lanterne-label">Email</span>"#),
             "{messenger}"
         );
     }

@@ -34,7 +34,9 @@ impl Lang {
 /// A string a visitor can see; each has a config key so a site can override it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Phrase {
-    /// Accessible name of a share button: "Share on {channel}".
+    /// Accessible name of a share button: "Share on {channel}" (e-mail and SMS have
+    /// their own built-in phrase, [`Channel::share_phrase`]; a site's own `shareOn`
+    /// names every channel's button).
     ShareOn,
     /// Label of the copy-link button.
     CopyLink,
@@ -97,7 +99,40 @@ impl Phrase {
 }
 
 impl Channel {
-    /// The channel's name as people write it ("WhatsApp", "E-mail"/"E-mail", "X").
+    /// The built-in pattern of a share button's accessible name, `{channel}` standing for
+    /// [`Channel::name_in_sentence`]: one shares *on* a network or an app, *by* e-mail or
+    /// SMS.
+    ///
+    /// ```
+    /// use lanterne::core::{channel::Channel, strings::Lang};
+    /// assert_eq!(Channel::Telegram.share_phrase(Lang::En), "Share on {channel}");
+    /// assert_eq!(Channel::Sms.share_phrase(Lang::Fr), "Partager par {channel}");
+    /// ```
+    pub fn share_phrase(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Channel::Email | Channel::Sms, Lang::En) => "Share by {channel}",
+            (Channel::Email | Channel::Sms, Lang::Fr) => "Partager par {channel}",
+            _ => Phrase::ShareOn.text(lang),
+        }
+    }
+
+    /// The channel's name inside a sentence: its [`name`](Channel::name), but e-mail's,
+    /// which is lower-case there ("Share by email", "Partager par e-mail").
+    ///
+    /// ```
+    /// use lanterne::core::{channel::Channel, strings::Lang};
+    /// assert_eq!(Channel::Email.name_in_sentence(Lang::Fr), "e-mail");
+    /// assert_eq!(Channel::Sms.name_in_sentence(Lang::En), "SMS");
+    /// ```
+    pub fn name_in_sentence(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Channel::Email, Lang::En) => "email",
+            (Channel::Email, Lang::Fr) => "e-mail",
+            _ => self.name(lang),
+        }
+    }
+
+    /// The channel's name as people write it ("WhatsApp", "Email"/"E-mail", "X").
     ///
     /// ```
     /// use lanterne::core::{channel::Channel, strings::Lang};
@@ -110,7 +145,8 @@ impl Channel {
             (Channel::Copy, Lang::Fr) => "Copie",
             (Channel::AddressBar, Lang::En) => "Address bar",
             (Channel::AddressBar, Lang::Fr) => "Barre d'adresse",
-            (Channel::Email, _) => "E-mail",
+            (Channel::Email, Lang::En) => "Email",
+            (Channel::Email, Lang::Fr) => "E-mail",
             (Channel::WebShare, Lang::En) => "Share…",
             (Channel::WebShare, Lang::Fr) => "Partager…",
             (Channel::CopyLink, lang) => Phrase::CopyLink.text(lang),
@@ -162,5 +198,23 @@ mod tests {
             Phrase::ReadMore.text(Lang::Fr),
             super::super::attribution::default_label("fr")
         );
+    }
+
+    #[test]
+    fn on_a_network_by_email_or_sms() {
+        for channel in Channel::all() {
+            let by = matches!(channel, Channel::Email | Channel::Sms);
+            for (lang, on, by_phrase) in [
+                (Lang::En, "Share on {channel}", "Share by {channel}"),
+                (Lang::Fr, "Partager sur {channel}", "Partager par {channel}"),
+            ] {
+                let expected = if by { by_phrase } else { on };
+                assert_eq!(channel.share_phrase(lang), expected, "{}", channel.id());
+                // The name in a sentence is the visible name, case aside.
+                assert!(channel
+                    .name_in_sentence(lang)
+                    .eq_ignore_ascii_case(channel.name(lang)));
+            }
+        }
     }
 }

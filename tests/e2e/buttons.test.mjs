@@ -16,6 +16,11 @@ const PAGE = "/t/buttons.html";
 const CHANNEL_ORDER = ["whatsapp", "telegram", "messenger", "signal", "sms", "email", "line", "viber", "threema", "x", "facebook", "linkedin", "reddit", "bluesky", "mastodon", "threads", "pinterest", "tumblr", "hackernews", "vk", "xing", "weibo", "web_share", "copy_link"];
 // The first character of a token names its channel (README "Share tokens").
 const CODE = { whatsapp: "w", telegram: "t", messenger: "m", signal: "s", sms: "S", email: "e", line: "l", viber: "v", threema: "T", x: "x", facebook: "f", linkedin: "L", reddit: "r", bluesky: "b", mastodon: "M", threads: "h", pinterest: "p", tumblr: "u", hackernews: "y", vk: "k", xing: "X", weibo: "W", web_share: "n", copy_link: "C" };
+// The accessible names that are not "Share on {label}" / "Partager sur {label}".
+const NAMES = {
+  en: { sms: "Share by SMS", email: "Share by email", web_share: "Share…", copy_link: "Copy link" },
+  fr: { sms: "Partager par SMS", email: "Partager par e-mail", web_share: "Partager…", copy_link: "Copier le lien" },
+};
 const TITLE = "Tom & Jerry #1: 100% \"C++\" <script>alert('x')</script> 🎉";
 const TEXT = "Line one\nline two + more";
 
@@ -393,15 +398,54 @@ test("axe-core finds no accessibility violation, in English and in French; names
       await page.evaluate(axe);
       const { violations } = await page.evaluate(() => window.axe.run(document, { resultTypes: ["violations"] }));
       assert.deepEqual(violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target).join(" ")}`), [], `${lang}: no violations`);
-      const names = await page.$$eval("#all .lanterne-button", (b) => b.map((x) => x.getAttribute("aria-label")));
+      const names = await page.$$eval("#all .lanterne-button", (b) => b.map((x) => [x.dataset.channel, x.getAttribute("aria-label"), x.textContent]));
       if (lang === "fr") {
-        assert.equal(names[0], "Partager sur WhatsApp");
-        assert.equal(names.at(-1), "Copier le lien");
+        assert.equal(names[0][1], "Partager sur WhatsApp");
+        assert.equal(names.at(-1)[1], "Copier le lien");
       } else {
-        assert.equal(names[0], "Share on WhatsApp");
+        assert.equal(names[0][1], "Share on WhatsApp");
       }
+      // Shared on a network or an app, by e-mail or SMS; each name holds its visible label.
+      for (const [channel, name, label] of names) {
+        assert.equal(name, NAMES[lang][channel] ?? `${lang === "fr" ? "Partager sur" : "Share on"} ${label}`, channel);
+        assert.ok(name.toLowerCase().includes(label.toLowerCase()), `${name} holds ${label}`);
+      }
+      assert.equal(names.length, CHANNEL_ORDER.length - (names.some(([c]) => c === "web_share") ? 0 : 1), names.map(([c]) => c).join());
       await page.close();
     }
+  });
+});
+
+test("the theme follows the page, not the visitor's setting: light buttons on a light-only page in dark mode; data-lanterne-theme forces either", async () => {
+  const LIGHT = { bg: "rgb(255, 255, 255)", fg: "rgb(31, 35, 40)", signal: "rgb(59, 69, 253)" };
+  const DARK = { bg: "rgb(34, 39, 46)", fg: "rgb(230, 237, 243)", signal: "rgb(124, 131, 255)" };
+  const colours = (page, row) => page.$eval(`#${row}`, (r) => {
+    const button = r.querySelector("[data-channel=signal]");
+    return { bg: getComputedStyle(button).backgroundColor, fg: getComputedStyle(button).color, signal: getComputedStyle(button.querySelector(".lanterne-icon")).fill };
+  });
+  await withCollector({}, async (collector) => {
+    const { page, problems } = await newPage(browser, collector.url);
+    for (const scheme of ["light", "dark"]) {
+      await page.emulateMedia({ colorScheme: scheme });
+      const visitor = scheme === "dark" ? DARK : LIGHT;
+      for (const [path, design] of [["theme.html", "light only"], ["theme-meta.html", "light dark (meta)"], ["theme-css.html", "light dark (CSS)"]]) {
+        await page.goto(`${collector.url}/t/${path}`);
+        await waitForLanterne(page);
+        await page.waitForFunction(() => document.querySelectorAll(".lanterne-button[data-channel=signal]:not([disabled])").length === 3);
+        const follows = design === "light only" ? LIGHT : visitor;
+        assert.deepEqual(await colours(page, "page"), follows, `${design}, visitor in ${scheme}: the page's scheme`);
+        assert.deepEqual(await colours(page, "dark"), DARK, `${design}, ${scheme}: data-lanterne-theme="dark" on the row`);
+        assert.deepEqual(await colours(page, "light"), LIGHT, `${design}, ${scheme}: data-lanterne-theme="light" on the row`);
+        // On <html>: every row but one that says otherwise.
+        for (const [theme, colour] of [["dark", DARK], ["light", LIGHT]]) {
+          await page.evaluate((theme) => { document.documentElement.dataset.lanterneTheme = theme; }, theme);
+          assert.deepEqual(await colours(page, "page"), colour, `${design}, ${scheme}: data-lanterne-theme="${theme}" on <html>`);
+          assert.deepEqual(await colours(page, "dark"), DARK, `${design}, ${scheme}: the row's own "dark" wins over <html>'s "${theme}"`);
+          assert.deepEqual(await colours(page, "light"), LIGHT, `${design}, ${scheme}: the row's own "light" wins over <html>'s "${theme}"`);
+        }
+      }
+    }
+    assert.deepEqual(problems, []);
   });
 });
 

@@ -192,3 +192,69 @@ test("hosts are compared in their ASCII form by the browser's URL parser: Unicod
     await page.evaluate(() => window.__tracker.stop());
   });
 });
+
+// What a share row would bring into a copy: its markup, its links, its words.
+const ROW_TRACES = [/lanterne-/, /whatsapp/i, /telegram/i, /api\.whatsapp|t\.me|mailto:|sms:/, /\bE-?mail\b/i, /\bSMS\b/, /Copy link/, /Share (on|by)/];
+function assertNoRow(clip, what) {
+  for (const trace of ROW_TRACES) {
+    assert.ok(!trace.test(clip.text), `${what}: text/plain holds ${trace}: ${clip.text}`);
+    assert.ok(!trace.test(clip.html), `${what}: text/html holds ${trace}: ${clip.html}`);
+  }
+}
+
+/** Selects from the start of `from`'s text to the end of `to`'s, as a drag would. */
+async function selectAcross(page, from, to) {
+  await page.evaluate(([from, to]) => {
+    const range = document.createRange();
+    range.setStart(document.querySelector(from).firstChild, 0);
+    const last = document.querySelector(to).lastChild;
+    range.setEnd(last, last.length);
+    getSelection().removeAllRanges();
+    getSelection().addRange(range);
+  }, [from, to]);
+}
+
+test("a share row is never part of a copy: a triple-click on the paragraph before a row, and a selection across one, with and without a URL", async () => {
+  await withCollector({}, async (collector) => {
+    const { page, problems } = await newPage(browser, collector.url);
+    await page.goto(collector.url + "/t/copy-row.html");
+    await waitForLanterne(page);
+    await page.waitForFunction(() => document.querySelectorAll("#row .lanterne-button, #row2 .lanterne-button").length === 6);
+    const LINKED = "Letters travel further than their writers ever do: read the keepers' letters at http://127.0.0.1:8080/en/lighthouse-keepers.html";
+    const PLAIN = "Nobody writes letters any more, they say, and yet the post still comes every morning.";
+    const LAST = "The end of the story is never written down.";
+
+    // A triple-click selects a paragraph, and in Chromium it runs on to the next block:
+    // the row, unless the row is out of reach of a selection.
+    // With a URL: lanterne writes the copy.
+    await page.click("#linked", { clickCount: 3, position: { x: 3, y: 3 } });
+    let clip = await copySelection(page);
+    assert.match(clip.text, /lighthouse-keepers\.html#lt=c[A-Za-z0-9_-]{11} today\./, "lanterne rewrote this copy");
+    assert.ok(clip.html.includes('id="linked"'), clip.html);
+    assertNoRow(clip, "triple-click, with a URL");
+    // Without: the browser's own copy.
+    await page.click("#plain", { clickCount: 3, position: { x: 3, y: 3 } });
+    clip = await copySelection(page);
+    assert.ok(clip.text.startsWith(PLAIN) && !clip.text.includes("lt="), clip.text);
+    assertNoRow(clip, "triple-click, no URL");
+
+    // Across a row: both paragraphs, not the row.
+    await selectAcross(page, "#linked", "#plain");
+    clip = await copySelection(page);
+    assert.match(clip.text, /#lt=c/, "lanterne rewrote this copy");
+    assert.equal(clip.text.replace(/#lt=[A-Za-z0-9_-]{12}/, ""), `${LINKED} today.\n\n${PLAIN}`);
+    assert.ok(clip.html.includes('id="linked"') && clip.html.includes(PLAIN), clip.html);
+    assertNoRow(clip, "across a row, with a URL");
+    await selectAcross(page, "#plain", "#last");
+    clip = await copySelection(page);
+    assert.equal(clip.text, `${PLAIN}\n\n${LAST}`);
+    assert.ok(clip.html.includes(PLAIN) && clip.html.includes(LAST), clip.html);
+    assertNoRow(clip, "across a row, no URL");
+
+    // Only the copies with a URL were lanterne's: two events.
+    await collector.waitFor((e) => e.length >= 2, "the two copy events");
+    await page.waitForTimeout(300);
+    assert.deepEqual((await collector.events()).map((e) => e.type), ["copy", "copy"]);
+    assert.deepEqual(problems, []);
+  });
+});

@@ -86,11 +86,15 @@ for (const [name, options] of [
       assert.ok(whatsapp.searchParams.get("text").endsWith(`${url}?utm_source=whatsapp&utm_medium=social`), whatsapp.href);
       assert.ok(links.every((l) => l[2] >= 40), "styled by the stylesheet before the script");
       assert.deepEqual(await page.$$eval("[data-lanterne-share] button[disabled]", (b) => b.map((x) => x.dataset.channel)), ["signal", "copy_link"], "what needs the script waits");
+      const names = () => page.$$eval("[data-lanterne-share] .lanterne-button", (b) => b.map((x) => [x.dataset.channel, x.getAttribute("aria-label"), x.textContent]));
+      const written = await names();
+      assert.deepEqual(written.map((n) => n[1]), ["Share on WhatsApp", "Share on Telegram", "Share on Signal", "Share by SMS", "Share by email", "Copy link"]);
       const before = await page.evaluate(() => document.querySelector("#after").getBoundingClientRect().top);
       release();
       const after = await drawn(page);
       assert.equal(after.top, before, "the paragraph after the row stays where it was");
       assert.ok(after.shift < 0.001, `cumulative layout shift ${after.shift}`);
+      assert.deepEqual(await names(), written, "lanterne's buttons say what the written row said");
       assert.deepEqual(requests.filter((p) => p.includes("/icons/")), [], "the row's own icons are used, none fetched");
       assert.deepEqual(problems, []);
       // A click now goes through lanterne: a token in the shared link.
@@ -102,3 +106,33 @@ for (const [name, options] of [
     });
   });
 }
+
+test("a share row is never part of a copy: the row lanterne/row writes, before the wasm arrives and once lanterne has drawn its own", async () => {
+  await withCollector({}, async (collector) => {
+    const row = shareRow({ url: `${collector.url}/article.html`, title: "Letters That Travel" });
+    const permissions = ["clipboard-read", "clipboard-write"];
+    const { context, page, release } = await open(collector, snippetPage(row), { viewport: { width: 1280, height: 900 }, permissions });
+    await context.grantPermissions(permissions, { origin: collector.url });
+    const copied = async () => {
+      await page.click("h1 + p", { clickCount: 3, position: { x: 3, y: 3 } });
+      await page.keyboard.press("Control+C");
+      return page.evaluate(async () => {
+        const out = {};
+        for (const item of await navigator.clipboard.read()) for (const type of item.types) out[type] = await (await item.getType(type)).text();
+        return out;
+      });
+    };
+    for (const when of ["before the wasm", "drawn by lanterne"]) {
+      if (when !== "before the wasm") {
+        release();
+        await drawn(page);
+      }
+      const clip = await copied();
+      assert.match(clip["text/plain"], /^(Letters travel further than their writers ever do\. ?){12}\s*$/, when);
+      for (const type of ["text/plain", "text/html"]) {
+        for (const trace of [/lanterne-/, /whatsapp/i, /Share (on|by)/, /Copy link/, /\bSMS\b/]) assert.ok(!trace.test(clip[type]), `${when}: ${type} holds ${trace}: ${clip[type]}`);
+      }
+    }
+    await context.close();
+  });
+});

@@ -14,6 +14,11 @@ test("shareRow: lanterne's markup with working links, the package's icons inline
   assert.match(html, /^<div class="lanterne-share" data-lanterne-share="" data-channels="whatsapp,telegram,signal,sms,email,copy_link" data-url="https:\/\/blog\.example\/%C3%A9t%C3%A9\?p=1" data-title="Tom &amp; Jerry" data-text="Read this">/);
   assert.match(html, /<a class="lanterne-button" data-channel="telegram" aria-label="Partager sur Telegram" href="https:\/\/t\.me\/share\/url\?url=https%3A%2F%2Fblog\.example%2F%25C3%25A9t%25C3%25A9%3Fp%3D1%26utm_source%3Dtelegram%26utm_medium%3Dsocial%26utm_campaign%3Dspring&amp;text=Tom%20%26%20Jerry%0ARead%20this" target="_blank" rel="noopener noreferrer">/);
   assert.match(html, /data-channel="copy_link" aria-label="Copier le lien" type="button" disabled="">/);
+  // On a network or an app, by e-mail or SMS: the words lanterne's own buttons say.
+  assert.match(html, /data-channel="sms" aria-label="Partager par SMS" href="sms:/);
+  assert.match(html, /data-channel="email" aria-label="Partager par e-mail" href="mailto:[^"]*"><svg[^>]*>.*?<\/svg><span class="lanterne-label">E-mail<\/span>/);
+  const en = shareRow({ url: "https://blog.example/a", channels: ["signal", "sms", "email"] });
+  assert.deepEqual([...en.matchAll(/aria-label="([^"]*)"/g)].map((m) => m[1]), ["Share on Signal", "Share by SMS", "Share by email"]);
   // The brand icons from the package's files (WhatsApp, Telegram, Signal), lanterne's own for the others.
   assert.equal(html.match(/<svg class="lanterne-icon"[^>]*>(<path[^>]*\/>)+<\/svg>/g).length, 6);
   assert.ok(!html.includes("lt="), "no token before a click");
