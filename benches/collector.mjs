@@ -18,10 +18,14 @@ const seconds = Number(process.argv[2] ?? 10);
 const BATCH = 50;
 // LANTERNE_COLLECTOR=path measures another build (an older one, for before and after).
 const COLLECTOR = process.env.LANTERNE_COLLECTOR ?? join(root, "target/release/lanterne-collector");
-const RATE_LIMITED = execFileSync(COLLECTOR, ["--help"], { encoding: "utf8" }).includes("--rate-limit");
+const HELP = execFileSync(COLLECTOR, ["--help"], { encoding: "utf8" });
+const RATE_LIMITED = HELP.includes("--rate-limit");
+// benches/collect.lua posts pages of blog.example: one of the collector's sites (a build
+// before --site stored any host).
+const SITE = HELP.includes("--site") ? ["--site", "blog.example"] : [];
 
 async function startCollector(db) {
-  const [cmd, ...args] = [...pin(0), COLLECTOR, "--addr", "127.0.0.1:0", "--db", db, ...(RATE_LIMITED ? ["--rate-limit", "off"] : [])];
+  const [cmd, ...args] = [...pin(0), COLLECTOR, "--addr", "127.0.0.1:0", "--db", db, ...(RATE_LIMITED ? ["--rate-limit", "off"] : []), ...SITE];
   const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
   const url = await new Promise((resolve, reject) => {
     let out = "";

@@ -220,7 +220,12 @@ export async function check(backend) {
   build();
   const end = 20412; // 2025-11-20: fixed, so the check is the same every day
   const db = await database(backend, "check");
-  const extra = execFileSync(COLLECTOR, ["--help"], { encoding: "utf8" }).includes("--rate-limit") ? ["--rate-limit", "off"] : [];
+  const help = execFileSync(COLLECTOR, ["--help"], { encoding: "utf8" });
+  // The posted events are pages of the generator's three sites: the collector's sites.
+  const extra = [
+    ...(help.includes("--rate-limit") ? ["--rate-limit", "off"] : []),
+    ...(help.includes("--site") ? ["--site", "blog.example", "--site", "shop.example", "--site", "docs.example"] : []),
+  ];
   try {
     scale(["fill", db.spec, "20000", "1", String(end)]);
     // A database from before: brought up to date at start; then more events posted.

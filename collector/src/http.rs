@@ -3,6 +3,7 @@
 //! configured origins, and static folders (the demo site and the built package).
 
 use crate::access::{Access, Presented};
+use crate::limiter::Limiter;
 use crate::store::Store;
 use crate::validate::EventValidator;
 use axum::extract::{ConnectInfo, Query, Request, State};
@@ -15,7 +16,7 @@ use serde_json::json;
 use std::collections::HashMap;
 use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::Instant;
 use tower_http::services::ServeDir;
 
@@ -49,9 +50,11 @@ pub struct Settings {
     pub csp: Option<String>,
     /// Who may read (`/api/*`, `/report`).
     pub access: Arc<Access>,
-    /// Requests to `/collect` per second and client address, and the burst allowed
-    /// (`None`: no limit).
+    /// Events to `/collect` per second and client address, and the burst allowed, in
+    /// events (`None`: no limit). A batch of n events takes n tokens.
     pub rate_limit: Option<(f64, f64)>,
+    /// The hosts whose pages are accepted ([`crate::sites`]).
+    pub sites: crate::sites::Sites,
     /// Behind a reverse proxy: the client's address is the last one in
     /// `X-Forwarded-For`, and `X-Forwarded-Proto: https` means HTTPS.
     pub behind_proxy: bool,
@@ -64,32 +67,16 @@ struct App {
     limiter: Limiter,
 }
 
-/// Token buckets by client address: each holds up to `burst` requests and refills at
-/// `rate` a second.
-struct Limiter {
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
-}
-
-impl Limiter {
-    /// Takes one request from `client`'s bucket; `Err(seconds)` to wait when it is empty.
-    fn take(&self, client: IpAddr, rate: f64, burst: f64, now: Instant) -> Result<(), u64> {
-        let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        // Bounded: when many addresses are known, forget those whose bucket is full again.
-        if buckets.len() > 50_000 {
-            buckets.retain(|_, (tokens, at)| {
-                *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
-            });
-        }
-        let (tokens, at) = buckets.entry(client).or_insert((burst, now));
-        *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(burst);
-        *at = now;
-        if *tokens >= 1.0 {
-            *tokens -= 1.0;
-            Ok(())
-        } else {
-            Err(((1.0 - *tokens) / rate).ceil().max(1.0) as u64)
-        }
-    }
+/// The `429` of the rate limit, waiting `wait` seconds.
+fn too_many(wait: u64, what: &str) -> Response {
+    let mut response = error(
+        StatusCode::TOO_MANY_REQUESTS,
+        format!("too many {what} from this address; retry in {wait} s"),
+    );
+    response
+        .headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    response
 }
 
 /// The client's address: the connection's, or behind a proxy the last hop it names in
@@ -138,9 +125,7 @@ pub fn router(store: Arc<Store>, settings: Settings) -> Router {
         store,
         validator: EventValidator::new(),
         settings,
-        limiter: Limiter {
-            buckets: Mutex::new(HashMap::new()),
-        },
+        limiter: Limiter::default(),
     });
     // What only the site owner reads.
     let readers = Router::new()
@@ -538,21 +523,25 @@ async fn preflight() -> Response {
 
 /// `POST /collect`: one event or an array, as `application/json` or `text/plain`
 /// (beacons). 200 with `{stored, duplicates}` once committed; 400 with `{error}` naming
-/// the first problem; 413 over the body limit; 503 if the database fails.
+/// the first problem; 403 when a page is not on one of the collector's sites (nothing of
+/// the batch stored); 413 over the body limit (or a batch larger than the rate burst);
+/// 429 past the rate limit (a batch of n events takes n tokens); 503 if the database
+/// fails.
 async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
+    // One token before reading the body (a refused request costs one), the rest once the
+    // batch is counted.
+    let who = client(&app.settings, &request);
+    let now = Instant::now();
     if let Some((rate, burst)) = app.settings.rate_limit {
-        let who = client(&app.settings, &request);
-        if let Err(wait) = app.limiter.take(who, rate, burst, Instant::now()) {
-            let mut response = error(
-                StatusCode::TOO_MANY_REQUESTS,
-                format!("too many requests from this address; retry in {wait} s"),
-            );
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-            return response;
+        if let Err(wait) = app.limiter.take_n(who, 1.0, rate, burst, now) {
+            return too_many(wait, "events");
         }
     }
+    let host = request
+        .headers()
+        .get(header::HOST)
+        .and_then(|h| h.to_str().ok())
+        .map(str::to_owned);
     let limit = app.settings.body_limit;
     let body = match read_body(request.into_body(), limit).await {
         Ok(body) => body,
@@ -573,6 +562,33 @@ async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
         Ok(events) => events,
         Err(problem) => return error(StatusCode::BAD_REQUEST, problem),
     };
+    if let Err(problem) = app.settings.sites.check(&events, host.as_deref()) {
+        return error(StatusCode::FORBIDDEN, problem);
+    }
+    if let Some((rate, burst)) = app.settings.rate_limit {
+        let n = events.len() as f64;
+        if n > burst {
+            app.limiter.give_back(who, 1.0, burst);
+            return error(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                format!(
+                    "{} events in one request; this collector's --rate-burst lets an address send at most {burst} at once",
+                    events.len()
+                ),
+            );
+        }
+        if n > 1.0 {
+            // Refused: the first token back too, and the wait is until the bucket holds
+            // the whole batch again.
+            let rest = app
+                .limiter
+                .take_n(who, n - 1.0, rate, burst, Instant::now());
+            if let Err(wait) = rest {
+                app.limiter.give_back(who, 1.0, burst);
+                return too_many(wait, "events");
+            }
+        }
+    }
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.insert_batch(&events)).await {
         Ok(Ok(stored)) => Json(stored).into_response(),
@@ -725,7 +741,7 @@ pub fn parse_filter(query: &HashMap<String, String>) -> Result<crate::stats::Fil
         from,
         to,
         site: given("site").map(str::to_ascii_lowercase),
-        page: given("page").map(str::to_owned),
+        page: given("page").map(crate::pages::page_key),
         direct,
     })
 }
@@ -983,27 +999,6 @@ mod csv_tests {
         assert_eq!(fields["next"], "/report?from=1");
         assert_eq!(fields["bad"], "%zz%4");
         assert!(super::form_fields(b"").is_empty());
-    }
-
-    #[test]
-    fn buckets_refill_at_their_rate() {
-        let limiter = super::Limiter {
-            buckets: Default::default(),
-        };
-        let ip: std::net::IpAddr = "192.0.2.1".parse().unwrap();
-        let t0 = std::time::Instant::now();
-        assert!(limiter.take(ip, 2.0, 3.0, t0).is_ok());
-        assert!(limiter.take(ip, 2.0, 3.0, t0).is_ok());
-        assert!(limiter.take(ip, 2.0, 3.0, t0).is_ok());
-        assert_eq!(limiter.take(ip, 2.0, 3.0, t0), Err(1));
-        let other: std::net::IpAddr = "192.0.2.2".parse().unwrap();
-        assert!(
-            limiter.take(other, 2.0, 3.0, t0).is_ok(),
-            "each address its own bucket"
-        );
-        let later = t0 + std::time::Duration::from_millis(600);
-        assert!(limiter.take(ip, 2.0, 3.0, later).is_ok(), "refilled by 1.2");
-        assert_eq!(limiter.take(ip, 2.0, 3.0, later), Err(1));
     }
 
     #[test]

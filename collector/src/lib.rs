@@ -7,9 +7,12 @@
 pub mod access;
 pub mod group_commit;
 pub mod http;
+mod limiter;
+pub mod pages;
 pub mod postgres;
 pub mod queries;
 pub mod report;
+pub mod sites;
 pub mod stats;
 pub mod store;
 pub mod validate;

@@ -20,9 +20,16 @@ struct Args {
     #[arg(long, default_value = "lanterne.db")]
     db: String,
     /// A cross-origin page allowed to send events, e.g. https://blog.example; repeatable;
-    /// '*' allows any. Same-origin pages are always allowed.
+    /// '*' allows any. Same-origin pages are always allowed. Its host is one of the
+    /// collector's sites (see --site).
     #[arg(long = "origin")]
     origins: Vec<String>,
+    /// A host whose pages count, besides the --origin hosts, e.g. blog.example (exactly
+    /// that host) or '*.blog.example' (the domain and its subdomains); ports are ignored;
+    /// repeatable. An event whose url is on no site is refused (403, nothing of its batch
+    /// stored). Loopback pages (localhost, 127.0.0.1) sent to a loopback address count without it.
+    #[arg(long = "site", value_name = "HOST")]
+    sites: Vec<String>,
     /// Serve a folder: DIR at /, or PREFIX=DIR (e.g. /pkg=pkg); repeatable.
     #[arg(long = "static")]
     statics: Vec<String>,
@@ -41,12 +48,13 @@ struct Args {
     /// only, and the collector refuses to listen anywhere else.
     #[arg(long, value_name = "PASSWORD", hide_default_value = true)]
     admin_password: Option<String>,
-    /// Requests to /collect allowed per second from one client address (a token bucket;
-    /// 429 with Retry-After above it), or "off".
-    #[arg(long, default_value = "20", value_name = "PER_SECOND")]
+    /// Events to /collect allowed per second from one client address (a token bucket: a
+    /// batch of n events takes n tokens; 429 with Retry-After above it), or "off".
+    #[arg(long, default_value = "100", value_name = "EVENTS_PER_SECOND")]
     rate_limit: String,
-    /// How many requests a client may send at once before the rate applies.
-    #[arg(long, default_value_t = 200)]
+    /// How many events a client may send at once before the rate applies (a full
+    /// tracker queue is 1,000 events; a batch larger than this is refused with 413).
+    #[arg(long, default_value_t = 2000, value_name = "EVENTS")]
     rate_burst: u32,
     /// Behind a reverse proxy (HTTPS in front): the client's address is the last one in
     /// X-Forwarded-For, and X-Forwarded-Proto: https marks the session cookie Secure.
@@ -81,7 +89,7 @@ async fn run(args: Args) -> Result<(), String> {
             Ok(rate) if rate.is_finite() && rate > 0.0 && args.rate_burst >= 1 => {
                 Some((rate, f64::from(args.rate_burst)))
             }
-            _ => return Err(format!("--rate-limit {per_second}: expected requests per second (a positive number) or \"off\", and --rate-burst at least 1")),
+            _ => return Err(format!("--rate-limit {per_second}: expected events per second (a positive number) or \"off\", and --rate-burst at least 1")),
         },
     };
     let origins = if args.origins.iter().any(|o| o == "*") {
@@ -96,6 +104,7 @@ async fn run(args: Args) -> Result<(), String> {
         }
         Origins::List(args.origins.clone())
     };
+    let sites = lanterne_collector::sites::Sites::new(&args.origins, &args.sites)?;
     let mut statics = Vec::new();
     for spec in &args.statics {
         let (prefix, dir) = match spec.split_once('=') {
@@ -160,6 +169,7 @@ async fn run(args: Args) -> Result<(), String> {
             csp: args.csp,
             access: Arc::new(Access::new(password)),
             rate_limit,
+            sites,
             behind_proxy: args.behind_proxy,
         },
     );

@@ -185,7 +185,7 @@ impl PgStore {
         );
         let (parents, urls, titles, referrers) = (
             column(&|f| own(f.parent)),
-            column(&|f| own(f.url)),
+            column(&|f| f.url.clone()),
             column(&|f| own(f.title)),
             column(&|f| own(f.referrer)),
         );

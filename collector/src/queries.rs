@@ -1511,7 +1511,8 @@ pub fn stats(conn: &mut dyn Conn, filter: &Filter) -> Result<Stats, StoreError> 
     // Per channel: shares, arrivals, sharers (shares without a parent or with a parent
     // of their own; then the distinct parents of the others).
     let mut channels: HashMap<String, (u64, u64, u64)> = HashMap::new();
-    let mut by_source: HashMap<&'static str, Counts> = HashMap::new();
+    let mut by_source: std::collections::BTreeMap<&'static str, Counts> =
+        std::collections::BTreeMap::new();
     for source in ["copy", "address_bar", "buttons"] {
         by_source.insert(source, Counts::default());
     }

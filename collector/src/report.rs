@@ -57,6 +57,21 @@ fn esc(s: &str) -> String {
         .replace('"', "&quot;")
 }
 
+/// A page's URL as a link that gives the page nothing: no `window.opener`, no referrer
+/// (the report's address and filter), no endorsement for search engines. Only `http(s)`
+/// URLs are links (the schema allows no other); anything else is text.
+fn page_link(url: &str) -> String {
+    let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
+    if lower.starts_with("http://") || lower.starts_with("https://") {
+        format!(
+            r#"<a href="{0}" rel="noopener noreferrer nofollow">{0}</a>"#,
+            esc(url)
+        )
+    } else {
+        esc(url)
+    }
+}
+
 fn number(lang: Lang, n: f64, digits: usize) -> String {
     let s = format!("{n:.digits$}");
     match lang {
@@ -214,7 +229,7 @@ impl View {
         View {
             filter,
             period,
-            tree: given("tree").map(str::to_owned),
+            tree: given("tree").map(crate::pages::page_key),
             host: host.map(str::to_owned),
             signed_in: false,
         }
@@ -776,7 +791,7 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
         let _ = write!(
             html,
             r##"<tr><td class="url">{}</td><td>{}</td><td>{}</td><td><a href="?{}">{}</a> · <a href="?{}#tree">{}</a></td></tr>"##,
-            esc(&p.url),
+            page_link(&p.url),
             p.shares,
             p.arrivals,
             esc(&only.query(lang, &[])),
@@ -827,7 +842,7 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
                 r#"<li>{} {} · <span class="url">{}</span><br><code>{}</code></li>"#,
                 t("depth", "profondeur"),
                 chain.depth,
-                esc(&chain.url),
+                page_link(&chain.url),
                 shown.join(" → ")
             );
         }
@@ -839,7 +854,7 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
             html,
             r#"<section id="tree"><h2>{} <span class="url">{}</span></h2>{}</section>"#,
             t("Share tree of", "Arbre des partages de"),
-            esc(page),
+            page_link(page),
             tree(nodes, *more, lang)
         );
     }
@@ -1014,5 +1029,27 @@ mod tests {
             Lang::En,
         );
         assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
+    }
+
+    #[test]
+    fn every_link_to_a_page_gives_it_nothing() {
+        let store = store_of(&fixture());
+        let html = report(&store, &[("tree", "https://blog.example/a")], Lang::En);
+        let mut pages = 0;
+        for link in html.split("<a ").skip(1) {
+            let tag = &link[..link.find('>').unwrap()];
+            if tag.contains("href=\"http") {
+                pages += 1;
+                assert!(
+                    tag.ends_with(r#" rel="noopener noreferrer nofollow""#),
+                    "{tag}"
+                );
+            }
+        }
+        assert!(
+            pages >= 3,
+            "top pages, chains and the tree link their page: {html}"
+        );
+        assert!(!page_link("javascript:alert(1)").contains("<a"));
     }
 }

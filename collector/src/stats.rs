@@ -21,7 +21,7 @@
 
 use lanterne::core::channel::Channel;
 use serde::Serialize;
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 
 /// One stored event, as far as stats need it.
 #[derive(Clone, Debug)]
@@ -105,7 +105,7 @@ pub struct Stats {
     pub arrivals: u64,
     pub virality: Option<f64>,
     /// Copies, the address bar (click-backs only: its shares are not events) and buttons.
-    pub by_source: HashMap<&'static str, Counts>,
+    pub by_source: BTreeMap<&'static str, Counts>,
     /// Per channel, most shares first.
     pub channels: Vec<ChannelStats>,
     /// The most shared pages (at most 10).
@@ -179,6 +179,15 @@ impl Filter {
 /// order (chains are those of all stored shares). The reference implementation, in
 /// memory; the collector answers the same from SQL (`queries::stats`).
 pub fn compute(rows: &[Row], filter: Filter) -> Stats {
+    // A page is its URL without campaign parameters, token and fragment, as stored.
+    let keyed: Vec<Row> = rows
+        .iter()
+        .map(|r| Row {
+            url: crate::pages::page_key(&r.url),
+            ..r.clone()
+        })
+        .collect();
+    let rows = &keyed[..];
     let is_share = |r: &Row| r.kind == "share" || r.kind == "copy";
     // Chains over every stored share: each share's depth, by its index in `rows`.
     let all: Vec<usize> = (0..rows.len()).filter(|&i| is_share(&rows[i])).collect();
@@ -257,7 +266,7 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
         (b.shares, b.arrivals, &a.channel).cmp(&(a.shares, a.arrivals, &b.channel))
     });
 
-    let mut by_source: HashMap<&'static str, Counts> = HashMap::new();
+    let mut by_source: BTreeMap<&'static str, Counts> = BTreeMap::new();
     for &i in &shares {
         let source = if rows[i].kind == "copy" {
             "copy"
@@ -647,5 +656,60 @@ pub(crate) mod tests {
         rows[0].parent = Some("cAAAAAAAAAA3".into()); // w1 -> c3 -> t2 -> w1
         let stats = compute(&rows, Filter::default());
         assert!(stats.chains.depths.iter().sum::<u64>() == 5);
+    }
+
+    /// SQLite in memory, and PostgreSQL when the test command names one.
+    fn both_backends(name: &str) -> Vec<crate::store::Store> {
+        let mut stores = vec![crate::store::Store::open_in_memory().unwrap()];
+        stores.extend(crate::queries::tests::pg_store(name));
+        stores
+    }
+
+    #[test]
+    fn answers_are_byte_equal_with_keys_in_order() {
+        for store in both_backends("key_order") {
+            store.insert_batch(&events_of(&fixture())).unwrap();
+            let first = serde_json::to_string(&store.stats(&Filter::default()).unwrap()).unwrap();
+            for _ in 0..20 {
+                let again = store.stats(&Filter::default()).unwrap();
+                assert_eq!(serde_json::to_string(&again).unwrap(), first);
+                let reference = compute(&fixture(), Filter::default());
+                let keys: Vec<&str> = reference.by_source.keys().copied().collect();
+                assert_eq!(keys, ["address_bar", "buttons", "copy"]);
+            }
+            assert!(first.contains(r#""by_source":{"address_bar":"#), "{first}");
+        }
+    }
+
+    #[test]
+    fn campaign_parameters_token_and_fragment_are_the_same_page() {
+        let plain = store_of(&fixture()).stats(&Filter::default()).unwrap();
+        let mut rows = fixture();
+        for row in rows.iter_mut().filter(|r| r.kind == "arrival") {
+            row.url
+                .push_str("?utm_source=whatsapp&utm_medium=social&lt=wAAAAAAAAAA1#top");
+        }
+        for tagged in both_backends("page_key") {
+            tagged.insert_batch(&events_of(&rows)).unwrap();
+            let tagged = tagged.stats(&Filter::default()).unwrap();
+            assert_eq!(tagged.top_pages, plain.top_pages);
+            assert_eq!(tagged.chains, plain.chains);
+            assert_eq!(
+                tagged,
+                compute(&rows, Filter::default()),
+                "the reference agrees"
+            );
+            assert!(tagged.top_pages.iter().all(|p| !p.url.contains('?')));
+        }
+        // The `page=` filter is keyed the same way.
+        let query = [(
+            "page".to_owned(),
+            format!(
+                "{}?utm_campaign=x#y",
+                rows[0].url.split('?').next().unwrap()
+            ),
+        )];
+        let filter = crate::http::parse_filter(&query.into_iter().collect()).unwrap();
+        assert_eq!(filter.page.as_deref(), Some(fixture()[0].url.as_str()));
     }
 }

@@ -30,11 +30,13 @@ function send(url, { method = "GET", headers = {}, body } = {}) {
   });
 }
 
+// The host of the pages these tests send: the collector stores only its sites' pages.
+const SITES = ["--site", "blog.example"];
 const basic = (user, password) => `Basic ${Buffer.from(`${user}:${password}`).toString("base64")}`;
 const event = (id, extra = {}) => ({ v: 1, id, type: "copy", channel: "copy", token: "cAbCdEfGh-_9", parent: null, url: "https://blog.example/a", title: "A", ts: Date.now(), chars: 10, ...extra });
 
 test("every reader needs the admin password; /collect and /healthz stay open", async () => {
-  await withCollector({ statics: false, args: ["--admin-password", PASSWORD] }, async (collector) => {
+  await withCollector({ statics: false, args: ["--admin-password", PASSWORD, ...SITES] }, async (collector) => {
     const stored = await send(`${collector.url}/collect`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(event("00000000-0000-4000-8000-000000000001")) });
     assert.equal(stored.status, 200, stored.text);
     assert.equal((await send(`${collector.url}/healthz`)).status, 200);
@@ -71,7 +73,7 @@ test("every reader needs the admin password; /collect and /healthz stay open", a
 });
 
 test("the report's login form: a signed HttpOnly SameSite=Strict cookie, logout signs the session out", async () => {
-  await withCollector({ statics: false, args: ["--admin-password", PASSWORD] }, async (collector) => {
+  await withCollector({ statics: false, args: ["--admin-password", PASSWORD, ...SITES] }, async (collector) => {
     const form = await send(`${collector.url}/login?next=/report%3Flang%3Dfr`);
     assert.equal(form.status, 200);
     assert.match(form.headers["content-security-policy"], /default-src 'none'/);
@@ -118,7 +120,7 @@ test("the report's login form: a signed HttpOnly SameSite=Strict cookie, logout 
 });
 
 test("in a browser: the report sends to the sign-in form, the password opens it, Sign out closes it", async () => {
-  await withCollector({ statics: false, args: ["--admin-password", PASSWORD] }, async (collector) => {
+  await withCollector({ statics: false, args: ["--admin-password", PASSWORD, ...SITES] }, async (collector) => {
     const browser = await launchBrowser();
     try {
       const page = await (await browser.newContext()).newPage();
@@ -146,7 +148,7 @@ test("in a browser: the report sends to the sign-in form, the password opens it,
 });
 
 test("behind a proxy over HTTPS the cookie is Secure, and the client is the one the proxy names", async () => {
-  await withCollector({ statics: false, args: ["--admin-password", PASSWORD, "--behind-proxy", "--rate-limit", "1", "--rate-burst", "1"] }, async (collector) => {
+  await withCollector({ statics: false, args: ["--admin-password", PASSWORD, "--behind-proxy", "--rate-limit", "1", "--rate-burst", "1", ...SITES] }, async (collector) => {
     const right = await send(`${collector.url}/login`, {
       method: "POST",
       headers: { "content-type": "application/x-www-form-urlencoded", "x-forwarded-proto": "https" },
@@ -213,13 +215,13 @@ test("without a password: readers on loopback only, and only for loopback host n
 });
 
 test("/collect is rate-limited per client: 429 with Retry-After, then accepted again", async () => {
-  await withCollector({ statics: false, args: ["--rate-limit", "2", "--rate-burst", "3"] }, async (collector) => {
+  await withCollector({ statics: false, args: ["--rate-limit", "2", "--rate-burst", "3", ...SITES] }, async (collector) => {
     const post = (n) => send(`${collector.url}/collect`, { method: "POST", headers: { "content-type": "application/json", origin: collector.url }, body: JSON.stringify(event(`00000000-0000-4000-8000-00000000010${n}`)) });
     for (const n of [1, 2, 3]) assert.equal((await post(n)).status, 200, `burst ${n}`);
     const limited = await post(4);
     assert.equal(limited.status, 429);
     assert.equal(limited.headers["retry-after"], "1");
-    assert.match(JSON.parse(limited.text).error, /too many requests from this address; retry in 1 s/);
+    assert.match(JSON.parse(limited.text).error, /too many events from this address; retry in 1 s/);
     await new Promise((r) => setTimeout(r, 1100));
     assert.equal((await post(5)).status, 200, "accepted again once the bucket refilled");
     const events = await collector.events();
@@ -227,8 +229,36 @@ test("/collect is rate-limited per client: 429 with Retry-After, then accepted a
   });
 });
 
+test("the rate limit counts events: a flood of large batches gets 429 with Retry-After and is not stored; a full 1,000-event queue passes", async () => {
+  // The defaults: 100 events a second, a burst of 2,000.
+  await withCollector({ statics: false, args: ["--behind-proxy", ...SITES] }, async (collector) => {
+    let n = 0;
+    const batch = (size) => JSON.stringify(Array.from({ length: size }, () => event(`00000000-0000-4000-8000-${String(++n).padStart(12, "0")}`)));
+    const post = (ip, size) => send(`${collector.url}/collect`, { method: "POST", headers: { "content-type": "text/plain", "x-forwarded-for": ip }, body: batch(size) });
+    assert.equal((await post("203.0.113.1", 1000)).status, 200, "a reload flushing a full queue");
+    assert.equal((await post("203.0.113.1", 1000)).status, 200, "the burst is 2,000 events");
+    for (let i = 0; i < 5; i++) {
+      const limited = await post("203.0.113.1", 1000);
+      assert.equal(limited.status, 429);
+      const wait = Number(limited.headers["retry-after"]);
+      assert.ok(wait >= 9 && wait <= 10, `seconds until 1,000 tokens at 100 a second: ${wait}`);
+      assert.match(JSON.parse(limited.text).error, /too many events from this address; retry in \d+ s/);
+    }
+    await new Promise((r) => setTimeout(r, 200));
+    assert.equal((await post("203.0.113.1", 10)).status, 200, "a small batch fits what refilled");
+    assert.equal((await post("203.0.113.2", 1000)).status, 200, "another address has its own bucket");
+    assert.equal((await (await fetch(`${collector.url}/api/count`)).json()).events, 3010, "nothing past the limit was stored");
+  });
+  // A batch larger than the burst could never pass: 413 says so.
+  await withCollector({ statics: false, args: ["--rate-burst", "500", ...SITES] }, async (collector) => {
+    const big = await send(`${collector.url}/collect`, { method: "POST", body: JSON.stringify(Array.from({ length: 501 }, (_, i) => event(`00000000-0000-4000-8000-${String(i).padStart(12, "0")}`))) });
+    assert.equal(big.status, 413);
+    assert.match(JSON.parse(big.text).error, /501 events in one request; this collector's --rate-burst lets an address send at most 500 at once/);
+  });
+});
+
 test("a CSV export never starts a cell with a formula", async () => {
-  await withCollector({ statics: false }, async (collector) => {
+  await withCollector({ statics: false, args: SITES }, async (collector) => {
     const title = '=HYPERLINK("https://evil.example","Click")';
     const stored = await send(`${collector.url}/collect`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify([event("00000000-0000-4000-8000-000000000201", { title }), event("00000000-0000-4000-8000-000000000202", { title: "@SUM(1+1)", referrer: "-x", type: "arrival", channel: "copy", parent: "cAbCdEfGh-_9" })]) });
     assert.equal(stored.status, 200, stored.text);

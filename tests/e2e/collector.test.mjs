@@ -4,8 +4,12 @@ import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";
 import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
+import { request as httpRequest } from "node:http";
 import { join } from "node:path";
 import { withCollector, assertSchemaValid } from "./harness.mjs";
+
+// The hosts of the pages these tests send: the collector stores only its sites' pages.
+const SITES = ["--site", "blog.example", "--site", "shop.example"];
 
 const event = (overrides = {}) => ({
   v: 1, id: randomUUID(), type: "share", channel: "whatsapp", token: "wAbCdEfGh-_9", parent: null,
@@ -18,7 +22,7 @@ async function post(url, body, contentType = "text/plain;charset=UTF-8") {
 }
 
 test("invalid events get a 400 with a JSON error naming the problem", async () => {
-  await withCollector({ statics: false }, async (collector) => {
+  await withCollector({ statics: false, args: SITES }, async (collector) => {
     const cases = [
       ["{", /body is not valid JSON/],
       ["[]", /empty array/],
@@ -42,7 +46,7 @@ test("invalid events get a 400 with a JSON error naming the problem", async () =
 });
 
 test("the same batch sent twice stores each id once; JSON as text/plain or application/json", async () => {
-  await withCollector({ statics: false }, async (collector) => {
+  await withCollector({ statics: false, args: SITES }, async (collector) => {
     const batch = JSON.stringify([event(), event({ type: "arrival", referrer: null }), event({ type: "copy", channel: "copy", token: "cAbCdEfGh-_9", chars: 40 })]);
     const first = await post(collector.url, batch);
     assert.deepEqual([first.status, first.json], [200, { stored: 3, duplicates: 0 }]);
@@ -62,7 +66,7 @@ test("the same batch sent twice stores each id once; JSON as text/plain or appli
 });
 
 test("concurrent batches that overlap (written together in one transaction): each id stored once, each answer its own", async () => {
-  await withCollector({ statics: false, args: ["--rate-limit", "off"] }, async (collector) => {
+  await withCollector({ statics: false, args: ["--rate-limit", "off", ...SITES] }, async (collector) => {
     const events = Array.from({ length: 400 }, (_, i) => event({ token: `wAbCdEf${String(i).padStart(4, "0")}9`, ts: 1763700000000 + i }));
     // 40 requests at once, each 20 events; consecutive requests share 10 of them, and one
     // request names the same id twice.
@@ -80,7 +84,7 @@ test("concurrent batches that overlap (written together in one transaction): eac
 });
 
 test("cross-origin: only configured origins, CORS headers, preflight answered", async () => {
-  await withCollector({ statics: false, origins: ["http://site.example"] }, async (collector) => {
+  await withCollector({ statics: false, origins: ["http://site.example"], args: SITES }, async (collector) => {
     const send = (origin) => fetch(collector.url + "/collect", { method: "POST", headers: { origin, "content-type": "text/plain" }, body: JSON.stringify(event()) });
     const ok = await send("http://site.example");
     assert.equal(ok.status, 200);
@@ -95,7 +99,7 @@ test("cross-origin: only configured origins, CORS headers, preflight answered", 
 });
 
 test("bad input, table-driven: every case gets a 4xx naming the problem, and the collector keeps serving", async () => {
-  await withCollector({}, async (collector) => {
+  await withCollector({ args: SITES }, async (collector) => {
     const good = { v: 1, id: "0f8fad5b-d9cb-469f-a165-70867728950e", type: "share", channel: "whatsapp", token: "wAbCdEfGhIj9", parent: null, url: "https://blog.example/a", title: "A", ts: 1763700000000 };
     const body = (value) => (typeof value === "string" || value instanceof Uint8Array ? value : JSON.stringify(value));
     const cases = [
@@ -132,7 +136,7 @@ test("export as JSON and CSV for a time range; retention deletes old events at s
   const db = join(mkdtempSync(join(tmpdir(), "lanterne-retention-")), "events.db");
   const old = event({ ts: Date.UTC(2024, 0, 1), title: 'Quotes "and", commas' });
   const recent = event({ ts: Date.now() - 3600_000 });
-  await withCollector({ db }, async (collector) => {
+  await withCollector({ db, args: SITES }, async (collector) => {
     await post(collector.url, JSON.stringify([old, recent]));
     const all = await (await fetch(`${collector.url}/api/export`)).json();
     assert.deepEqual(all.map((e) => e.id), [old.id, recent.id], "oldest first");
@@ -145,14 +149,14 @@ test("export as JSON and CSV for a time range; retention deletes old events at s
     assert.equal(lines[1], `${old.id},share,whatsapp,wAbCdEfGh-_9,,https://blog.example/a,"Quotes ""and"", commas",${old.ts},,,,1`);
     assert.equal((await fetch(`${collector.url}/api/export?format=xml`)).status, 400);
   });
-  await withCollector({ db, args: ["--retention-days", "30"] }, async (collector) => {
+  await withCollector({ db, args: ["--retention-days", "30", ...SITES] }, async (collector) => {
     await collector.waitFor((events) => events.length === 1, "only the recent event after retention");
     assert.equal((await collector.events())[0].id, recent.id);
   });
 });
 
 test("export streams every event of a range, oldest first, a thousand at a time, filtered by site and page", async () => {
-  await withCollector({ statics: false }, async (collector) => {
+  await withCollector({ statics: false, args: [...SITES, "--rate-limit", "off"] }, async (collector) => {
     const base = Date.UTC(2026, 0, 1);
     const sent = [];
     for (let b = 0; b < 5; b++) {
@@ -172,5 +176,86 @@ test("export streams every event of a range, oldest first, a thousand at a time,
     const page = await (await fetch(`${collector.url}/api/export?page=${encodeURIComponent("https://shop.example/0")}&from=${base}&to=${base + 999_999}`)).json();
     assert.deepEqual(page.map((e) => e.id).sort(), sent.filter((e) => e.url === "https://shop.example/0" && e.ts <= base + 999_999).map((e) => e.id).sort());
     assert.deepEqual(await (await fetch(`${collector.url}/api/export?site=nowhere.example`)).json(), []);
+  });
+});
+
+/** A POST with any headers (Host included, which fetch cannot set). */
+function postWith(url, headers, body) {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest(`${url}/collect`, { method: "POST", headers: { "content-type": "text/plain", ...headers } }, (res) => {
+      let text = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk) => { text += chunk; });
+      res.on("end", () => resolve({ status: res.statusCode, json: JSON.parse(text) }));
+    });
+    req.on("error", reject);
+    req.end(body);
+  });
+}
+
+test("only the owner's sites count: another host's page is refused with 403 naming it, and nothing of its batch is stored", async () => {
+  const password = "correct horse battery staple";
+  const read = { authorization: `Bearer ${password}` };
+  const count = async (url) => (await (await fetch(`${url}/api/count`, { headers: read })).json()).events;
+  const phishing = event({ url: "https://phishing.example/wp-login.php" });
+  await withCollector({ statics: false, origins: ["https://blog.example"], args: ["--admin-password", password, "--site", "*.shop.example"] }, async (collector) => {
+    const expected = 'event 2: url host "phishing.example" is not one of this collector\'s sites (blog.example, *.shop.example); start it with --site phishing.example to accept it';
+    for (const headers of [{ origin: "https://blog.example" }, {}, { host: "phishing.example" }]) {
+      const refused = await postWith(collector.url, headers, JSON.stringify([event(), event(), phishing]));
+      assert.deepEqual([refused.status, refused.json.error], [403, expected], JSON.stringify(headers));
+    }
+    assert.equal(await count(collector.url), 0, "nothing of a refused batch is stored");
+    // The --origin's host, --site '*.shop.example' (the domain and its subdomains), a
+    // loopback page sent to a loopback name (ports ignored); not www. nor a look-alike.
+    const port = new URL(collector.url).port;
+    for (const url of ["https://blog.example/a", "https://BLOG.example:8443/b", "https://shop.example/p", "https://eu.shop.example/p", `http://127.0.0.1:${Number(port) + 1}/t/`, "http://localhost/t/"]) {
+      assert.equal((await postWith(collector.url, {}, JSON.stringify(event({ url })))).status, 200, url);
+    }
+    for (const url of ["https://www.blog.example/", "https://blog.example.evil.example/", "https://blog.example@phishing.example/", "https://evilshop.example/", "http://127.0.0.1.evil.example/"]) {
+      const refused = await postWith(collector.url, {}, JSON.stringify(event({ url })));
+      assert.equal(refused.status, 403, url);
+      assert.match(refused.json.error, /^event 0: url host ".+" is not one of this collector's sites/);
+    }
+    assert.equal(await count(collector.url), 6);
+    // A loopback page sent to a public name is another host's.
+    assert.equal((await postWith(collector.url, { host: "stats.blog.example" }, JSON.stringify(event({ url: "http://127.0.0.1/t/" })))).status, 403);
+    // The report lists no other host.
+    const stats = await (await fetch(`${collector.url}/api/stats`, { headers: read })).json();
+    assert.deepEqual([...stats.sites].sort(), [`127.0.0.1:${Number(port) + 1}`, "blog.example", "blog.example:8443", "eu.shop.example", "localhost", "shop.example"]);
+  });
+  // --site with --origin '*': the site named is accepted.
+  await withCollector({ statics: false, origins: ["*"], args: ["--site", "phishing.example"] }, async (collector) => {
+    assert.equal((await postWith(collector.url, { origin: "https://anywhere.example" }, JSON.stringify(phishing))).status, 200);
+    assert.equal((await postWith(collector.url, {}, JSON.stringify(event()))).status, 403);
+  });
+});
+
+test("one page is one row: utm_* parameters, the lt token and the fragment are not part of a page, in stats and in the page filter", async () => {
+  await withCollector({ statics: false, args: SITES }, async (collector) => {
+    const page = "https://blog.example/a?id=7";
+    const batch = [
+      event({ url: page, token: "wAAAAAAAAAA1" }),
+      event({ type: "arrival", token: "wAAAAAAAAAA1", parent: "wAAAAAAAAAA1", referrer: null, url: "https://blog.example/a?utm_source=whatsapp&id=7&utm_medium=social#lt=wAAAAAAAAAA1" }),
+      event({ type: "arrival", token: "wAAAAAAAAAA1", parent: "wAAAAAAAAAA1", referrer: null, url: "https://blog.example/a?id=7&lt=wAAAAAAAAAA1" }),
+    ];
+    assert.equal((await post(collector.url, JSON.stringify(batch))).status, 200);
+    const stats = await (await fetch(`${collector.url}/api/stats`)).json();
+    assert.deepEqual(stats.top_pages.map((p) => [p.url, p.shares, p.arrivals]), [[page, 1, 2]]);
+    const tagged = await (await fetch(`${collector.url}/api/stats?page=${encodeURIComponent(`${page}&utm_campaign=x#y`)}`)).json();
+    assert.deepEqual([tagged.filter.page, tagged.shares, tagged.arrivals], [page, 1, 2]);
+    // The events themselves keep the URL they were sent with.
+    const urls = (await (await fetch(`${collector.url}/api/export`)).json()).map((e) => e.url);
+    assert.deepEqual(urls, batch.map((e) => e.url));
+  });
+});
+
+test("/api/stats writes every object's keys in one order: two answers are byte-equal", async () => {
+  await withCollector({ statics: false, args: SITES }, async (collector) => {
+    const batch = [event(), event({ type: "copy", channel: "copy", token: "cAbCdEfGh-_9", chars: 3 }), event({ type: "arrival", channel: "address_bar", token: "aAbCdEfGh-_9", parent: "aAbCdEfGh-_9", referrer: null })];
+    assert.equal((await post(collector.url, JSON.stringify(batch))).status, 200);
+    const answers = [];
+    for (let i = 0; i < 20; i++) answers.push(await (await fetch(`${collector.url}/api/stats`)).text());
+    for (const answer of answers) assert.equal(answer, answers[0]);
+    assert.match(answers[0], /"by_source":\{"address_bar":\{[^}]*\},"buttons":\{[^}]*\},"copy":/);
   });
 });

@@ -44,7 +44,8 @@ async function load(url, { concurrency, size, total = Infinity, stop = () => fal
 }
 
 // One client sending as fast as it can: the per-client rate limit is not what is tested.
-const UNLIMITED = ["--rate-limit", "off"];
+// The events' pages are on blog.example, one of the collector's sites.
+const UNLIMITED = ["--rate-limit", "off", "--site", "blog.example"];
 
 async function storedIds(url) {
   return (await (await fetch(`${url}/api/export`)).json()).map((e) => e.id);

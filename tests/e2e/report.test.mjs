@@ -16,6 +16,8 @@ const DAY2 = DAY1 + 86_400_000;
 let n = 0;
 const id = () => `0f8fad5b-d9cb-469f-a165-${String(++n).padStart(12, "0")}`;
 const event = (type, channel, token, parent, url, ts, extra = {}) => ({ v: 1, id: id(), type, channel, token, parent, url, title: url.endsWith("/a") ? "Letters that travel" : "The lighthouse keepers", ts, ...extra });
+// The hosts of the pages these tests send: the collector stores only its sites' pages.
+const SITES = ["--site", "blog.example", "--site", "shop.example"];
 const A = "https://blog.example/a";
 const B = "https://blog.example/b";
 
@@ -34,7 +36,7 @@ const FIXTURE = [
 ];
 
 test("stats: exact numbers from known share chains, filtered by time and page", async () => {
-  await withCollector({}, async (collector) => {
+  await withCollector({ args: SITES }, async (collector) => {
     const stored = await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify(FIXTURE) });
     assert.equal(stored.status, 200);
     const stats = await (await fetch(`${collector.url}/api/stats?direct=40`)).json();
@@ -64,7 +66,7 @@ test("stats: exact numbers from known share chains, filtered by time and page", 
 });
 
 test("the report: the numbers, the charts and a share tree, in English and French, without script; screenshot for the README", async () => {
-  await withCollector({}, async (collector) => {
+  await withCollector({ args: SITES }, async (collector) => {
     await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify(FIXTURE) });
     const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 1400 } });
     const page = await context.newPage();
@@ -144,7 +146,7 @@ test("several sites: each site's --origin sends; stats, export and the report fi
 });
 
 test("the report's form without JavaScript: period, site, the previous period beside, export links for what is shown", async () => {
-  await withCollector({}, async (collector) => {
+  await withCollector({ args: SITES }, async (collector) => {
     const events = twoSites();
     await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify(events) });
     const context = await browser.newContext({ javaScriptEnabled: false });
@@ -183,7 +185,7 @@ test("the report's form without JavaScript: period, site, the previous period be
 });
 
 test("an empty report says what to do next: the script tag with this collector's endpoint, where events appear", async () => {
-  await withCollector({}, async (collector) => {
+  await withCollector({ args: SITES }, async (collector) => {
     const context = await browser.newContext({ javaScriptEnabled: false });
     const page = await context.newPage();
     await page.goto(`${collector.url}/report`);
