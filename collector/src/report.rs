@@ -633,8 +633,8 @@ fn empty(data: &Data, view: &View, lang: Lang) -> String {
 await start({{ endpoint: "{endpoint}" }});"#
         )),
         t(
-            "2. If your site is not served by this collector, start it with --origin https://your.site (one --origin per site).",
-            "2. Si votre site n’est pas servi par ce collecteur, lancez-le avec --origin https://votre.site (un --origin par site)."
+            "2. Start it with --origin https://your.site if your site is not served by this collector, --site your.site if it is (one per site): it stores events of its sites only.",
+            "2. Lancez-le avec --origin https://votre.site si votre site n’est pas servi par ce collecteur, --site votre.site s’il l’est (un par site) : il ne garde que les événements de ses sites."
         ),
         t(
             "3. Copy a paragraph with a link, or share a page, and open the link it gives in a private window: the share and the click-back appear here, and as they arrive at /api/events.",
@@ -997,7 +997,7 @@ mod tests {
         let en = report(&empty, &[], Lang::En);
         assert!(en.contains("No events yet"));
         assert!(en.contains("data-endpoint=&quot;http://127.0.0.1:8080/collect&quot;"));
-        assert!(en.contains("--origin"));
+        assert!(en.contains("--origin") && en.contains("--site"));
         assert!(!en.contains("<script"));
         let store = store_of(&fixture());
         let fr = report(&store, &[("site", "shop.example")], Lang::Fr);
