@@ -250,7 +250,7 @@ export async function check(backend) {
       const shop = expected[3];
       assert.ok(report.body.includes(`<strong>${shop.shares}</strong><span>shares</span>`));
       const exported = JSON.parse((await timed(`${url}/api/export?site=shop.example`)).body);
-      assert.equal(exported.length, shop.shares + shop.arrivals);
+      assert.equal(exported.length, shop.shares + shop.arrivals + (shop.dark_social.sourceless_landings ?? 0));
       return { events: 23000, filters: filters.length };
     } finally {
       await stop(child);

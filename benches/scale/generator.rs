@@ -12,7 +12,9 @@
 //! (days since 1970), share trees started by a button share, a copy or an address-bar
 //! arrival; each share clicked back a geometric number of times (virality about 1.3), a
 //! click-back re-shared one time in eight, sometimes twice on one channel; referrers
-//! empty for messengers and e-mail, mostly set for social networks.
+//! empty for messengers and e-mail, mostly set for social networks; sourceless landings
+//! (`landing` events, no token) on a tree's page over the days after it, and now and then
+//! a burst of them on one day (a spike).
 
 use lanterne_collector::stats::{compute, Filter, Row};
 use serde_json::{json, Value};
@@ -74,6 +76,9 @@ impl Event {
     fn json(&self) -> Value {
         let mut e = json!({"v": 1, "id": self.id, "type": self.kind, "channel": self.channel,
             "token": self.token, "parent": self.parent, "url": self.url, "title": self.title, "ts": self.ts});
+        if self.kind == "landing" {
+            e["token"] = Value::Null;
+        }
         if self.kind == "arrival" {
             e["referrer"] = json!(self.referrer);
         }
@@ -308,6 +313,21 @@ impl Generator {
                     }
                 }
             }
+        }
+        // Sourceless landings on the page: a few over the next days; sometimes a burst.
+        let landings = if self.rng.chance(0.02) {
+            12
+        } else {
+            self.rng.below(4)
+        };
+        let burst = landings == 12;
+        for _ in 0..landings {
+            let at = if burst {
+                ts0 + self.rng.below(DAY_MS as u64 / 4) as i64
+            } else {
+                ts0 + self.rng.below(3 * DAY_MS as u64) as i64
+            };
+            events.push(self.event("landing", "none", String::new(), None, page, at, None));
         }
         let n = events.len() as u64;
         for e in events {

@@ -7,6 +7,7 @@
 pub mod access;
 pub mod group_commit;
 pub mod http;
+pub mod landings;
 mod limiter;
 pub mod pages;
 pub mod postgres;

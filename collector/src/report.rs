@@ -12,6 +12,8 @@ use crate::store::{Store, StoreError};
 use std::collections::HashMap;
 use std::fmt::Write;
 
+mod sourceless;
+
 /// The report's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
@@ -50,7 +52,7 @@ impl Lang {
 }
 
 /// Escapes text for HTML.
-fn esc(s: &str) -> String {
+pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")
@@ -60,7 +62,7 @@ fn esc(s: &str) -> String {
 /// A page's URL as a link that gives the page nothing: no `window.opener`, no referrer
 /// (the report's address and filter), no endorsement for search engines. Only `http(s)`
 /// URLs are links (the schema allows no other); anything else is text.
-fn page_link(url: &str) -> String {
+pub(crate) fn page_link(url: &str) -> String {
     let lower = url.get(..8).unwrap_or(url).to_ascii_lowercase();
     if lower.starts_with("http://") || lower.starts_with("https://") {
         format!(
@@ -129,66 +131,6 @@ fn channel_chart(stats: &Stats, lang: Lang) -> String {
         legend_y - 10.0,
         label_w + 136.0,
         lang.t("click-backs", "retours")
-    );
-    svg
-}
-
-/// A line chart of shares (and click-backs) per day.
-fn days_chart(stats: &Stats, lang: Lang) -> String {
-    let days = &stats.days;
-    let (w, h, pad) = (560.0, 180.0, 28.0);
-    let mut svg = format!(
-        r#"<svg class="chart" viewBox="0 0 {w} {}" role="img" aria-label="{}">"#,
-        h + 24.0,
-        lang.t("Shares over time", "Partages dans le temps")
-    );
-    let max = days.iter().map(|d| d.1.max(d.2)).max().unwrap_or(0).max(1) as f64;
-    let x = |i: usize| {
-        pad + if days.len() > 1 {
-            i as f64 / (days.len() - 1) as f64 * (w - 2.0 * pad)
-        } else {
-            (w - 2.0 * pad) / 2.0
-        }
-    };
-    let y = |v: u64| h - v as f64 / max * (h - pad);
-    let _ = write!(
-        svg,
-        r##"<line x1="{pad}" y1="{h}" x2="{}" y2="{h}" stroke="#adb5bd"/>"##,
-        w - pad
-    );
-    for (series, color) in [(1usize, "#3b5bdb"), (2, "#e8590c")] {
-        let points: Vec<String> = days
-            .iter()
-            .enumerate()
-            .map(|(i, d)| format!("{:.1},{:.1}", x(i), y(if series == 1 { d.1 } else { d.2 })))
-            .collect();
-        let _ = write!(
-            svg,
-            r#"<polyline points="{}" fill="none" stroke="{color}" stroke-width="2.5"/>"#,
-            points.join(" ")
-        );
-        for p in &points {
-            let (px, py) = p.split_once(',').unwrap_or(("0", "0"));
-            let _ = write!(svg, r#"<circle cx="{px}" cy="{py}" r="3" fill="{color}"/>"#);
-        }
-    }
-    if let (Some(first), Some(last)) = (days.first(), days.last()) {
-        let _ = write!(
-            svg,
-            r#"<text x="{pad}" y="{}" class="value">{}</text><text x="{}" y="{}" text-anchor="end" class="value">{}</text>"#,
-            h + 18.0,
-            esc(&first.0),
-            w - pad,
-            h + 18.0,
-            esc(&last.0)
-        );
-    }
-    let _ = write!(
-        svg,
-        r#"<text x="{}" y="{}" class="value">{}</text></svg>"#,
-        pad,
-        pad - 10.0,
-        max as u64
     );
     svg
 }
@@ -679,7 +621,7 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
     );
     html.push_str(&form(data, view, lang));
     html.push_str(&scope(view, lang));
-    if stats.shares + stats.arrivals == 0 {
+    if stats.shares + stats.arrivals + stats.dark_social.sourceless_landings == 0 {
         html.push_str(&empty(data, view, lang));
         let _ = write!(
             html,
@@ -742,6 +684,7 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
             number(lang, share * 100.0, 1)
         );
     }
+    html.push_str(&sourceless::section(stats, lang));
     let _ = write!(
         html,
         "<section><h2>{}</h2>{}</section>",
@@ -752,7 +695,7 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
         html,
         "<section><h2>{}</h2>{}</section>",
         t("Over time", "Dans le temps"),
-        days_chart(stats, lang)
+        sourceless::days_chart(stats, lang)
     );
     let copy = &stats.by_source["copy"];
     let bar = &stats.by_source["address_bar"];

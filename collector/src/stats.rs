@@ -96,6 +96,42 @@ pub struct DarkSocial {
     pub direct: Option<u64>,
     /// `without_referrer / direct`: the part of "direct" traffic that was dark social.
     pub share_of_direct: Option<f64>,
+    /// `landing` events: page loads on a deep page with no referrer and no token.
+    pub sourceless_landings: u64,
+    /// `sourceless_landings + without_referrer`.
+    pub sourceless_visits: u64,
+    /// `without_referrer / sourceless_visits`: the part lanterne's tokens explained.
+    pub explained: Option<f64>,
+    /// The pages most reached without a source (at most 10, most sourceless visits first).
+    pub sourceless_pages: Vec<crate::landings::SourcelessPage>,
+    /// Days a page received far more sourceless landings than usual (`landings.rs`).
+    pub spikes: Vec<crate::landings::Spike>,
+    /// Sourceless landings per day (UTC) with any, oldest first: `[day, landings]`.
+    pub landings_by_day: Vec<(String, u64)>,
+}
+
+impl DarkSocial {
+    /// The dark-social part from click-backs, the site's direct visits and landings.
+    pub fn new(
+        arrivals: u64,
+        without_referrer: u64,
+        direct: Option<u64>,
+        sourceless: crate::landings::Sourceless,
+    ) -> DarkSocial {
+        let visits = sourceless.landings + without_referrer;
+        DarkSocial {
+            arrivals,
+            without_referrer,
+            direct,
+            share_of_direct: direct.and_then(|d| ratio(without_referrer, d)),
+            sourceless_landings: sourceless.landings,
+            sourceless_visits: visits,
+            explained: ratio(without_referrer, visits),
+            sourceless_pages: sourceless.pages,
+            spikes: sourceless.spikes,
+            landings_by_day: sourceless.by_day,
+        }
+    }
 }
 
 #[derive(Debug, PartialEq, Serialize)]
@@ -371,12 +407,12 @@ pub fn compute(rows: &[Row], filter: Filter) -> Stats {
         channels,
         top_pages,
         chains: Chains { depths, longest },
-        dark_social: DarkSocial {
-            arrivals: a,
+        dark_social: DarkSocial::new(
+            a,
             without_referrer,
-            direct: filter.direct,
-            share_of_direct: filter.direct.and_then(|d| ratio(without_referrer, d)),
-        },
+            filter.direct,
+            crate::landings::reference(rows, &filter),
+        ),
         days,
         sites,
         filter,
@@ -397,6 +433,9 @@ pub(crate) mod tests {
                     "url": r.url, "title": "T", "ts": r.ts});
                 if r.kind == "arrival" {
                     e["referrer"] = serde_json::json!(r.referrer);
+                }
+                if r.kind == "landing" {
+                    e["token"] = serde_json::Value::Null;
                 }
                 if r.kind == "copy" {
                     e["chars"] = serde_json::json!(10);
@@ -594,12 +633,22 @@ pub(crate) mod tests {
         );
         assert_eq!(
             stats.dark_social,
-            DarkSocial {
-                arrivals: 3,
-                without_referrer: 2,
-                direct: Some(40),
-                share_of_direct: Some(0.05)
-            }
+            DarkSocial::new(
+                3,
+                2,
+                Some(40),
+                crate::landings::Sourceless {
+                    pages: ["https://blog.example/a", "https://blog.example/b"]
+                        .map(|page| crate::landings::SourcelessPage {
+                            page: page.into(),
+                            landings: 0,
+                            without_referrer: 1,
+                            explained: Some(1.0)
+                        })
+                        .to_vec(),
+                    ..Default::default()
+                }
+            )
         );
         assert_eq!(
             stats.days,

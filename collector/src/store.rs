@@ -98,7 +98,8 @@ impl<'a> Fields<'a> {
             id: text("id"),
             kind,
             channel: text("channel"),
-            token: text("token"),
+            // A landing has no token (null): stored as ''.
+            token: text("token").or(Some("")),
             parent: text("parent"),
             url: text("url").map(crate::pages::page_key),
             title: text("title"),

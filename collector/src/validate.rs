@@ -61,7 +61,7 @@ impl EventValidator {
             problems.push(format!("{path}: {message}"));
         }
         if problems.is_empty() {
-            Ok(())
+            landing_rules(event)
         } else {
             Err(problems.join("; "))
         }
@@ -103,6 +103,23 @@ impl EventValidator {
         }
         Ok(events)
     }
+}
+
+/// What a `landing` (a sourceless page load: no referrer, no token) must be, whatever
+/// the schema lets through: no token, no parent, channel `none`.
+fn landing_rules(event: &Value) -> Result<(), String> {
+    if event.get("type").and_then(Value::as_str) != Some("landing") {
+        return Ok(());
+    }
+    for field in ["token", "parent"] {
+        if !event.get(field).is_some_and(Value::is_null) {
+            return Err(format!("/{field}: a landing has none (null)"));
+        }
+    }
+    if event.get("channel").and_then(Value::as_str) != Some("none") {
+        return Err("/channel: a landing's channel is \"none\"".into());
+    }
+    Ok(())
 }
 
 fn kind(value: &Value) -> &'static str {

@@ -52,7 +52,12 @@ test("stats: exact numbers from known share chains, filtered by time and page", 
     assert.deepEqual(stats.top_pages, [{ url: A, shares: 3, arrivals: 2 }, { url: B, shares: 2, arrivals: 1 }]);
     assert.deepEqual(stats.chains.depths, [2, 2, 1]);
     assert.deepEqual(stats.chains.longest[0], { depth: 2, url: A, tokens: ["wAAAAAAAAAA1", "tAAAAAAAAAA2", "cAAAAAAAAAA3"] });
-    assert.deepEqual(stats.dark_social, { arrivals: 3, without_referrer: 2, direct: 40, share_of_direct: 0.05 });
+    assert.deepEqual(stats.dark_social, {
+      arrivals: 3, without_referrer: 2, direct: 40, share_of_direct: 0.05,
+      sourceless_landings: 0, sourceless_visits: 2, explained: 1,
+      sourceless_pages: [{ page: A, landings: 0, without_referrer: 1, explained: 1 }, { page: B, landings: 0, without_referrer: 1, explained: 1 }],
+      spikes: [], landings_by_day: [],
+    });
     assert.deepEqual(stats.days, [["2026-11-20", 2, 1], ["2026-11-21", 3, 2]]);
 
     const day2 = await (await fetch(`${collector.url}/api/stats?from=2026-11-21&to=2026-11-21`)).json();
@@ -195,6 +200,68 @@ test("an empty report says what to do next: the script tag with this collector's
     assert.match(text, /--origin/);
     assert.match(text, /\/api\/events/);
     assert.equal(await page.locator("script").count(), 0);
+    await context.close();
+  });
+});
+
+// Sourceless landings (issue 20): the fixture's two click-backs without a referrer, 382
+// more address-bar click-backs without one on page B, and 856 `landing` events: page A 5 a
+// day for four days, page C 12 on the second day (a spike: none before), 206 pages 4 each.
+// 1 240 sourceless visits, 384 of them lanterne's: 31 %.
+const C = "https://blog.example/c";
+const landing = (url, ts) => ({ v: 1, id: id(), type: "landing", channel: "none", token: null, parent: null, url, title: "T", ts });
+function sourceless() {
+  const events = [...FIXTURE];
+  for (let i = 0; i < 382; i++) {
+    const token = `a${String(i).padStart(10, "0")}Z`;
+    events.push(event("arrival", "address_bar", token, token, B, DAY2 + 10_000 + i, { referrer: i % 2 ? "" : null }));
+  }
+  for (let d = -2; d <= 1; d++) for (let i = 0; i < 5; i++) events.push(landing(A, DAY1 + d * DAY + 3_600_000 + i));
+  for (let i = 0; i < 12; i++) events.push(landing(`${C}?utm_source=newsletter`, DAY2 + 7_200_000 + i * 60_000));
+  for (let p = 0; p < 206; p++) for (let i = 0; i < 4; i++) events.push(landing(`https://blog.example/p/${String(p).padStart(3, "0")}`, DAY1 + p * 1000 + i));
+  return events;
+}
+
+test("sourceless landings: stats and the report's sentence exact, the pages reached without a source, a spike marked", async () => {
+  await withCollector({ args: SITES }, async (collector) => {
+    const events = sourceless();
+    for (let i = 0; i < events.length; i += 500) {
+      const stored = await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify(events.slice(i, i + 500)) });
+      assert.equal(stored.status, 200, await stored.text());
+    }
+    const withToken = await fetch(`${collector.url}/collect`, { method: "POST", body: JSON.stringify([{ ...landing(A, DAY2), token: "cAbCdEfGhIj9" }]) });
+    assert.equal(withToken.status, 400, "a landing has no token");
+    const stats = await (await fetch(`${collector.url}/api/stats`)).json();
+    assert.deepEqual([stats.shares, stats.arrivals], [5, 385], "landings are neither shares nor click-backs");
+    const d = stats.dark_social;
+    assert.deepEqual([d.sourceless_landings, d.without_referrer, d.sourceless_visits, d.explained], [856, 384, 1240, 0.31]);
+    assert.deepEqual(d.sourceless_pages.slice(0, 3), [
+      { page: B, landings: 0, without_referrer: 383, explained: 1 },
+      { page: A, landings: 20, without_referrer: 1, explained: 0.048 },
+      { page: C, landings: 12, without_referrer: 0, explained: 0 },
+    ]);
+    assert.equal(d.sourceless_pages.length, 10);
+    assert.deepEqual(d.spikes, [{ page: C, day: "2026-11-21", landings: 12, median: 0 }]);
+    assert.deepEqual(d.landings_by_day, [["2026-11-18", 5], ["2026-11-19", 5], ["2026-11-20", 829], ["2026-11-21", 17]]);
+    assert.deepEqual(Object.keys(d), ["arrivals", "without_referrer", "direct", "share_of_direct", "sourceless_landings", "sourceless_visits", "explained", "sourceless_pages", "spikes", "landings_by_day"]);
+    const pageA = await (await fetch(`${collector.url}/api/stats?page=${encodeURIComponent(A)}&from=2026-11-20`)).json();
+    assert.deepEqual([pageA.dark_social.sourceless_landings, pageA.dark_social.sourceless_visits], [10, 11]);
+
+    const context = await browser.newContext({ javaScriptEnabled: false, viewport: { width: 1000, height: 1600 } });
+    const page = await context.newPage();
+    const problems = [];
+    page.on("console", (m) => problems.push(m.text()));
+    await page.goto(`${collector.url}/report`);
+    assert.equal(await page.textContent(".sourceless .sentence"), "Of 1,240 visits that arrived without a source, 31 % came through a share lanterne tracked.");
+    assert.equal(await page.locator(".sourceless tbody tr").count(), 10);
+    assert.deepEqual(await page.$$eval(".sourceless tbody tr:nth-child(2) td", (tds) => tds.map((t) => t.textContent)), [A, "20", "1", "5 %"]);
+    assert.equal(await page.locator("svg.chart line.spike").count(), 1, "the spike day marked");
+    assert.match(await page.textContent("svg.chart line.spike title"), /2026-11-21/);
+    assert.match(await page.textContent(".spike-definition"), /^A spike: a day on which a page received at least 10 sourceless landings and at least 3 times its median/);
+    assert.equal(await page.locator("svg.chart polyline").count(), 3, "shares, click-backs, sourceless landings");
+    assert.deepEqual(problems, []);
+    await page.goto(`${collector.url}/report?lang=fr`);
+    assert.equal(await page.textContent(".sourceless .sentence"), "Sur 1 240 visites arrivées sans source, 31 % venaient d’un partage suivi par lanterne.");
     await context.close();
   });
 });
