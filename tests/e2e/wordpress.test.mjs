@@ -132,13 +132,19 @@ test("the script's preload hints are in the head; lanterne's buttons replacing t
   }
 });
 
-test("built-in collection: a copy and a share click stored through the REST route; bad input refused; duplicates once", { timeout: 120_000 }, async () => {
+test("built-in collection: a sourceless landing, a copy and a share click stored through the REST route; bad input refused; duplicates once", { timeout: 120_000 }, async () => {
   const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const stored = () => JSON.parse(wp.php(`global $wpdb; echo wp_json_encode($wpdb->get_results("SELECT id, type, channel, token, parent, url, title, ts, referrer, chars FROM {$wpdb->prefix}lanterne_events ORDER BY seq", ARRAY_A));`));
     assert.deepEqual(stored(), [], "the table exists, empty");
     const url = wp.php(`$id = wp_insert_post(array('post_title' => 'Letters', 'post_content' => '<p id="quote">A paragraph worth sending to a friend, with <a href="/letters/">a link to this post</a>.</p>[lanterne_share channels="telegram"]', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
     const context = await browser.newContext({ permissions: ["clipboard-read", "clipboard-write"] });
+    // A section front (an archive: data-landings="false") from a blank tab: no landing.
+    const front = await context.newPage();
+    await front.addInitScript(() => document.addEventListener("lanterne:ready", () => { window.lanterneStarted = true; }));
+    await front.goto(`${wp.url}/category/uncategorized/`);
+    await front.waitForFunction(() => window.lanterneStarted === true, null, { timeout: 30_000 });
+    await front.close();
     const page = await context.newPage();
     await page.goto(url);
     await page.waitForSelector("[data-lanterne-share] .lanterne-button");
@@ -149,11 +155,15 @@ test("built-in collection: a copy and a share click stored through the REST rout
     await (await popup).close();
     await page.close(); // sends what is queued, if not sent yet
     let events = [];
-    for (let i = 0; i < 100 && events.length < 2; i++) {
+    for (let i = 0; i < 100 && events.length < 3; i++) {
       await new Promise((r) => setTimeout(r, 100));
       events = stored();
     }
-    assert.deepEqual(events.map((e) => [e.type, e.channel, e.url, e.title]), [["copy", "copy", url, "Letters – lanterne test blog"], ["share", "telegram", url, "Letters"]]);
+    // Opened from a blank tab (no referrer, no token) on a post: a sourceless landing
+    // (and none from the archive before).
+    assert.deepEqual(events.map((e) => [e.type, e.channel, e.url, e.title]), [["landing", "none", url, "Letters – lanterne test blog"], ["copy", "copy", url, "Letters – lanterne test blog"], ["share", "telegram", url, "Letters"]]);
+    assert.deepEqual([events[0].token, events[0].parent, events[0].referrer, events[0].chars], [null, null, null, null], "a landing: nothing but the page, the time and its id");
+    events = events.slice(1);
     assert.equal(events[1].parent, null);
     assert.ok(Number(events[0].chars) > 40);
     assert.ok(copied.html.includes(events[0].token), "the stored copy is the one in the clipboard");
@@ -170,12 +180,13 @@ test("built-in collection: a copy and a share click stored through the REST rout
     assert.equal((await send("x".repeat(70_000))).status, 413);
     const arrival = stored().at(-1);
     assert.deepEqual([arrival.type, arrival.referrer, arrival.chars], ["arrival", null, null], "absent values are NULL");
-    assert.equal(stored().length, 3, "nothing else stored");
+    assert.equal(stored().length, 4, "nothing else stored");
 
     // The report in wp-admin, for administrators only.
     const admin = await signIn(wp, "admin", "admin password 1234");
     await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
     assert.deepEqual(await admin.locator(".lanterne-headline li").allTextContents(), ["2 shares", "1 click-back", '1 click-back seen as "direct"']);
+    assert.equal(await admin.locator("p.lanterne-sourceless").textContent(), "Of 2 visits that arrived without a source, 50 % came through a share lanterne tracked.", "the landing and the click-back without a referrer");
     const rows = (table) => admin.locator(`h2:text-is("${table}") + table tbody tr`).evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent)));
     assert.deepEqual(await rows("Channels"), [["Telegram", "1", "1"], ["Copy-paste", "1", "0"]], "names, as in the other table");
     assert.deepEqual(await rows("How posts are shared"), [["Copy-paste", "1", "0"], ["Address bar", "0", "0"], ["Share buttons", "1", "1"]]);
@@ -324,7 +335,9 @@ test("a good citizen: privacy policy text, old events deleted daily, uninstall r
     assert.equal(wp.php("add_filter('plugin_locale', fn() => 'fr_FR'); unload_textdomain('lanterne'); load_plugin_textdomain('lanterne', false, 'lanterne/languages'); echo __('Share buttons', 'lanterne'), ' / ', sprintf(_n('%s share', '%s shares', 2, 'lanterne'), 2);"), "Boutons de partage / 2 partages");
     const admin = await signIn(wp, "admin", "admin password 1234");
     await admin.goto(`${wp.url}/wp-admin/options-privacy.php?tab=policyguide`);
-    assert.match(await admin.locator("body").textContent(), /a random share code \(a "token"\) is added to the page's address/);
+    const policy = await admin.locator("body").textContent();
+    assert.match(policy, /a random share code \(a "token"\) is added to the page's address/);
+    assert.match(policy, /the site records that landing: the page's address and title, the time, and a random identifier of the record itself\. It holds no identifier of the visitor, no cookie and no referring address/, "what a landing holds");
 
     const day = 86_400_000;
     const event = (id, ts) => ({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(id).padStart(12, "0")}`, type: "share", channel: "email", token: `eAbCdEfGh${id}x9`.slice(0, 12), parent: null, url: `${wp.url}/hello-world/`, title: "Hello", ts });
@@ -377,6 +390,8 @@ test("screenshots for the README: a post with buttons, the settings page, the re
       events.push({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(100 + i).padStart(12, "0")}`, type: channel === "copy" ? "copy" : "share", channel, token, parent: null, url, title: "Letters that travel", ts, ...(channel === "copy" ? { chars: 240 } : {}) });
       for (let k = 0; k < (i % 3) + 1; k++) events.push({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(200 + i * 10 + k).padStart(12, "0")}`, type: "arrival", channel, token, parent: token, url, title: "Letters that travel", ts: ts + 3_600_000, referrer: k ? "https://t.co/" : null });
     }
+    // Sourceless landings: a few a day, and a spike yesterday.
+    for (let k = 0; k < 20; k++) events.push({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(400 + k).padStart(12, "0")}`, type: "landing", channel: "none", token: null, parent: null, url, title: "Letters that travel", ts: Date.now() - (k < 14 ? 1 : 2 + (k % 5)) * day });
     assert.equal((await fetch(`${wp.url}/wp-json/lanterne/v1/collect`, { method: "POST", body: JSON.stringify(events) })).status, 200);
     const admin = await signIn(wp, "admin", "admin password 1234");
     await admin.setViewportSize({ width: 1100, height: 900 });
@@ -417,7 +432,7 @@ test("the settings' sanitisers (PHP unit tests inside WordPress); the collect ro
 /** An event for the collect route (n makes its id). */
 const anEvent = (n, url, extra = {}) => ({ v: 1, id: `0f8fad5b-d9cb-469f-a165-${String(n).padStart(12, "0")}`, type: "share", channel: "email", token: "eAbCdEfGhIj9", parent: null, url, title: "Hello", ts: Date.now(), ...extra });
 
-test("the collect route stores the site's own URLs only; one page is one row in the report, channels by name, headers as WordPress writes them", { timeout: 120_000 }, async () => {
+test("the collect route stores the site's own URLs only; one page is one row in the report, channels by name, headers as WordPress writes them; sourceless landings: the sentence, the posts reached without a source, one spike", { timeout: 120_000 }, async () => {
   const wp = await startWordPress({ plugin: PLUGIN, activate: true });
   try {
     const endpoint = `${wp.url}/wp-json/lanterne/v1/collect`;
@@ -461,6 +476,84 @@ test("the collect route stores the site's own URLs only; one page is one row in 
     assert.deepEqual(await heads("Channels"), ["Channel", "Shares", "Click-backs"]);
     assert.deepEqual(await heads("How posts are shared"), ["Source", "Shares", "Click-backs"]);
     assert.deepEqual(await heads("Most shared posts"), ["Post", "Shares", "Click-backs"]);
+    assert.equal(await admin.locator("p.lanterne-sourceless").textContent(), "Of 1 visit that arrived without a source, 100 % came through a share lanterne tracked.", "the click-back without a referrer");
+
+    // Sourceless landings (issue 20). Deep pages only: the tracker is told that the home
+    // page and archives (section fronts) are not.
+    const landings = async (path) => (await (await fetch(wp.url + path)).text()).match(/<script[^>]*id="lanterne-js"[^>]*>/)[0].match(/data-landings="([^"]*)"/)?.[1] ?? "(absent)";
+    assert.deepEqual([await landings("/"), await landings("/category/uncategorized/"), await landings("/?s=hello"), await landings("/hello-world/")], ["false", "false", "false", "(absent)"]);
+    // A table of version 1 (token NOT NULL: a landing's
+    // null token would be written '') is brought up to date by the next request.
+    assert.equal(wp.php(`global $wpdb; $t = lanterne_table(); $wpdb->query("ALTER TABLE $t CHANGE COLUMN token token char(12) NOT NULL"); $wpdb->query("INSERT IGNORE INTO $t (id, type, channel, token, url, title, ts, received_at) VALUES ('x', 'landing', 'none', NULL, 'u', 't', 1, 1)"); echo $wpdb->get_var("SELECT COUNT(*) FROM $t WHERE id = 'x' AND token IS NULL"); $wpdb->query("DELETE FROM $t WHERE id = 'x'"); update_option('lanterne_db_version', 1);`), "0", "version 1: no NULL token");
+    const DAY = 86_400_000;
+    const today = Math.floor(Date.now() / DAY);
+    const daysAgo = (n) => (today - n) * DAY + DAY / 2; // noon (UTC) of that day
+    const publish = (title) => wp.php(`$id = wp_insert_post(array('post_title' => '${title}', 'post_content' => '<p>Text.</p>', 'post_status' => 'publish')); echo get_permalink($id);`).trim();
+    const letters = publish("Letters");
+    const notes = publish("Notes");
+    let n = 1000;
+    const landing = (url, ts) => anEvent(++n, url, { type: "landing", channel: "none", token: null, title: "A page", ts });
+    const clickBack = (url, ts, referrer) => anEvent(++n, url, { type: "arrival", channel: "whatsapp", token: "wAbCdEfGhIj9", parent: "wAbCdEfGhIj9", referrer, ts });
+    const times = (k, make) => Array.from({ length: k }, make);
+    const fixture = [
+      // Hello world!: 12 landings two days ago; one a day from 3 to 22 days ago (a usual
+      // day: the median of the 28 days before, 1): a spike. 8 click-backs without a
+      // referrer (and the one above), 3 with one (not sourceless).
+      ...times(12, () => landing(post, daysAgo(2))),
+      ...times(20, (_, i) => landing(post, daysAgo(3 + i))),
+      ...times(8, () => clickBack(post, daysAgo(1), null)),
+      ...times(3, () => clickBack(post, daysAgo(1), "https://t.co/")),
+      // Letters: 10 two days ago, but 4 a day from 3 to 17 days ago (median 4: 10 < 12):
+      // no spike. 5 click-backs without a referrer ("" as well as null).
+      ...times(10, () => landing(letters, daysAgo(2))),
+      ...times(60, (_, i) => landing(letters, daysAgo(3 + (i % 15)))),
+      ...times(4, () => clickBack(letters, daysAgo(1), null)),
+      clickBack(letters, daysAgo(1), ""),
+      // Notes: 9 yesterday (fewer than 10: no spike; one with UTM parameters and a
+      // fragment, the same page; one forged with a referrer, not stored), one 40 days
+      // ago (out of the report's 30 days).
+      ...times(7, () => landing(notes, daysAgo(1))),
+      landing(`${notes}?utm_source=x#top`, daysAgo(1)),
+      { ...landing(notes, daysAgo(1)), referrer: "https://forged.example/" },
+      landing(notes, daysAgo(40)),
+      clickBack(notes, daysAgo(1), null),
+    ];
+    for (let i = 0; i < fixture.length; i += 100) assert.equal((await send(fixture.slice(i, i + 100))).status, 200);
+    assert.equal(wp.php("echo get_option('lanterne_db_version');"), "2", "upgraded");
+    assert.equal(Number(wp.php(`global $wpdb; echo $wpdb->get_var("SELECT COUNT(*) FROM {$wpdb->prefix}lanterne_events WHERE type = 'landing' AND token IS NULL AND parent IS NULL AND referrer IS NULL AND channel = 'none'");`)), 12 + 20 + 10 + 60 + 9 + 1, "every landing stored, without a referrer");
+    // Refused, as any malformed event: a landing with a token, on another host.
+    const withToken = await send([landing(post, Date.now()), { ...landing(post, Date.now()), token: "wAbCdEfGhIj9" }]);
+    assert.equal(withToken.status, 400);
+    assert.equal((await withToken.json()).error, "event 1: /token must be null for a landing");
+    assert.equal((await send([landing("https://spam.example/a/", Date.now())])).status, 400);
+    // 126 visits without a source: landings 32 + 70 + 9 in the 30 days, click-backs
+    // without a referrer 9 + 5 + 1 = 15, 12 %.
+    await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
+    assert.equal(await admin.locator("p.lanterne-sourceless").textContent(), "Of 126 visits that arrived without a source, 12 % came through a share lanterne tracked.");
+    assert.deepEqual(await rows("Posts most reached without a source"), [["Letters", "75", "5"], ["Hello world!", "41", "9"], ["Notes", "10", "1"]]);
+    assert.deepEqual(await heads("Posts most reached without a source"), ["Post", "Visits without a source", "Through a share lanterne tracked"]);
+    const day = new Date(daysAgo(2)).toLocaleDateString("en-US", { timeZone: "UTC", year: "numeric", month: "long", day: "numeric" });
+    assert.deepEqual(await rows("Spikes of sourceless landings"), [["Hello world!", day, "12", "1"]], "one spike");
+    assert.deepEqual(await heads("Spikes of sourceless landings"), ["Post", "Day", "Sourceless landings", "A usual day (median)"]);
+    assert.match(await admin.locator("p.description").allTextContents().then((t) => t.join("\n")), /A spike: a day on which a page received at least 10 sourceless landings and at least 3 times its median daily sourceless landings over the 28 days before \(days without any count as 0\)\./);
+    // The definition's edges (lanterne_spikes(), days since 1970): exactly 10 and exactly
+    // 3 times the median; the median of 28 days is the mean of the middle two (14 days at
+    // 0, 14 at 4: 2); 9 is too few whatever the median; days out of the range left out.
+    const spikes = (rows, first, last) => JSON.parse(wp.php(`echo wp_json_encode(lanterne_spikes(json_decode('${JSON.stringify(rows)}', true), ${first}, ${last}));`)).map((s) => [s.url.slice(-2), s.day, s.landings, s.median]);
+    const at = (url, day, landings) => ({ url: `https://a.example/${url}`, day: day * DAY, landings });
+    assert.deepEqual(spikes([
+      ...Array.from({ length: 14 }, (_, i) => at("/a", 100 + i, 4)), at("/a", 128, 10), // median 2: 10 ≥ 6
+      ...Array.from({ length: 28 }, (_, i) => at("/b", 100 + i, 4)), at("/b", 128, 12), // median 4: 12 = 3 × 4
+      ...Array.from({ length: 28 }, (_, i) => at("/c", 100 + i, 4)), at("/c", 128, 11), // 11 < 12
+      at("/d", 128, 9), at("/e", 128, 10), at("/f", 127, 50), at("/g", 129, 50), // 9 too few; 10 with nothing before; out of 128–128
+    ], 128, 128), [["/a", 128, 10, 2], ["/b", 128, 12, 4], ["/e", 128, 10, 0]]);
+    // Landings are no shares: the shares' tables are as before.
+    assert.deepEqual((await rows("Most shared posts"))[0], ["Hello world!", "3", "12"], "11 more click-backs, no landing");
+    assert.ok(!(await rows("Channels")).some((r) => r[0] === "none"), "no channel \"none\"");
+    assert.deepEqual(await admin.locator(".lanterne-headline li").allTextContents(), ["5 shares", "18 click-backs", "15 click-backs seen as \"direct\""]);
+    // The Dashboard widget says it too.
+    await admin.goto(`${wp.url}/wp-admin/`);
+    assert.equal(await admin.locator("#lanterne_dashboard p.lanterne-sourceless").textContent(), "Of 126 visits that arrived without a source, 12 % came through a share lanterne tracked.");
     assert.equal(wp.debugLog(), "", "no PHP notice");
   } finally {
     await wp.stop();
@@ -567,6 +660,16 @@ test("a French site: the plugin list, the block's title and description, the edi
     const plain = await (await browser.newContext({ javaScriptEnabled: false })).newPage();
     await plain.goto(url);
     assert.deepEqual(await plain.locator("[data-lanterne-share] a, [data-lanterne-share] button").allTextContents(), ["Partager sur WhatsApp", "Partager par e-mail", "Partager par SMS", "Partager sur Telegram", "Partager sur Signal"]);
+
+    // The report's sentence on sourceless visits: 3 landings and a click-back without a referrer.
+    const events = [1, 2, 3].map((n) => anEvent(n, url, { type: "landing", channel: "none", token: null }));
+    events.push(anEvent(4, url, { type: "arrival", parent: "eAbCdEfGhIj9", referrer: null }));
+    assert.equal((await fetch(`${wp.url}/wp-json/lanterne/v1/collect`, { method: "POST", body: JSON.stringify(events) })).status, 200);
+    await admin.goto(`${wp.url}/wp-admin/index.php?page=lanterne-report`);
+    assert.equal(await admin.locator("p.lanterne-sourceless").textContent(), "Sur 4 visites arrivées sans source, 25 % venaient d’un partage suivi par lanterne.");
+    assert.deepEqual(await admin.locator('h2:text-is("Articles les plus atteints sans source") + table tr').evaluateAll((trs) => trs.map((tr) => [...tr.cells].map((c) => c.textContent))), [["Article", "Visites sans source", "Par un partage suivi par lanterne"], ["Lettres", "4", "1"]]);
+    assert.equal(await admin.locator("p.lanterne-empty").textContent(), "Aucun pic ces 30 derniers jours.");
+    assert.match((await admin.locator("p.description").allTextContents()).join("\n"), /Un pic : un jour où une page a reçu au moins 10 arrivées sans source, et au moins 3 fois sa médiane quotidienne d’arrivées sans source des 28 jours précédents \(les jours sans arrivée comptent pour 0\)\./);
     assert.equal(wp.debugLog(), "", "no PHP notice");
   } finally {
     await wp.stop();

@@ -25,6 +25,10 @@ check( 'a good share', null === lanterne_event_problem( $good ) );
 check( 'a good copy', null === lanterne_event_problem( array_merge( $good, array( 'type' => 'copy', 'channel' => 'copy', 'token' => 'cAbCdEfGhIj9', 'chars' => 40 ) ) ) );
 check( 'a good arrival without referrer', null === lanterne_event_problem( array_merge( $good, array( 'type' => 'arrival', 'parent' => 'wAbCdEfGhIj9', 'referrer' => null ) ) ) );
 check( 'unknown fields are accepted', null === lanterne_event_problem( array_merge( $good, array( 'later' => array( 'x' => 1 ) ) ) ) );
+// A sourceless landing: the page reached with no referrer and no token.
+$landing = array( 'v' => 1, 'id' => '7c9e6679-7425-40de-944b-e07fc1f90ae7', 'type' => 'landing', 'channel' => 'none', 'token' => null, 'parent' => null, 'url' => 'https://blog.example/a', 'title' => 'A', 'ts' => 1763700000000 );
+check( 'a good landing', null === lanterne_event_problem( $landing ) );
+check( 'a landing with a referrer or chars: let through, as the schema does (not stored)', null === lanterne_event_problem( array_merge( $landing, array( 'referrer' => 'https://a.example/', 'chars' => 3 ) ) ) );
 
 $bad = array(
 	'not an event'           => array( 42, '/not an event/' ),
@@ -51,6 +55,15 @@ $bad = array(
 	'zero chars'             => array( array_merge( $good, array( 'type' => 'copy', 'channel' => 'copy', 'chars' => 0 ) ), '#^/chars#' ),
 	'arrival without referrer' => array( array_merge( $good, array( 'type' => 'arrival' ) ), '/referrer/' ),
 	'share on address_bar'   => array( array_merge( $good, array( 'channel' => 'address_bar', 'token' => 'aAbCdEfGhIj9' ) ), '/share channel/' ),
+	'landing with a token'   => array( array_merge( $landing, array( 'token' => 'wAbCdEfGhIj9' ) ), '#^/token must be null for a landing#' ),
+	'landing with a parent'  => array( array_merge( $landing, array( 'parent' => 'wAbCdEfGhIj9' ) ), '#^/parent must be null#' ),
+	'landing on a channel'   => array( array_merge( $landing, array( 'channel' => 'whatsapp' ) ), '#^/channel must be none#' ),
+	'landing without token'  => array( array_diff_key( $landing, array( 'token' => 0 ) ), '#^/token is required#' ),
+	'landing, bad chars'     => array( array_merge( $landing, array( 'chars' => 0 ) ), '#^/chars#' ),
+	'landing, bad url'       => array( array_merge( $landing, array( 'url' => 'javascript:alert(1)' ) ), '#^/url#' ),
+	'landing, bad id'        => array( array_merge( $landing, array( 'id' => 'x' ) ), '#^/id#' ),
+	'channel none on a share'=> array( array_merge( $good, array( 'channel' => 'none' ) ), '#^/channel is not a known#' ),
+	'share without a token'  => array( array_merge( $good, array( 'token' => null ) ), '#^/token is not a share token#' ),
 );
 foreach ( $bad as $name => list( $event, $pattern ) ) {
 	$problem = lanterne_event_problem( $event );
@@ -64,6 +77,8 @@ list( $events, $problem, $status ) = lanterne_parse_events( json_encode( array( 
 check( 'a batch', 2 === count( $events ) && 200 === $status );
 list( $events, $problem, $status ) = lanterne_parse_events( json_encode( $good ) );
 check( 'one event', 1 === count( $events ) && 200 === $status );
+list( $events, $problem, $status ) = lanterne_parse_events( json_encode( array( $good, $landing ) ) );
+check( 'a batch with a landing', 2 === count( $events ) && 200 === $status && null === $events[1]['token'] );
 list( , $problem, $status ) = lanterne_parse_events( '{"v":1,' );
 check( 'malformed JSON: 400', 400 === $status && str_contains( $problem, 'not valid JSON' ) );
 list( , $problem, $status ) = lanterne_parse_events( '[]' );

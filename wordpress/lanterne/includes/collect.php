@@ -8,8 +8,11 @@
 
 defined( 'ABSPATH' ) || exit;
 
-/** The version of the table's shape (dbDelta brings older ones up to it). */
-const LANTERNE_DB_VERSION = 1;
+/**
+ * The version of the table's shape (lanterne_upgrade() brings older ones up to it).
+ * 2: `token` may be NULL (landing events have none).
+ */
+const LANTERNE_DB_VERSION = 2;
 
 /**
  * The events table's name.
@@ -35,7 +38,7 @@ function lanterne_install() {
   id char(36) NOT NULL,
   type varchar(8) NOT NULL,
   channel varchar(16) NOT NULL,
-  token char(12) NOT NULL,
+  token char(12) DEFAULT NULL,
   parent char(12) DEFAULT NULL,
   url text NOT NULL,
   title text NOT NULL,
@@ -49,9 +52,33 @@ function lanterne_install() {
   KEY token (token)
 ) $collate;"
 	);
-	update_option( 'lanterne_db_version', LANTERNE_DB_VERSION, false );
+	// Autoloaded: lanterne_upgrade() reads it on every request.
+	update_option( 'lanterne_db_version', LANTERNE_DB_VERSION, true );
 }
 register_activation_hook( LANTERNE_FILE, 'lanterne_install' );
+
+/**
+ * Brings the table of an older version up to date: plugin updates run no activation
+ * hook, so the stored version is compared on every load (an autoloaded option: no query).
+ * dbDelta() changes types and adds columns but never a column's NULL: version 1's
+ * `token char(12) NOT NULL` is changed here first (CHANGE COLUMN: MySQL, and the SQLite
+ * Database Integration's translation of it alike).
+ */
+function lanterne_upgrade() {
+	$version = (int) get_option( 'lanterne_db_version', 0 );
+	if ( $version >= LANTERNE_DB_VERSION ) {
+		return;
+	}
+	global $wpdb;
+	$table = lanterne_table();
+	// phpcs:disable WordPress.DB.DirectDatabaseQuery, WordPress.DB.PreparedSQL.InterpolatedNotPrepared, WordPress.DB.DirectDatabaseQuery.SchemaChange -- the plugin's own table, by name.
+	if ( 1 === $version && $wpdb->get_var( $wpdb->prepare( 'SHOW TABLES LIKE %s', $wpdb->esc_like( $table ) ) ) === $table ) {
+		$wpdb->query( "ALTER TABLE $table CHANGE COLUMN token token char(12) DEFAULT NULL" );
+	}
+	// phpcs:enable
+	lanterne_install();
+}
+add_action( 'plugins_loaded', 'lanterne_upgrade' );
 
 /**
  * `POST /wp-json/lanterne/v1/collect`: one event or a list, as JSON in any content type
@@ -83,6 +110,11 @@ function lanterne_collect( $request ) {
 	$stored   = 0;
 	$received = (int) round( microtime( true ) * 1000 );
 	foreach ( $events as $event ) {
+		if ( 'landing' === $event['type'] ) {
+			// A landing keeps the page, its title and the time: never a referrer (the
+			// privacy text says so), whatever a forged one carries.
+			unset( $event['referrer'], $event['chars'] );
+		}
 		$values = array( $event['id'], $event['type'], $event['channel'], $event['token'], $event['parent'], lanterne_page_url( $event['url'] ), $event['title'], $event['ts'], $event['referrer'] ?? null, $event['chars'] ?? null, $received );
 		// wpdb::prepare() has no NULL: absent values are written as SQL NULL, the rest
 		// each through prepare() (numbers as %d, after the checks made them whole).

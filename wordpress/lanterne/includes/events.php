@@ -67,17 +67,32 @@ function lanterne_event_problem( $event ) {
 	if ( ! is_string( $event['id'] ) || ! preg_match( '/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/D', $event['id'] ) ) {
 		return '/id must be a UUID v4';
 	}
-	if ( ! in_array( $event['type'], array( 'copy', 'share', 'arrival' ), true ) ) {
-		return '/type must be copy, share or arrival';
+	if ( ! in_array( $event['type'], array( 'copy', 'share', 'arrival', 'landing' ), true ) ) {
+		return '/type must be copy, share, arrival or landing';
 	}
-	if ( ! in_array( $event['channel'], LANTERNE_EVENT_CHANNELS, true ) ) {
-		return '/channel is not a known channel';
-	}
-	if ( ! is_string( $event['token'] ) || ! preg_match( LANTERNE_TOKEN_PATTERN, $event['token'] ) ) {
-		return '/token is not a share token';
-	}
-	if ( null !== $event['parent'] && ( ! is_string( $event['parent'] ) || ! preg_match( LANTERNE_TOKEN_PATTERN, $event['parent'] ) ) ) {
-		return '/parent must be a share token or null';
+	if ( 'landing' === $event['type'] ) {
+		// A sourceless landing: a page reached with no referrer and no token. Nothing
+		// of a share: channel "none", no token, no parent (a `referrer` or `chars` the
+		// tracker never sends is let through, as the schema does, and not stored).
+		if ( 'none' !== $event['channel'] ) {
+			return '/channel must be none for a landing';
+		}
+		if ( null !== $event['token'] ) {
+			return '/token must be null for a landing';
+		}
+		if ( null !== $event['parent'] ) {
+			return '/parent must be null for a landing';
+		}
+	} else {
+		if ( ! in_array( $event['channel'], LANTERNE_EVENT_CHANNELS, true ) ) {
+			return '/channel is not a known channel';
+		}
+		if ( ! is_string( $event['token'] ) || ! preg_match( LANTERNE_TOKEN_PATTERN, $event['token'] ) ) {
+			return '/token is not a share token';
+		}
+		if ( null !== $event['parent'] && ( ! is_string( $event['parent'] ) || ! preg_match( LANTERNE_TOKEN_PATTERN, $event['parent'] ) ) ) {
+			return '/parent must be a share token or null';
+		}
 	}
 	if ( ! lanterne_is_text( $event['url'], 4096 ) || mb_strlen( $event['url'], 'UTF-8' ) < 8 || ! preg_match( '#^https?://#', $event['url'] ) ) {
 		return '/url must be an http(s) URL of at most 4096 characters';

@@ -57,7 +57,28 @@ function lanterne_script_attributes() {
 	if ( '' !== $campaign ) {
 		$attributes['data-utm-campaign'] = $campaign;
 	}
+	if ( ! lanterne_is_deep_page() ) {
+		// The tracker's sourceless landings are for deep pages: WordPress knows which
+		// views are section fronts better than path patterns do.
+		$attributes['data-landings'] = 'false';
+	}
 	return $attributes;
+}
+
+/**
+ * Whether this view is a deep page, where a visit with no referrer and no token is a
+ * sourceless landing: a post, a page or an attachment, not the front page. The blog's
+ * page, archives (categories, tags, dates, authors), search results and 404s are not.
+ *
+ * @return bool
+ */
+function lanterne_is_deep_page() {
+	/**
+	 * Filters whether the tracker counts sourceless landings on this view.
+	 *
+	 * @param bool $deep True on singular views but the front page.
+	 */
+	return (bool) apply_filters( 'lanterne_landings', is_singular() && ! is_front_page() );
 }
 
 /**
