@@ -3,6 +3,7 @@
 // every decision is made in Rust. Each exists because it is smaller than the same steps
 // through web-sys (README "Size").
 export const href = () => location.href;
+export const navigationType = () => performance.getEntriesByType("navigation")[0]?.type + "";
 export const replaceUrl = (url) => History.prototype.replaceState.call(history, history.state, "", url);
 export const post = (url, body, keepalive, signal, headers) => fetch(url, { method: "POST", body, keepalive, mode: "cors", credentials: "omit", signal, headers });
 export const drawInto = (element, stash, html) => (stash.append(...element.childNodes), element.insertAdjacentHTML("beforeend", html));

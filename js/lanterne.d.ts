@@ -20,14 +20,13 @@ export interface LanterneStrings extends Partial<Record<Channel, string>> {
   readMore?: string;
 }
 
-/** An event as lanterne reports it (SPEC §5; README "Events"). */
-export interface LanterneEvent {
+/** An event as lanterne reports it (SPEC §5; README "Events"): a copy, share or arrival, or a sourceless landing. */
+export type LanterneEvent = ShareEvent | LandingEvent;
+
+/** Fields every event has. */
+interface EventFields {
   v: 1;
   id: string;
-  type: "copy" | "share" | "arrival";
-  channel: "copy" | "address_bar" | Channel;
-  token: string;
-  parent: string | null;
   url: string;
   title: string;
   ts: number;
@@ -35,6 +34,22 @@ export interface LanterneEvent {
   chars?: number;
   /** On the first event of a batch, when the queue was full: how many events were dropped. */
   dropped?: number;
+}
+
+/** A copy, a share or an arrival: a channel and a token. */
+export interface ShareEvent extends EventFields {
+  type: "copy" | "share" | "arrival";
+  channel: "copy" | "address_bar" | Channel;
+  token: string;
+  parent: string | null;
+}
+
+/** A sourceless landing: a page other than the home page (or a section front) reached with no referrer and no token; no channel, no token, no parent. */
+export interface LandingEvent extends EventFields {
+  type: "landing";
+  channel: "none";
+  token: null;
+  parent: null;
 }
 
 /** A delivery problem, for {@link Tracker.on}("error"). */
@@ -76,6 +91,10 @@ interface BaseConfig {
   addressBar?: boolean;
   /** Paths where the address bar is left alone ("/" always is). `*` matches any characters: "/admin/*". */
   excludePaths?: string[];
+  /** Report sourceless landings: one small `landing` event per page view that lands, with no referrer and no token, on a page other than the home page and `frontPaths`. Default true. */
+  landings?: boolean;
+  /** Section fronts, whose sourceless landings are not reported ("/" never is): patterns like `excludePaths`'s, "/news", "/category/*". */
+  frontPaths?: string[];
   /** Append "Read more: <URL>" to long copies that contain no site URL. Default false. */
   attribution?: boolean;
   /** Minimum words for the attribution line. Default 7. */

@@ -27,7 +27,7 @@ step "native tests (core + collector)" cargo test --workspace
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
 step "unit tests (Node: the post-build name shortener, importing the package without a page, lanterne/row)" node --test tests/unit/
 step "types (tsc against pkg/lanterne.d.ts and pkg/row.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json
-step "size (brotli; limit 55 KB, the ratchet: the budget is 40 KB, README \"Size\")" node scripts/size.mjs
+step "size (brotli; limit 56 400 B, the ratchet: the budget is 40 KB, README \"Size\")" node scripts/size.mjs
 step "WordPress plugin: PHP lint, unit tests of the event checks, translations complete" bash -c 'for f in $(find wordpress -name "*.php"); do php -l "$f" >/dev/null || { php -l "$f"; exit 1; }; done && php tests/php/events-test.php >/dev/null && bash wordpress/i18n.sh --check'
 step "end-to-end tests (Chromium, collector, clipboard, WordPress)" node --test --test-concurrency=1 tests/e2e/
 # The collector's own tests again, on its second backend: a real PostgreSQL server from

@@ -112,9 +112,10 @@ impl Serialize for Ga4<'_> {
         let event = self.0;
         let mut map = serializer.serialize_map(Some(5))?;
         map.serialize_entry("event", ga4_name(event))?;
-        map.serialize_entry("method", event.channel.id())?;
+        // A landing: method "none" (as its `channel`), no item.
+        map.serialize_entry("method", event.channel.map_or("none", |c| c.id()))?;
         map.serialize_entry("content_type", ga4_content_type(event))?;
-        map.serialize_entry("item_id", event.token.as_str())?;
+        map.serialize_entry("item_id", &event.token.as_ref().map(|t| t.as_str()))?;
         // Always set (undefined when none): Tag Manager's data model would otherwise
         // carry an earlier event's parent into this one.
         map.serialize_entry("share_parent", &event.parent.as_ref().map(|t| t.as_str()))?;

@@ -1,5 +1,6 @@
 //! The page's address (SPEC §2): the landing (an arrival for a token this browser did not
-//! mint, the incoming token out of the address bar), the token each page view shows, and
+//! mint, the incoming token out of the address bar; a sourceless landing, SPEC §5, when
+//! there was no token and no referrer), the token each page view shows, and
 //! single-page apps: a client-side route change that changes the path or the query is a
 //! new page view. Its address gets a fresh token once the router has rendered; a change of
 //! fragment alone (an anchor, a hash router) is not a page view. The core reads the
@@ -23,10 +24,10 @@ use super::reporting::Reporting;
 use super::session::Session;
 use crate::core::channel::Channel;
 use crate::core::event::EventKind;
-use crate::core::page::{address_bar_url, route_key, Landing};
+use crate::core::page::{address_bar_url, route_key, sourceless, Landing};
 use crate::core::token::ShareToken;
 use crate::prelude::*;
-use crate::web::dom::{document, replace_url, window};
+use crate::web::dom::{document, navigation_type, replace_url, window};
 use crate::web::handle::{on_settled, EventListener, Timeout};
 use crate::web::page::{get, href, random_bytes};
 use alloc::rc::Rc;
@@ -87,25 +88,49 @@ impl Routes {
     /// The landing (tracking just started): an arrival for a valid token in the address
     /// that this browser did not mint itself, remembered as the visit's parent; the token
     /// leaves the address bar at once, before the site's analytics read it (this page
-    /// view's own token follows once the page has loaded: [`Routes::follow`]).
+    /// view's own token follows once the page has loaded: [`Routes::follow`]). Without a
+    /// token, a sourceless landing (no referrer, not the home page or a section front, a
+    /// navigation: not a reload, a back or forward) is a `landing` event, unless
+    /// `landings` is off.
     pub fn land(&self) {
-        let param = &self.session.config.param;
+        let c = &self.session.config;
         let here = href();
-        let landing = Landing::read(&here, param);
-        if let Some(incoming) = landing.incoming {
-            let reporting = &self.reporting;
-            if !reporting.minted(&incoming) && reporting.parent() != Some(incoming) {
-                reporting.set_parent(incoming);
-                let referrer = document().referrer();
-                let referrer = (!referrer.is_empty()).then_some(referrer);
-                reporting.report(
-                    EventKind::Arrival { referrer },
-                    incoming.channel(),
-                    incoming,
-                    Some(incoming),
-                    self.session.clean(&here),
-                    document().title(),
-                );
+        let landing = Landing::read(&here, &c.param);
+        let reporting = &self.reporting;
+        let referrer = document().referrer();
+        match landing.incoming {
+            Some(incoming) => {
+                if !reporting.minted(&incoming) && reporting.parent() != Some(incoming) {
+                    reporting.set_parent(incoming);
+                    let referrer = (!referrer.is_empty()).then_some(referrer);
+                    reporting.report(
+                        EventKind::Arrival { referrer },
+                        Some(incoming.channel()),
+                        Some(incoming),
+                        Some(incoming),
+                        self.session.clean(&here),
+                        document().title(),
+                    );
+                }
+            }
+            None => {
+                // Before `follow` has set a route: the first time only, so consent denied
+                // then granted again never reports the landing twice.
+                if self.key.borrow().is_empty()
+                    && c.landings
+                    && navigation_type() == "navigate"
+                    && sourceless(&landing.clean_url, &referrer, &c.front_paths)
+                {
+                    let url = landing.clean_url.clone();
+                    reporting.report(
+                        EventKind::Landing,
+                        None,
+                        None,
+                        None,
+                        url,
+                        document().title(),
+                    );
+                }
             }
         }
         if landing.had_slot {

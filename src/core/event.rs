@@ -18,6 +18,10 @@ pub enum EventKind {
     Share,
     /// The visitor landed with a token; `referrer` is `document.referrer` if not empty.
     Arrival { referrer: Option<String> },
+    /// A sourceless landing: a page view that landed on a page other than the home page
+    /// (or a section front) with no referrer and no token. No channel, no token, no
+    /// parent: `"channel":"none","token":null,"parent":null`.
+    Landing,
 }
 
 /// One event, ready to be serialised and sent.
@@ -28,8 +32,8 @@ pub enum EventKind {
 /// let event = Event {
 ///     id: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f".into(),
 ///     kind: EventKind::Copy { chars: 42 },
-///     channel: Channel::Copy,
-///     token,
+///     channel: Some(Channel::Copy),
+///     token: Some(token),
 ///     parent: None,
 ///     url: "https://blog.example/a".into(),
 ///     title: "A \"title\"".into(),
@@ -46,10 +50,12 @@ pub struct Event {
     pub id: String,
     /// What happened, with the fields only that kind has.
     pub kind: EventKind,
-    /// Through what the page was shared (for an arrival: the channel its token names).
-    pub channel: Channel,
-    /// The token minted for this share, or the one arrived with.
-    pub token: ShareToken,
+    /// Through what the page was shared (for an arrival: the channel its token names);
+    /// `None` for a landing (written `"none"`).
+    pub channel: Option<Channel>,
+    /// The token minted for this share, or the one arrived with; `None` for a landing
+    /// (written `null`).
+    pub token: Option<ShareToken>,
     /// The token this visitor arrived with, if any.
     pub parent: Option<ShareToken>,
     /// The page URL without any lanterne token.
@@ -76,8 +82,8 @@ impl Event {
     ///
     /// ```
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// let mut event = Event { id: String::new(), kind: EventKind::Share, channel: Channel::Email,
-    ///     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// let mut event = Event { id: String::new(), kind: EventKind::Share, channel: Some(Channel::Email),
+    ///     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     ///     url: "https://a.example/".into(), title: "é".repeat(2000), ts: 0 };
     /// event.clamp_lengths();
     /// assert_eq!(event.title.chars().count(), 1024);
@@ -99,6 +105,7 @@ impl Event {
             EventKind::Copy { .. } => "copy",
             EventKind::Share => "share",
             EventKind::Arrival { .. } => "arrival",
+            EventKind::Landing => "landing",
         }
     }
 
@@ -115,16 +122,13 @@ impl Event {
         push_str(out, self.type_name());
         out.push(',');
         push_key(out, "channel");
-        push_str(out, self.channel.id());
+        push_str(out, self.channel.map_or("none", Channel::id));
         out.push(',');
         push_key(out, "token");
-        push_str(out, self.token.as_str());
+        push_token(out, self.token.as_ref());
         out.push(',');
         push_key(out, "parent");
-        match &self.parent {
-            Some(parent) => push_str(out, parent.as_str()),
-            None => out.push_str("null"),
-        }
+        push_token(out, self.parent.as_ref());
         out.push(',');
         push_key(out, "url");
         push_str(out, &self.url);
@@ -148,7 +152,7 @@ impl Event {
                     None => out.push_str("null"),
                 }
             }
-            EventKind::Share => {}
+            EventKind::Share | EventKind::Landing => {}
         }
         out.push('}');
     }
@@ -165,7 +169,8 @@ impl Event {
     /// keys it does not know are ignored. `None` when a field is missing or invalid: `v`
     /// must be 1; `id` a non-empty string; `type` `copy`, `share` or `arrival`; `channel` a
     /// known channel id; `token` a valid token; `url` and `title` strings; `ts` a
-    /// non-negative whole number. Optional: `parent` (null or a token; a string that is not
+    /// non-negative whole number. A `landing` has no channel, token or parent: what
+    /// its `channel`, `token` and `parent` hold is not read. Optional: `parent` (null or a token; a string that is not
     /// a valid token reads as none), `chars` (a copy's; 0 when absent) and `referrer` (an
     /// arrival's; null or a string).
     ///
@@ -178,7 +183,7 @@ impl Event {
     ///     "ts" => Stored::Number(1763700000000.0), "referrer" => Stored::Null, _ => Stored::Other,
     /// };
     /// let event = Event::from_stored(fields).unwrap();
-    /// assert_eq!((event.kind, event.channel), (EventKind::Arrival { referrer: None }, Channel::Whatsapp));
+    /// assert_eq!((event.kind, event.channel), (EventKind::Arrival { referrer: None }, Some(Channel::Whatsapp)));
     /// assert_eq!(Event::from_stored(|_| Stored::Other), None);
     /// ```
     pub fn from_stored(field: impl Fn(&str) -> Stored) -> Option<Event> {
@@ -209,18 +214,28 @@ impl Event {
                     Stored::Number(_) => return None,
                 },
             },
+            "landing" => EventKind::Landing,
             _ => return None,
         };
         if whole("v")? != SCHEMA_VERSION {
             return None;
         }
+        let landing = kind == EventKind::Landing;
+        let (channel, token) = if landing {
+            (None, None)
+        } else {
+            (
+                Some(Channel::from_id(&text("channel")?)?),
+                Some(ShareToken::parse(&text("token")?)?),
+            )
+        };
         Some(Event {
             id: text("id").filter(|id| !id.is_empty())?,
             kind,
-            channel: Channel::from_id(&text("channel")?)?,
-            token: ShareToken::parse(&text("token")?)?,
+            channel,
+            token,
             parent: match field("parent") {
-                Stored::Text(parent) => ShareToken::parse(&parent),
+                Stored::Text(parent) => ShareToken::parse(&parent).filter(|_| !landing),
                 Stored::Null | Stored::Other => None,
                 Stored::Number(_) => return None,
             },
@@ -240,6 +255,14 @@ pub enum Stored {
     Null,
     /// Missing, or anything else (true, an object…).
     Other,
+}
+
+/// Appends a token as a JSON string, or `null`.
+fn push_token(out: &mut String, token: Option<&ShareToken>) {
+    match token {
+        Some(token) => push_str(out, token.as_str()),
+        None => out.push_str("null"),
+    }
 }
 
 /// The JSON array body that carries a batch of events (SPEC §6).
@@ -302,8 +325,8 @@ pub(crate) mod tests {
         Event {
             id: "6f1c2d3e-4b5a-4c6d-8e7f-0a1b2c3d4e5f".into(),
             kind: EventKind::Copy { chars: 42 },
-            channel: Channel::Copy,
-            token: ShareToken::parse("cAAAAAAAAAA1").unwrap(),
+            channel: Some(Channel::Copy),
+            token: ShareToken::parse("cAAAAAAAAAA1"),
             parent: None,
             url: "https://blog.example/a".into(),
             title: "A".into(),
@@ -452,6 +475,7 @@ pub(crate) mod tests {
             Just(EventKind::Share),
             proptest::option::of(tricky_string())
                 .prop_map(|referrer| EventKind::Arrival { referrer }),
+            Just(EventKind::Landing),
         ];
         (
             tricky_string().prop_filter("non-empty id", |id| !id.is_empty()),
@@ -462,18 +486,52 @@ pub(crate) mod tests {
             (tricky_string(), tricky_string()),
             0..=(1u64 << 53),
         )
-            .prop_map(
-                |(id, kind, channel, token, parent, (url, title), ts)| Event {
+            .prop_map(|(id, kind, channel, token, parent, (url, title), ts)| {
+                // A landing has no channel, token or parent.
+                let sourced = kind != EventKind::Landing;
+                Event {
                     id,
                     kind,
-                    channel: Channel::all().nth(channel).unwrap(),
-                    token,
-                    parent,
+                    channel: Channel::all().nth(channel).filter(|_| sourced),
+                    token: Some(token).filter(|_| sourced),
+                    parent: parent.filter(|_| sourced),
                     url,
                     title,
                     ts,
-                },
-            )
+                }
+            })
+    }
+
+    #[test]
+    fn landing_json() {
+        let landing = Event {
+            id: "e1".into(),
+            kind: EventKind::Landing,
+            channel: None,
+            token: None,
+            parent: None,
+            url: "https://blog.example/a".into(),
+            title: "A".into(),
+            ts: 1_732_000_000_000,
+        };
+        let json = concat!(
+            r#"{"v":1,"id":"e1","type":"landing","channel":"none","token":null,"parent":null,"#,
+            r#""url":"https://blog.example/a","title":"A","ts":1732000000000}"#
+        );
+        assert_eq!(landing.to_json(), json);
+        assert_eq!(from_json(json), Some(landing.clone()));
+        // A landing's channel, token and parent are not read: it has none.
+        for odd in [
+            json.replacen(r#""token":null,"#, "", 1),
+            json.replacen(r#""channel":"none""#, r#""channel":"copy""#, 1),
+            json.replacen(r#""token":null"#, r#""token":"cAAAAAAAAAA1""#, 1),
+            json.replacen(r#""parent":null"#, r#""parent":"wAAAAAAAAAA2""#, 1),
+        ] {
+            assert_eq!(from_json(&odd), Some(landing.clone()), "{odd}");
+        }
+        // Other kinds need a channel and a token.
+        let share = json.replacen(r#""type":"landing""#, r#""type":"share""#, 1);
+        assert_eq!(from_json(&share), None);
     }
 
     proptest! {

@@ -1,5 +1,6 @@
 //! What lanterne does with the page's own address (SPEC §2): reading the token a visitor
-//! arrived with, and choosing the address to show in the address bar.
+//! arrived with, telling a sourceless landing (SPEC §5), and choosing the address to show
+//! in the address bar.
 
 use super::selection::path_matches;
 use super::token::ShareToken;
@@ -82,15 +83,42 @@ pub fn address_bar_url(
 ) -> Option<String> {
     let parts = UrlParts::split(clean_url);
     let path = parts.path(clean_url);
-    let home =
-        (path.is_empty() || path == "/") && parts.query(clean_url).is_none_or(only_campaign_params);
-    if home || parts.fragment(clean_url).is_some_and(|f| !f.is_empty()) {
+    if is_home(&parts, clean_url) || parts.fragment(clean_url).is_some_and(|f| !f.is_empty()) {
         return None;
     }
     if exclude.iter().any(|pattern| path_matches(pattern, path)) {
         return None;
     }
     with_token(clean_url, token, param, placement)
+}
+
+/// Whether a page view is a sourceless landing (SPEC §5), given the address it landed on
+/// without lanterne's token (the caller checks it arrived with none) and
+/// `document.referrer`: no referrer (none, or one the browser withheld), and a path other
+/// than the home page's (`/`, whatever the query) and the section fronts `fronts` (path
+/// patterns like `excludePaths`'s: `/news`, `/tag/*`).
+///
+/// ```
+/// use lanterne::core::page::sourceless;
+/// let fronts = ["/tag/*".to_string()];
+/// assert!(sourceless("https://blog.example/2026/a-post", "", &fronts));
+/// assert!(!sourceless("https://blog.example/2026/a-post", "https://www.google.com/", &fronts));
+/// assert!(!sourceless("https://blog.example/?utm_source=x", "", &fronts));
+/// assert!(!sourceless("https://blog.example/tag/rust", "", &fronts));
+/// ```
+pub fn sourceless(clean_url: &str, referrer: &str, fronts: &[String]) -> bool {
+    let parts = UrlParts::split(clean_url);
+    let path = parts.path(clean_url);
+    referrer.is_empty()
+        && !matches!(path, "" | "/")
+        && !fronts.iter().any(|pattern| path_matches(pattern, path))
+}
+
+/// Whether `url` (split as `parts`) is the home page: the path `/` or none, and a query
+/// of campaign parameters at most.
+fn is_home(parts: &UrlParts, url: &str) -> bool {
+    let path = parts.path(url);
+    (path.is_empty() || path == "/") && parts.query(url).is_none_or(only_campaign_params)
 }
 
 /// Whether a query only carries campaign and click-id parameters: `/?utm_source=x` is
@@ -140,6 +168,37 @@ mod tests {
             address_bar_url("https://b.example/a", &t, "lt", Placement::Query, &[]).as_deref(),
             Some("https://b.example/a?lt=aAAAAAAAAAA1")
         );
+    }
+
+    #[test]
+    fn sourceless_landings() {
+        let fronts = vec!["/news".to_owned(), "/category/*".to_owned()];
+        let f = |u: &str, r: &str| sourceless(u, r, &fronts);
+        // Deep pages without a referrer: WordPress's plain permalinks too.
+        assert!(f("https://b.example/2026/12/a-post", ""));
+        assert!(f("https://b.example/a?x=1#sec", ""));
+        assert!(f("https://b.example/news/a-story", ""));
+        // The home page, with a query or a fragment, never.
+        for home in [
+            "https://b.example",
+            "https://b.example/",
+            "https://b.example/?p=123",
+            "https://b.example/?utm_source=newsletter&fbclid=x",
+            "https://b.example/#top",
+        ] {
+            assert!(!f(home, ""), "{home}");
+        }
+        // Section fronts, as given.
+        assert!(!f("https://b.example/news", ""));
+        assert!(!f("https://b.example/category/rust", ""));
+        // Any referrer: a search engine, a social site, the site itself.
+        for referrer in [
+            "https://www.google.com/",
+            "https://t.co/x",
+            "https://b.example/",
+        ] {
+            assert!(!f("https://b.example/a", referrer), "{referrer}");
+        }
     }
 
     #[test]

@@ -30,6 +30,10 @@ pub fn document() -> Document {
 extern "C" {
     /// `location.href`.
     pub fn href() -> String;
+    /// How this document was loaded: `PerformanceNavigationTiming.type` (`navigate`,
+    /// `reload`, `back_forward`, `prerender`), `"undefined"` where the browser does not say.
+    #[wasm_bindgen(js_name = navigationType)]
+    pub fn navigation_type() -> String;
     /// Shows `url` in the address bar: `History.prototype.replaceState` on `history`, past
     /// any wrapper a site's analytics put on `history.replaceState`, keeping
     /// `history.state`.

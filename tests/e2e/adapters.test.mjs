@@ -6,7 +6,7 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";
 import { join } from "node:path";
-import { withCollector, launchBrowser, newPage, root, TOKEN, STRICT_CSP } from "./harness.mjs";
+import { withCollector, launchBrowser, newPage, root, TOKEN, STRICT_CSP, assertSchemaValid } from "./harness.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -51,7 +51,8 @@ async function shareThrough(collector, config, host, init, prepare) {
   await page.evaluate(async (config) => {
     if (config.format === "callback") config.callback = (events) => window.__received.push(...events);
     window.__received = [];
-    window.__tracker = await window.lanterne.start({ addressBar: false, shareButtons: false, ...config });
+    // The page is a sourceless landing: its `landing` event is another test's (below).
+    window.__tracker = await window.lanterne.start({ addressBar: false, shareButtons: false, landings: false, ...config });
     window.__tracker.renderButtons(document.querySelector("#share"), { channels: ["copy_link"] });
   }, config);
   await page.click("#share [data-channel=copy_link]");
@@ -221,5 +222,82 @@ test("callback: each batch of events, as objects", async () => {
     assert.equal(event.type, "share");
     assert.equal(event.token, token);
     assert.equal(event.v, 1);
+  });
+});
+
+/**
+ * Opens the API page in a blank tab (a sourceless landing) and starts lanterne with
+ * `config`, requests to `host` captured; returns them once one has come (or after 5 s).
+ */
+async function landThrough(collector, config, host, init) {
+  const { context, page, problems } = await newPage(browser, collector.url);
+  const captured = [];
+  if (host) {
+    await context.route((url) => url.host === host, async (route) => {
+      captured.push({ url: route.request().url(), body: route.request().postData() });
+      await route.fulfill({ status: 200, contentType: "application/json", body: "{}", headers: { "Access-Control-Allow-Origin": "*" } });
+    });
+  }
+  if (init) await context.addInitScript(init);
+  await page.goto(collector.url + PAGE);
+  await page.waitForFunction(() => window.__lanterneModuleLoaded);
+  await page.evaluate(async (config) => {
+    window.__received = [];
+    if (config.format === "callback") config.callback = (events) => window.__received.push(...events);
+    window.__tracker = await window.lanterne.start({ addressBar: false, shareButtons: false, ...config });
+  }, config);
+  const deadline = Date.now() + 5000;
+  while (host && !captured.length && Date.now() < deadline) await page.waitForTimeout(50);
+  return { page, captured, problems, pageUrl: collector.url + PAGE, title: await page.title() };
+}
+
+test("landings reach every tool as a custom event with the page, without channel or token", async () => {
+  await withCollector({ csp }, async (collector) => {
+    const plausible = await landThrough(collector, { format: "plausible", site: "blog.example", endpoint: "https://plausible.example/api/event" }, "plausible.example");
+    assert.equal(plausible.captured.length, 1);
+    assert.deepEqual(JSON.parse(plausible.captured[0].body), { name: "Sourceless landing", url: plausible.pageUrl, domain: "blog.example", referrer: null, props: {}, interactive: false });
+    assert.deepEqual(plausible.problems, []);
+
+    const site = "50429a93-8479-4073-be80-d5d29c09c2ec";
+    const umami = await landThrough(collector, { format: "umami", site, endpoint: "https://umami.example/api/send" }, "umami.example");
+    assert.equal(umami.captured.length, 1);
+    assert.deepEqual(JSON.parse(umami.captured[0].body), {
+      type: "event",
+      payload: { website: site, hostname: new URL(umami.pageUrl).hostname, language: "en-US", url: PAGE, title: umami.title, referrer: "", name: "sourceless-landing", data: {} },
+    });
+
+    const posthog = await landThrough(collector, { format: "posthog", site: "phc_project_key", endpoint: "https://posthog.example/batch/" }, "posthog.example");
+    const { batch } = JSON.parse(posthog.captured[0].body);
+    assert.equal(batch.length, 1);
+    assert.equal(batch[0].event, "sourceless landing");
+    assert.equal(batch[0].distinct_id, batch[0].uuid);
+    assert.deepEqual(batch[0].properties, { $current_url: posthog.pageUrl, $process_person_profile: false, $lib: "lanterne", title: posthog.title });
+
+    const matomo = await landThrough(collector, { format: "matomo", site: "7", endpoint: "https://matomo.example/matomo.php" }, "matomo.example");
+    const { requests } = JSON.parse(matomo.captured[0].body);
+    assert.equal(requests.length, 1);
+    const { rand, cdt, ...rest } = Object.fromEntries(new URLSearchParams(requests[0].slice(1)));
+    assert.match(rand, /^[0-9a-f]{8}$/);
+    assert.ok(Math.abs(Number(cdt) * 1000 - Date.now()) < 60_000);
+    assert.deepEqual(rest, { idsite: "7", rec: "1", apiv: "1", send_image: "0", url: matomo.pageUrl, action_name: matomo.title, e_c: "Sourceless landing", e_a: "none" });
+
+    const gtag = await landThrough(collector, { format: "ga4" }, null, () => {
+      window.__gtag = [];
+      window.gtag = (...args) => window.__gtag.push(args);
+    });
+    await gtag.page.waitForFunction(() => window.__gtag.length === 1);
+    assert.deepEqual(await gtag.page.evaluate(() => window.__gtag), [["event", "sourceless_landing", { method: "none", content_type: "page", item_id: undefined, share_parent: undefined }]]);
+    const layer = await landThrough(collector, { format: "ga4" });
+    await layer.page.waitForFunction(() => window.dataLayer?.length === 1);
+    assert.deepEqual(await layer.page.evaluate(() => window.dataLayer), [{ event: "sourceless_landing", method: "none", content_type: "page", item_id: undefined, share_parent: undefined }]);
+
+    const callback = await landThrough(collector, { format: "callback" });
+    await callback.page.waitForFunction(() => window.__received.length === 1);
+    const [event] = await callback.page.evaluate(() => window.__received);
+    const { id, ts, ...fields } = event;
+    assert.match(id, /^[0-9a-f-]{36}$/);
+    assert.deepEqual(fields, { v: 1, type: "landing", channel: "none", token: null, parent: null, url: callback.pageUrl, title: callback.title });
+    assertSchemaValid([event]);
+    assert.deepEqual(await collector.events(), [], "nothing sent to lanterne's endpoint");
   });
 });

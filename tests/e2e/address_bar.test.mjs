@@ -1,7 +1,8 @@
 // The address bar and arrivals end to end (SPEC §2).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { withCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

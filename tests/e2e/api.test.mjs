@@ -1,7 +1,8 @@
 // The JS API and config errors (SPEC §7), the classic script, and a cross-origin endpoint.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { startCollector, withCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { startCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });
@@ -107,7 +108,7 @@ test("a cross-origin endpoint on another port receives events with no preflight 
       const requests = [];
       page.on("request", (r) => requests.push(`${r.method()} ${r.url()}`));
       await page.evaluate(async (url) => {
-        window.__tracker = await window.lanterne.start({ endpoint: url + "/collect" });
+        window.__tracker = await window.lanterne.start({ endpoint: url + "/collect", landings: false });
       }, allowed.url);
       await copyElement(page, "#para");
       const events = await allowed.waitFor((e) => e.length === 1, "the copy at the cross-origin endpoint");
@@ -172,7 +173,7 @@ test("events made while the endpoint is down are delivered, once each, when it c
 
     const { page } = await apiPage(site);
     await page.evaluate(async (url) => {
-      window.__tracker = await window.lanterne.start({ endpoint: url + "/collect", addressBar: false });
+      window.__tracker = await window.lanterne.start({ endpoint: url + "/collect", addressBar: false, landings: false });
     }, endpoint);
     for (let i = 0; i < 3; i++) await copyElement(page, "#para");
     await page.waitForTimeout(1500); // at least two refused attempts

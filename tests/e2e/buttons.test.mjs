@@ -6,7 +6,8 @@ import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { withCollector, launchBrowser, newPage, waitForLanterne, assertSchemaValid, copyElement, root, TOKEN, SCREENSHOTS, STRICT_CSP } from "./harness.mjs";
+import { launchBrowser, newPage, waitForLanterne, assertSchemaValid, copyElement, root, TOKEN, SCREENSHOTS, STRICT_CSP } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

@@ -1,7 +1,8 @@
 // Copy tracking end to end (SPEC §3): real clipboard, real collector.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { withCollector, launchBrowser, newPage, waitForLanterne, copyElement, copySelection, assertSchemaValid, TOKEN } from "./harness.mjs";
+import { launchBrowser, newPage, waitForLanterne, copyElement, copySelection, assertSchemaValid, TOKEN } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

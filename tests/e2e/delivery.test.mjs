@@ -3,7 +3,8 @@
 // (faulty.mjs) in front of the real collector.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { withCollector, launchBrowser, newPage, assertSchemaValid } from "./harness.mjs";
+import { launchBrowser, newPage, assertSchemaValid } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 import { faultyEndpoint } from "./faulty.mjs";
 
 let browser;
@@ -28,7 +29,8 @@ async function open(collector, config, { context, page: given } = {}) {
   await page.waitForFunction(() => window.__lanterneModuleLoaded);
   await page.evaluate(async (config) => {
     window.__errors = [];
-    window.__tracker = await window.lanterne.start({ addressBar: false, shareButtons: false, ...config });
+    // The page is a sourceless landing; its `landing` event would be one more in the counts.
+    window.__tracker = await window.lanterne.start({ addressBar: false, shareButtons: false, landings: false, ...config });
     window.__tracker.on("error", (e) => window.__errors.push(e));
     window.__tracker.renderButtons(document.querySelector("#share"), { channels: ["copy_link"] });
   }, config);

@@ -13,7 +13,8 @@ import { join } from "node:path";
 import { build } from "vite";
 import webpack from "webpack";
 import { prepare, removePrepared, assertNoBuildPath, recordResponses, assertBrandIcons, assertLazyModules } from "./bundled.mjs";
-import { withCollector, launchBrowser, newPage, copyElement, assertSchemaValid, TOKEN } from "./harness.mjs";
+import { launchBrowser, newPage, copyElement, assertSchemaValid, TOKEN } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 
 let browser;
 before(async () => { browser = await launchBrowser(); });

@@ -2,7 +2,8 @@
 // the path or the query is a page view, with the Navigation API and without it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
-import { withCollector, launchBrowser, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { launchBrowser, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";
+import { withCollector } from "./sourced.mjs";
 import { openSpa, tokenFor, VENDOR } from "./spa.mjs";
 
 let browser;

@@ -15,6 +15,8 @@ async function main(): Promise<void> {
     placement: "query",
     addressBar: false,
     excludePaths: ["/search", "/admin/*"],
+    landings: true,
+    frontPaths: ["/news", "/category/*"],
     attribution: true,
     attributionMinWords: 7,
     attributionText: "Source:",
@@ -38,6 +40,8 @@ async function main(): Promise<void> {
   await start({ format: "plausible", site: "blog.example", endpoint: "https://plausible.io/api/event" });
   await start({ format: "ga4" });
   await start({ format: "callback", callback: async (events: LanterneEvent[]) => { for (const e of events) console.log(e.type, e.channel, e.token); } });
+  // A landing has no token; the others always have one.
+  await start({ format: "callback", landings: false, callback: (events: LanterneEvent[]) => { for (const e of events) { const t: string = e.type === "landing" ? "none" : e.token; console.log(t); } } });
   tracker.grant();
   tracker.deny();
   const stats: DeliveryStats = tracker.stats();

@@ -92,8 +92,8 @@ impl Reporting {
     pub fn report(
         self: &Rc<Self>,
         kind: EventKind,
-        channel: Channel,
-        token: ShareToken,
+        channel: Option<Channel>,
+        token: Option<ShareToken>,
         parent: Option<ShareToken>,
         url: String,
         title: String,
@@ -139,7 +139,7 @@ impl Reporting {
         }
         self.remember(&token);
         let parent = self.parent();
-        self.report(kind, channel, token, parent, url, title);
+        self.report(kind, Some(channel), Some(token), parent, url, title);
     }
 
     /// Remembers a token this browser minted (only while tracking).

@@ -44,8 +44,8 @@ pub struct Target<'a> {
 /// ```
 /// use lanterne::core::adapter::Outgoing;
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-/// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
-/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+/// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
 /// let outgoing = Outgoing::of(event);
 /// assert!(outgoing.json.starts_with(r#"{"v":1,"id":"e1""#));
@@ -86,7 +86,7 @@ const MATOMO_CDT_MS: u64 = 23 * 3600 * 1000;
 /// use lanterne::core::{adapter::{body, Outgoing, Target}, format::Format};
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
 /// # let event = Event { id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(), kind: EventKind::Share,
-/// #     channel: Channel::Email, token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// #     channel: Some(Channel::Email), token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 1_763_700_000_000 };
 /// let outgoing = Outgoing::of(event);
 /// let batch = [&outgoing];
@@ -123,7 +123,7 @@ pub fn body(format: Format, batch: &[&Outgoing], dropped: u64, target: &Target) 
 /// use lanterne::core::{adapter::{body, fit, Outgoing, Target}, format::Format};
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
 /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share,
-/// #     channel: Channel::Email, token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// #     channel: Some(Channel::Email), token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 1_763_700_000_000 };
 /// let events: Vec<Outgoing> = ["a", "b", "c"].into_iter().map(|id| Outgoing::of(event(id))).collect();
 /// let batch: Vec<&Outgoing> = events.iter().collect();
@@ -165,23 +165,25 @@ pub fn fit_by(count: usize, max_bytes: usize, body: impl Fn(usize) -> String) ->
 }
 
 /// GA4's event name: the recommended `share` for shares and copies, `share_arrival` for
-/// arrivals.
+/// arrivals, `sourceless_landing` for landings.
 ///
 /// ```
 /// use lanterne::core::adapter::ga4_name;
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-/// # let mut event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
-/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// # let mut event = Event { id: "a".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+/// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
 /// assert_eq!(ga4_name(&event), "share");
 /// event.kind = EventKind::Arrival { referrer: None };
 /// assert_eq!(ga4_name(&event), "share_arrival");
+/// event.kind = EventKind::Landing;
+/// assert_eq!(ga4_name(&event), "sourceless_landing");
 /// ```
 pub fn ga4_name(event: &Event) -> &'static str {
-    match event.kind {
-        EventKind::Arrival { .. } => "share_arrival",
-        _ => "share",
-    }
+    name(
+        event,
+        ["share", "share", "share_arrival", "sourceless_landing"],
+    )
 }
 
 /// GA4's `content_type`: `text` for copies (a selection), `page` for the rest.
@@ -189,8 +191,8 @@ pub fn ga4_name(event: &Event) -> &'static str {
 /// ```
 /// use lanterne::core::adapter::ga4_content_type;
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-/// # let mut event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
-/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// # let mut event = Event { id: "a".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+/// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
 /// assert_eq!(ga4_content_type(&event), "page");
 /// event.kind = EventKind::Copy { chars: 3 };
@@ -273,22 +275,33 @@ fn push_chars(out: &mut String, before: &str, event: &Event, quoted: bool) {
 }
 
 /// Appends `"channel":…,"token":…`, then `"parent":…` if any: the props Plausible and
-/// Umami both get.
+/// Umami both get (none for a landing, which has no channel or token: its page is the
+/// event's URL).
 fn push_share_fields(out: &mut String, event: &Event) {
-    push_field(out, "\"channel\":", event.channel.id());
-    push_field(out, ",\"token\":", event.token.as_str());
+    let (Some(channel), Some(token)) = (event.channel, &event.token) else {
+        return;
+    };
+    push_field(out, "\"channel\":", channel.id());
+    push_field(out, ",\"token\":", token.as_str());
     if let Some(parent) = &event.parent {
         push_field(out, ",\"parent\":", parent.as_str());
     }
 }
 
-/// The event's name in a tool: `[share, copy, arrival]` by kind.
-fn name<'a>(event: &Event, names: [&'a str; 3]) -> &'a str {
+/// The event's name in a tool: `[share, copy, arrival, landing]` by kind.
+fn name<'a>(event: &Event, names: [&'a str; 4]) -> &'a str {
     match event.kind {
         EventKind::Share => names[0],
         EventKind::Copy { .. } => names[1],
         EventKind::Arrival { .. } => names[2],
+        EventKind::Landing => names[3],
     }
+}
+
+/// Whether the event is a page view's side effect (an arrival, a landing), not
+/// something the visitor did.
+fn passive(event: &Event) -> bool {
+    matches!(event.kind, EventKind::Arrival { .. } | EventKind::Landing)
 }
 
 /// Plausible's Events API: a custom event with the channel and token in its props.
@@ -297,7 +310,10 @@ fn plausible_body(event: &Event, target: &Target) -> String {
     push_field(
         &mut out,
         "{\"name\":",
-        name(event, ["Share", "Copy", "Share arrival"]),
+        name(
+            event,
+            ["Share", "Copy", "Share arrival", "Sourceless landing"],
+        ),
     );
     push_field(&mut out, ",\"url\":", &event.url);
     push_field(&mut out, ",\"domain\":", target.site);
@@ -306,8 +322,8 @@ fn plausible_body(event: &Event, target: &Target) -> String {
     push_share_fields(&mut out, event);
     // Plausible's props are strings.
     push_chars(&mut out, ",\"chars\":", event, true);
-    // An arrival is a page view's side effect, not something the visitor did.
-    out.push_str(if matches!(event.kind, EventKind::Arrival { .. }) {
+    // An arrival or a landing is a page view's side effect, not something the visitor did.
+    out.push_str(if passive(event) {
         "},\"interactive\":false}"
     } else {
         "},\"interactive\":true}"
@@ -348,7 +364,10 @@ fn umami_body(event: &Event, target: &Target) -> String {
     push_field(
         &mut out,
         ",\"name\":",
-        name(event, ["share", "copy", "share-arrival"]),
+        name(
+            event,
+            ["share", "copy", "share-arrival", "sourceless-landing"],
+        ),
     );
     out.push_str(",\"data\":{");
     push_share_fields(&mut out, event);
@@ -371,7 +390,10 @@ fn posthog_body(batch: &[&Outgoing], target: &Target) -> String {
         push_field(
             &mut out,
             "{\"event\":",
-            name(event, ["share", "copy", "share arrival"]),
+            name(
+                event,
+                ["share", "copy", "share arrival", "sourceless landing"],
+            ),
         );
         push_field(&mut out, ",\"distinct_id\":", &event.id);
         push_field(&mut out, ",\"uuid\":", &event.id);
@@ -381,14 +403,17 @@ fn posthog_body(batch: &[&Outgoing], target: &Target) -> String {
             ",\"$process_person_profile\":false,\"$lib\":\"lanterne\",\"title\":",
             &event.title,
         );
-        // Not `token`: PostHog reads a `token` property as the project's API key.
-        push_field(&mut out, ",\"share_channel\":", event.channel.id());
-        push_field(&mut out, ",\"share_token\":", event.token.as_str());
-        push_nullable(
-            &mut out,
-            ",\"share_parent\":",
-            event.parent.as_ref().map(|parent| parent.as_str()),
-        );
+        // Not `token`: PostHog reads a `token` property as the project's API key. A
+        // landing has no channel, token or parent.
+        if let (Some(channel), Some(token)) = (event.channel, &event.token) {
+            push_field(&mut out, ",\"share_channel\":", channel.id());
+            push_field(&mut out, ",\"share_token\":", token.as_str());
+            push_nullable(
+                &mut out,
+                ",\"share_parent\":",
+                event.parent.as_ref().map(|parent| parent.as_str()),
+            );
+        }
         if let Some(referrer) = referrer(event).filter(|referrer| !referrer.is_empty()) {
             push_field(&mut out, ",\"$referrer\":", referrer);
         }
@@ -402,7 +427,8 @@ fn posthog_body(batch: &[&Outgoing], target: &Target) -> String {
 }
 
 /// Matomo's bulk Tracking API: one event per request line, category Share / Copy /
-/// Share arrival, action the channel, name the token. No visitor id.
+/// Share arrival / Sourceless landing, action the channel (`none` for a landing: Matomo
+/// needs one), name the token (none for a landing). No visitor id.
 fn matomo_body(batch: &[&Outgoing], target: &Target) -> String {
     let mut out = String::from("{\"requests\":[");
     let mut query = String::new();
@@ -418,10 +444,19 @@ fn matomo_body(batch: &[&Outgoing], target: &Target) -> String {
         push_param(
             &mut query,
             "&e_c=",
-            name(event, ["Share", "Copy", "Share arrival"]),
+            name(
+                event,
+                ["Share", "Copy", "Share arrival", "Sourceless landing"],
+            ),
         );
-        push_param(&mut query, "&e_a=", event.channel.id());
-        push_param(&mut query, "&e_n=", event.token.as_str());
+        push_param(
+            &mut query,
+            "&e_a=",
+            event.channel.map_or("none", |c| c.id()),
+        );
+        if let Some(token) = &event.token {
+            push_param(&mut query, "&e_n=", token.as_str());
+        }
         let rand_end = event
             .id
             .char_indices()

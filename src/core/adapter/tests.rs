@@ -21,8 +21,8 @@ fn share() -> Outgoing {
     let event = Event {
         id: "0f8fad5b-d9cb-469f-a165-70867728950e".into(),
         kind: EventKind::Share,
-        channel: Channel::Email,
-        token: ShareToken::parse("eAbCdEfGhIj1").unwrap(),
+        channel: Some(Channel::Email),
+        token: ShareToken::parse("eAbCdEfGhIj1"),
         parent: None,
         url: "https://Blog.Example/a".into(),
         title: "A \"post\"".into(),
@@ -36,8 +36,8 @@ fn copy() -> Outgoing {
     let event = Event {
         id: "1b4e28ba-2fa1-41d2-883f-0016d3cca427".into(),
         kind: EventKind::Copy { chars: 212 },
-        channel: Channel::Copy,
-        token: ShareToken::parse("cX3kP0aZq1Lm").unwrap(),
+        channel: Some(Channel::Copy),
+        token: ShareToken::parse("cX3kP0aZq1Lm"),
         parent: ShareToken::parse("wParent00001"),
         url: "https://blog.example:8080/%C3%A9t%C3%A9?x=1&y=a%20b#top".into(),
         title: "Été & co".into(),
@@ -53,8 +53,8 @@ fn arrival() -> Outgoing {
         kind: EventKind::Arrival {
             referrer: Some("https://l.example/?u=1".into()),
         },
-        channel: Channel::Whatsapp,
-        token: ShareToken::parse("wAAAAAAAAAA1").unwrap(),
+        channel: Some(Channel::Whatsapp),
+        token: ShareToken::parse("wAAAAAAAAAA1"),
         parent: ShareToken::parse("wAAAAAAAAAA1"),
         url: "https://blog.example?q=".into(),
         title: "B".into(),
@@ -360,5 +360,67 @@ fn ga4_names() {
     assert_eq!(
         (ga4_name(&c.event), ga4_content_type(&c.event)),
         ("share_arrival", "page")
+    );
+}
+
+/// A sourceless landing: no channel, no token, no parent.
+fn landing() -> Outgoing {
+    let event = Event {
+        id: "7c9e6679-7425-40de-944b-e07fc1f90ae7".into(),
+        kind: EventKind::Landing,
+        channel: None,
+        token: None,
+        parent: None,
+        url: "https://blog.example/2026/a-post?x=1".into(),
+        title: "A post".into(),
+        ts: NOW,
+    };
+    Outgoing::of(event)
+}
+
+#[test]
+fn landings_are_custom_events_with_the_page() {
+    let l = landing();
+    let batch = [&l];
+    assert_eq!(
+        body(Format::Plausible, &batch, 0, &target()),
+        concat!(
+            r#"{"name":"Sourceless landing","url":"https://blog.example/2026/a-post?x=1","#,
+            r#""domain":"site 1","referrer":null,"props":{},"interactive":false}"#
+        )
+    );
+    assert_eq!(
+        body(Format::Umami, &batch, 0, &target()),
+        concat!(
+            r#"{"type":"event","payload":{"website":"site 1","hostname":"blog.example","#,
+            r#""language":"fr-FR","url":"/2026/a-post?x=1","title":"A post","referrer":"","#,
+            r#""name":"sourceless-landing","data":{}}}"#
+        )
+    );
+    assert_eq!(
+        body(Format::Posthog, &batch, 0, &target()),
+        concat!(
+            r#"{"api_key":"site 1","batch":[{"event":"sourceless landing","#,
+            r#""distinct_id":"7c9e6679-7425-40de-944b-e07fc1f90ae7","#,
+            r#""uuid":"7c9e6679-7425-40de-944b-e07fc1f90ae7","#,
+            r#""properties":{"$current_url":"https://blog.example/2026/a-post?x=1","#,
+            r#""$process_person_profile":false,"$lib":"lanterne","title":"A post"},"#,
+            r#""timestamp":"2026-11-26T11:16:38.123Z"}]}"#
+        )
+    );
+    assert_eq!(
+        body(Format::Matomo, &batch, 0, &target()),
+        concat!(
+            r#"{"requests":["?idsite=site+1&rec=1&apiv=1&send_image=0"#,
+            r#"&url=https%3A%2F%2Fblog.example%2F2026%2Fa-post%3Fx%3D1&action_name=A+post"#,
+            r#"&e_c=Sourceless+landing&e_a=none&rand=7c9e6679&cdt=1795691798"]}"#
+        )
+    );
+    assert_eq!(ga4_name(&l.event), "sourceless_landing");
+    assert_eq!(ga4_content_type(&l.event), "page");
+    // In lanterne's own format and the in-page ones, the event as it is.
+    assert_eq!(
+        body(Format::Callback, &batch, 0, &target()),
+        cat(&["[", &l.json, "]"])
     );
 }

@@ -184,6 +184,11 @@ pub struct Config {
     pub address_bar: bool,
     /// Paths where the address bar is left alone (`/` always is).
     pub exclude_paths: Vec<String>,
+    /// Whether sourceless landings are reported (`landing` events).
+    pub landings: bool,
+    /// Section fronts: paths whose sourceless landings are not reported (the home page
+    /// never is).
+    pub front_paths: Vec<String>,
     /// Whether copies without a tracked URL get a "Read more: URL" line.
     pub attribution: bool,
     /// Minimum words in a selection for the attribution line.
@@ -239,6 +244,8 @@ impl Default for Config {
             placement: Placement::Auto,
             address_bar: true,
             exclude_paths: Vec::new(),
+            landings: true,
+            front_paths: Vec::new(),
             attribution: false,
             attribution_min_words: 7,
             attribution_text: None,
@@ -509,6 +516,8 @@ impl Config {
             }
             ("addressBar", Value::Bool(on)) => self.address_bar = on,
             ("excludePaths", Value::List(paths)) => self.exclude_paths = paths,
+            ("landings", Value::Bool(on)) => self.landings = on,
+            ("frontPaths", Value::List(paths)) => self.front_paths = paths,
             ("attribution", Value::Bool(on)) => self.attribution = on,
             ("attributionMinWords", Value::Number(n)) => self.attribution_min_words = n as u32,
             ("attributionText", Value::Text(v)) => self.attribution_text = Some(v),

@@ -108,7 +108,7 @@ const fn row(key: &'static str, kind: Kind, expected: &'static str) -> ConfigOpt
 
 /// Every option, in the order errors list them. Keep in step with `js/lanterne.d.ts` and
 /// the README's table. An option's attribute is `data-` and its key in kebab case.
-pub(super) static OPTIONS: [ConfigOption; 27] = [
+pub(super) static OPTIONS: [ConfigOption; 29] = [
     row(
         "endpoint",
         Kind::Text(|v| !v.is_empty() && !v.chars().any(is_js_space)),
@@ -134,9 +134,18 @@ pub(super) static OPTIONS: [ConfigOption; 27] = [
         "excludePaths",
         Kind::List {
             min: 0,
-            item: |path| path.starts_with(['/', '*']),
+            item: is_path_pattern,
         },
         words!(r#"paths starting with "/", such as "/search" or "/admin/*""#),
+    ),
+    row("landings", Kind::Bool, ""),
+    row(
+        "frontPaths",
+        Kind::List {
+            min: 0,
+            item: is_path_pattern,
+        },
+        words!(r#"paths starting with "/", such as "/news" or "/category/*""#),
     ),
     row("attribution", Kind::Bool, ""),
     row("attributionMinWords", Kind::Number(1), ""),
@@ -210,6 +219,11 @@ pub(super) fn option(key: &str) -> Option<&'static ConfigOption> {
 
 fn any(_: &str) -> bool {
     true
+}
+
+/// A path pattern of `excludePaths` or `frontPaths`: `/search`, `/admin/*`, `*`.
+fn is_path_pattern(path: &str) -> bool {
+    matches!(path.as_bytes().first(), Some(b'/' | b'*'))
 }
 
 /// White space as JavaScript's `trim()` and `\s` see it (U+0085 is not).

@@ -546,3 +546,40 @@ fn share_options() {
         }
     );
 }
+
+#[test]
+fn landings_and_front_paths() {
+    let c = from_object(vec![("endpoint", text("/c"))]).unwrap();
+    assert!(c.landings && c.front_paths.is_empty());
+    let c = from_object(vec![
+        ("endpoint", text("/c")),
+        ("landings", Value::Bool(false)),
+        ("frontPaths", list(&["/news", "/category/*"])),
+    ])
+    .unwrap();
+    assert!(!c.landings);
+    assert_eq!(c.front_paths, ["/news", "/category/*"]);
+    let c = from_attributes(&[
+        ("data-endpoint", "/c"),
+        ("data-landings", "false"),
+        ("data-front-paths", "/news, /tag/*"),
+    ])
+    .unwrap();
+    assert!(!c.landings);
+    assert_eq!(c.front_paths, ["/news", "/tag/*"]);
+    assert_eq!(
+        error(vec![("endpoint", text("/c")), ("landings", text("no"))]),
+        r#"lanterne: config.landings must be true or false (got "no")"#
+    );
+    assert_eq!(
+        error(vec![
+            ("endpoint", text("/c")),
+            ("frontPaths", list(&["/news", "news"]))
+        ]),
+        r#"lanterne: config.frontPaths must be paths starting with "/", such as "/news" or "/category/*" (got "news")"#
+    );
+    assert_eq!(
+        fails(&[("data-front-paths", "tag")]),
+        r#"lanterne: data-front-paths must be paths starting with "/", such as "/news" or "/category/*" (got "tag")"#
+    );
+}

@@ -42,8 +42,8 @@ pub fn lock_name(key: &str) -> String {
 /// ```
 /// use lanterne::core::queue::Queued;
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-/// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
-/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+/// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
 /// let queued = Queued::of(&event);
 /// assert_eq!(queued.id, "e1");
@@ -98,8 +98,8 @@ impl Slot {
 /// ```
 /// use lanterne::core::queue::Queue;
 /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-/// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Channel::Email,
-/// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+/// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Some(Channel::Email),
+/// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
 /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
 /// let mut queue = Queue::new(2, 262_144);
 /// for id in ["a", "b", "c"] {
@@ -174,8 +174,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::Queue;
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
     /// let mut queue = Queue::new(10, 1024);
     /// queue.push(event);
@@ -214,8 +214,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::Queue;
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
     /// let mut queue = Queue::new(10, 1024);
     /// queue.push(event.clone());
@@ -241,8 +241,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::{Queue, Record};
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, queue::Queued, token::ShareToken};
-    /// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = Event { id: "e1".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
     /// let record = || Record { dropped: 3, retry_at: 5_000, events: vec![Queued::of(&event)] };
     /// let mut queue = Queue::new(1000, 262_144);
@@ -280,8 +280,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::Queue;
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
     /// let mut queue = Queue::new(10, 4096);
     /// for id in ["a", "b", "c"] {
@@ -331,8 +331,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::Queue;
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = |id: &str| Event { id: id.into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
     /// let mut queue = Queue::new(10, 4096);
     /// queue.push(event("a"));
@@ -367,8 +367,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::Queue;
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 0 };
     /// let mut queue = Queue::new(10, 1024);
     /// queue.push(event.clone());
@@ -395,8 +395,8 @@ impl Queue {
     /// ```
     /// use lanterne::core::queue::Queue;
     /// # use lanterne::core::{channel::Channel, event::{Event, EventKind}, token::ShareToken};
-    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Channel::Email,
-    /// #     token: ShareToken::parse("eAAAAAAAAAA1").unwrap(), parent: None,
+    /// # let event = Event { id: "a".into(), kind: EventKind::Share, channel: Some(Channel::Email),
+    /// #     token: ShareToken::parse("eAAAAAAAAAA1"), parent: None,
     /// #     url: "https://blog.example/a".into(), title: "A".into(), ts: 5 };
     /// let mut queue = Queue::new(10, 1024);
     /// assert_eq!(queue.record(1), None);

@@ -35,8 +35,8 @@ fn event(id: &str) -> Event {
     Event {
         id: id.into(),
         kind: EventKind::Share,
-        channel: Channel::Whatsapp,
-        token: ShareToken::parse("wAAAAAAAAAA1").unwrap(),
+        channel: Some(Channel::Whatsapp),
+        token: ShareToken::parse("wAAAAAAAAAA1"),
         parent: None,
         url: "https://blog.example/a".into(),
         title: "A".into(),
