@@ -259,14 +259,6 @@ fn unauthorized(message: &str) -> Response {
     response
 }
 
-/// Text for HTML, attribute values included.
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 /// `%`-encodes what is not unreserved (for a `next=` query value).
 fn percent_encode(text: &str) -> String {
     let mut out = String::new();
@@ -291,7 +283,7 @@ fn login_page(status: StatusCode, next: &str, problem: Option<&str>) -> Response
     html.push_str(
         "<form method=\"post\" action=\"/login\"><input type=\"hidden\" name=\"next\" value=\"",
     );
-    html.push_str(&html_escape(next));
+    html.push_str(&crate::report::esc(next));
     html.push_str("\"><label for=\"password\">Admin password</label> <input id=\"password\" name=\"password\" type=\"password\" autocomplete=\"current-password\" required autofocus> <button type=\"submit\">Sign in</button></form></main></body></html>");
     (
         status,
@@ -592,15 +584,25 @@ async fn collect(State(app): State<Arc<App>>, request: Request) -> Response {
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.insert_batch(&events)).await {
         Ok(Ok(stored)) => Json(stored).into_response(),
-        Ok(Err(e)) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            format!("storage failed, retry later: {e}"),
-        ),
-        Err(_) => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage failed, retry later",
-        ),
+        failed => storage_failed("POST /collect", failed.map(|r| r.map(|_| ()))),
     }
+}
+
+/// The answer when the store failed: the database's message goes to the log, never to
+/// the client (anonymous, for `/collect`), which is told to retry.
+fn storage_failed(
+    what: &str,
+    failed: Result<Result<(), crate::store::error::StoreError>, tokio::task::JoinError>,
+) -> Response {
+    match failed {
+        Ok(Err(e)) => eprintln!("lanterne-collector: {what}: storage failed: {e}"),
+        Err(e) => eprintln!("lanterne-collector: {what}: storage task failed: {e}"),
+        Ok(Ok(())) => {}
+    }
+    error(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "storage failed, retry later",
+    )
 }
 
 enum BodyError {
@@ -654,10 +656,7 @@ async fn events(
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.recent(limit)).await {
         Ok(Ok(events)) => Json(events).into_response(),
-        _ => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage failed, retry later",
-        ),
+        failed => storage_failed("GET /api/events", failed.map(|r| r.map(|_| ()))),
     }
 }
 
@@ -726,10 +725,10 @@ pub fn parse_filter(query: &HashMap<String, String>) -> Result<crate::stats::Fil
         Some("all") => (None, None),
         Some(days) => match days.parse::<i64>() {
             Ok(n) if (1..=3660).contains(&n) => {
-                let today = crate::store::now_ms().div_euclid(crate::queries::DAY_MS);
+                let today = crate::store::now_ms().div_euclid(crate::stats::DAY_MS);
                 (
-                    Some((today - n + 1) * crate::queries::DAY_MS),
-                    Some((today + 1) * crate::queries::DAY_MS - 1),
+                    Some((today - n + 1) * crate::stats::DAY_MS),
+                    Some((today + 1) * crate::stats::DAY_MS - 1),
                 )
             }
             _ => {
@@ -758,10 +757,7 @@ async fn stats(
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.stats(&filter)).await {
         Ok(Ok(stats)) => Json(stats).into_response(),
-        _ => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage failed, retry later",
-        ),
+        failed => storage_failed("GET /api/stats", failed.map(|r| r.map(|_| ()))),
     }
 }
 
@@ -801,7 +797,7 @@ async fn report(
             html,
         )
             .into_response(),
-        _ => error(StatusCode::SERVICE_UNAVAILABLE, "storage failed, retry later"),
+        failed => storage_failed("GET /report", failed.map(|r| r.map(|_| ()))),
     }
 }
 
@@ -872,11 +868,9 @@ async fn export(
         let (store, filter) = (store.clone(), filter.clone());
         tokio::task::spawn_blocking(move || store.export_page(&filter, None, 1000)).await
     };
-    let Ok(Ok(first)) = first else {
-        return error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage failed, retry later",
-        );
+    let first = match first {
+        Ok(Ok(first)) => first,
+        failed => return storage_failed("GET /api/export", failed.map(|r| r.map(|_| ()))),
     };
     let (sender, receiver) = tokio::sync::mpsc::channel::<Result<String, std::io::Error>>(4);
     tokio::task::spawn_blocking(move || {
@@ -916,7 +910,9 @@ async fn export(
             page = match store.export_page(&filter, Some(after), 1000) {
                 Ok(page) => page,
                 Err(e) => {
-                    let _ = sender.blocking_send(Err(std::io::Error::other(e.to_string())));
+                    // The body is cut (the client sees an incomplete answer); why, in the log.
+                    eprintln!("lanterne-collector: GET /api/export: storage failed: {e}");
+                    let _ = sender.blocking_send(Err(std::io::Error::other("storage failed")));
                     return;
                 }
             };
@@ -949,10 +945,7 @@ async fn count(State(app): State<Arc<App>>) -> Response {
     let store = app.store.clone();
     match tokio::task::spawn_blocking(move || store.count()).await {
         Ok(Ok(n)) => Json(serde_json::json!({ "events": n })).into_response(),
-        _ => error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "storage failed, retry later",
-        ),
+        failed => storage_failed("GET /api/count", failed.map(|r| r.map(|_| ()))),
     }
 }
 

@@ -6,9 +6,10 @@
 //! shown. Every number comes from SQL (`queries.rs`), so the page costs the same at any
 //! number of events.
 
-use crate::queries::{Totals, TreeNode};
 use crate::stats::{Filter, Stats};
-use crate::store::{Store, StoreError};
+use crate::store::error::StoreError;
+use crate::store::reader::{Totals, TreeNode};
+use crate::store::Store;
 use std::collections::HashMap;
 use std::fmt::Write;
 
@@ -51,7 +52,7 @@ impl Lang {
     }
 }
 
-/// Escapes text for HTML.
+/// Escapes text for HTML, attribute values included (the report's and the login page's).
 pub(crate) fn esc(s: &str) -> String {
     s.replace('&', "&amp;")
         .replace('<', "&lt;")
@@ -257,17 +258,17 @@ pub struct Data {
 
 /// Reads what the report of `view` shows, from one snapshot of the database.
 pub fn data(store: &Store, view: &View) -> Result<Data, StoreError> {
-    store.read(|conn| {
-        let stats = crate::queries::stats(conn, &view.filter)?;
+    store.read(|reader| {
+        let stats = reader.stats(&view.filter)?;
         let previous = match view.previous() {
-            Some(filter) => Some(crate::queries::totals(conn, &filter)?),
+            Some(filter) => Some(reader.totals(&filter)?),
             None => None,
         };
         let tree = match &view.tree {
-            Some(page) => Some(crate::queries::tree(conn, &view.filter, page)?),
+            Some(page) => Some(reader.tree(&view.filter, page)?),
             None => None,
         };
-        let any_events = stats.shares + stats.arrivals > 0 || crate::queries::any_events(conn)?;
+        let any_events = stats.shares + stats.arrivals > 0 || reader.any_events()?;
         Ok(Data {
             stats,
             previous,
@@ -826,173 +827,7 @@ fn urlencode(s: &str) -> String {
 }
 
 /// The report's stylesheet (served at `/report.css`: the page needs no inline style).
-pub const CSS: &str = r#"
-:root { color-scheme: light dark; --fg: #1f2328; --muted: #59636e; --bg: #fff; --card: #f6f8fa; --line: #d0d7de; }
-@media (prefers-color-scheme: dark) { :root { --fg: #e6edf3; --muted: #9198a1; --bg: #0d1117; --card: #161b22; --line: #30363d; } }
-body { margin: 0; font: 16px/1.5 system-ui, sans-serif; color: var(--fg); background: var(--bg); }
-main { max-width: 60rem; margin: 0 auto; padding: 1.5rem 1.25rem 3rem; }
-h1 { margin: 0 0 .25rem; font-size: 1.8rem; }
-h2 { font-size: 1.15rem; margin: 2rem 0 .75rem; }
-.lead, footer, nav { color: var(--muted); }
-.headline { display: grid; grid-template-columns: repeat(auto-fit, minmax(10rem, 1fr)); gap: .75rem; margin-top: 1.5rem; }
-.headline div { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: .9rem 1rem; }
-.headline strong { display: block; font-size: 1.9rem; line-height: 1.1; }
-.headline span { color: var(--muted); font-size: .9rem; }
-.chart { width: 100%; max-width: 40rem; height: auto; }
-.chart .label { font-size: 13px; fill: var(--fg); }
-.chart .value { font-size: 11px; fill: var(--muted); }
-table { border-collapse: collapse; width: 100%; }
-th, td { text-align: left; padding: .4rem .6rem; border-bottom: 1px solid var(--line); }
-td:nth-child(n+2):not(:last-child) { text-align: right; font-variant-numeric: tabular-nums; }
-.url { word-break: break-all; font-size: .9rem; }
-#tree ul { list-style: none; padding-left: 1.25rem; border-left: 2px solid var(--line); }
-#tree li { margin: .35rem 0; }
-.channel { font-weight: 600; }
-code { font-size: .85rem; color: var(--muted); }
-a { color: #3b5bdb; }
-.filters { display: flex; flex-wrap: wrap; gap: .6rem 1rem; align-items: end; margin: 1.25rem 0 .5rem; padding: .9rem 1rem; background: var(--card); border: 1px solid var(--line); border-radius: .5rem; }
-.filters label { display: flex; flex-direction: column; font-size: .85rem; color: var(--muted); gap: .2rem; }
-.filters label.page { flex: 1 1 16rem; }
-.filters input, .filters select, .filters button { font: inherit; padding: .3rem .45rem; border: 1px solid var(--line); border-radius: .3rem; background: var(--bg); color: var(--fg); }
-.filters button { background: #3b5bdb; color: #fff; border-color: #3b5bdb; cursor: pointer; }
-.scope { color: var(--muted); font-size: .9rem; margin: .25rem 0 0; }
-.headline small.prev { display: block; color: var(--muted); font-size: .8rem; margin-top: .3rem; }
-.empty { background: var(--card); border: 1px solid var(--line); border-radius: .5rem; padding: .5rem 1.25rem 1rem; margin-top: 1.5rem; }
-.empty pre { overflow-x: auto; background: var(--bg); border: 1px solid var(--line); border-radius: .3rem; padding: .6rem .8rem; }
-.longest li { margin: .4rem 0; }
-.signout { display: inline; }
-.signout button { font: inherit; color: #3b5bdb; background: none; border: 0; padding: 0; text-decoration: underline; cursor: pointer; }
-"#;
+pub const CSS: &str = include_str!("report/report.css");
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::stats::tests::{fixture, store_of};
-
-    /// The report of `query` on `store`.
-    fn report(store: &Store, query: &[(&str, &str)], lang: Lang) -> String {
-        let query: HashMap<String, String> = query
-            .iter()
-            .map(|(k, v)| ((*k).to_owned(), (*v).to_owned()))
-            .collect();
-        let filter = crate::http::parse_filter(&query).unwrap();
-        let view = View::new(&query, filter, Some("127.0.0.1:8080"));
-        page(store, &view, lang).unwrap()
-    }
-
-    #[test]
-    fn the_report_shows_the_numbers_in_both_languages() {
-        let store = store_of(&fixture());
-        let en = report(
-            &store,
-            &[("direct", "40"), ("tree", "https://blog.example/a")],
-            Lang::En,
-        );
-        assert!(en.contains("<strong>5</strong><span>shares</span></div>"));
-        assert!(en.contains("<strong>3</strong><span>click-backs</span>"));
-        assert!(en.contains("<strong>0.60</strong>"));
-        assert!(en.contains("<strong>5.0 %</strong>"));
-        assert!(en.contains(r#"<li><span class="channel">whatsapp</span> <code>wAAAAAAAAAA1</code> · 1 click-back<ul><li><span class="channel">telegram</span>"#), "the tree nests the re-share under the share");
-        assert!(!en.contains("<script"), "no script");
-        assert!(en.contains(r#"<form class="filters" method="get" action="/report">"#));
-        assert!(en.contains(r#"<option value="all" selected>All time</option>"#));
-        assert!(en.contains(r#"<option value="blog.example">blog.example</option>"#));
-        assert!(
-            en.contains(r#"<a href="/api/export?format=csv">CSV</a>"#),
-            "all time, every site: the export of everything"
-        );
-        let fr = report(&store, &[], Lang::Fr);
-        assert!(
-            fr.contains(r#"<html lang="fr">"#)
-                && fr.contains("retours par partage")
-                && fr.contains("<strong>0,60</strong>")
-        );
-        assert_eq!(Lang::pick(None, Some("fr-CA,fr;q=0.9,en;q=0.8")), Lang::Fr);
-        assert_eq!(Lang::pick(Some("en"), Some("fr")), Lang::En);
-        assert_eq!(Lang::pick(None, Some("de,en;q=0.5")), Lang::En);
-    }
-
-    #[test]
-    fn the_previous_period_is_beside_the_current_one() {
-        let store = store_of(&fixture());
-        // The second day (3 shares, 2 click-backs) beside the first (2 shares, 1).
-        let en = report(
-            &store,
-            &[
-                ("range", "custom"),
-                ("from", "2025-11-22"),
-                ("to", "2025-11-22"),
-                ("site", "Blog.Example"),
-            ],
-            Lang::En,
-        );
-        assert!(en.contains(r#"<strong>3</strong><span>shares</span><small class="prev">previous period: 2 · +50 %</small>"#), "{en}");
-        assert!(en.contains(r#"<strong>2</strong><span>click-backs</span><small class="prev">previous period: 1 · +100 %</small>"#));
-        assert!(en.contains(r#"<option value="custom" selected>"#));
-        assert!(en.contains(r#"<input type="date" name="from" value="2025-11-22">"#));
-        assert!(en.contains(r#"<option value="blog.example" selected>"#));
-        assert!(en.contains(r#"<a href="/api/export?format=csv&amp;from=1763769600000&amp;to=1763855999999&amp;site=blog.example">CSV</a>"#), "{en}");
-    }
-
-    #[test]
-    fn an_empty_report_says_what_to_do_next() {
-        let empty = crate::store::Store::open_in_memory().unwrap();
-        let en = report(&empty, &[], Lang::En);
-        assert!(en.contains("No events yet"));
-        assert!(en.contains("data-endpoint=&quot;http://127.0.0.1:8080/collect&quot;"));
-        assert!(en.contains("--origin") && en.contains("--site"));
-        assert!(!en.contains("<script"));
-        let store = store_of(&fixture());
-        let fr = report(&store, &[("site", "shop.example")], Lang::Fr);
-        assert!(fr.contains("Rien sur cette période"));
-        assert!(fr.contains(r#"<option value="shop.example" selected>shop.example</option>"#));
-    }
-
-    #[test]
-    fn a_token_shared_many_times_does_not_blow_up_the_tree() {
-        let mut rows = fixture();
-        for _ in 0..20 {
-            let mut again = rows[2].clone(); // the Telegram share, again and again
-            again.parent = Some("tAAAAAAAAAA2".into());
-            rows.push(again);
-        }
-        let store = store_of(&rows);
-        let html = report(&store, &[("tree", "https://blog.example/a")], Lang::En);
-        assert!(html.len() < 20_000, "{}", html.len());
-    }
-
-    #[test]
-    fn page_text_is_escaped() {
-        let mut rows = fixture();
-        rows[0].url = "https://blog.example/<script>".into();
-        let store = store_of(&rows);
-        let html = report(
-            &store,
-            &[("tree", "https://blog.example/<script>")],
-            Lang::En,
-        );
-        assert!(!html.contains("<script>") && html.contains("&lt;script&gt;"));
-    }
-
-    #[test]
-    fn every_link_to_a_page_gives_it_nothing() {
-        let store = store_of(&fixture());
-        let html = report(&store, &[("tree", "https://blog.example/a")], Lang::En);
-        let mut pages = 0;
-        for link in html.split("<a ").skip(1) {
-            let tag = &link[..link.find('>').unwrap()];
-            if tag.contains("href=\"http") {
-                pages += 1;
-                assert!(
-                    tag.ends_with(r#" rel="noopener noreferrer nofollow""#),
-                    "{tag}"
-                );
-            }
-        }
-        assert!(
-            pages >= 3,
-            "top pages, chains and the tree link their page: {html}"
-        );
-        assert!(!page_link("javascript:alert(1)").contains("<a"));
-    }
-}
+mod tests;

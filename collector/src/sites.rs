@@ -121,7 +121,7 @@ impl Sites {
 
 /// The host of a URL or origin: lower-case, without user, port or trailing dot.
 fn host_of(url: &str) -> String {
-    let host = crate::queries::site_of(url);
+    let host = crate::stats::site_of(url);
     strip_port(&host).trim_end_matches('.').to_owned()
 }
 

@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-const collectorBin = join(root, "target", "release", "lanterne-collector");
+export const collectorBin = join(root, "target", "release", "lanterne-collector");
 // The package the pages load: pkg/, or another build (LANTERNE_PKG=/path/to/pkg) to
 // measure an older release the same way (README "With other analytics").
 export const pkgDir = process.env.LANTERNE_PKG || join(root, "pkg");

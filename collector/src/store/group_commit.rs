@@ -8,32 +8,31 @@
 //! what one commit for one of them did. Nothing changes for a lone client: its batch is
 //! written at once, alone.
 
-use crate::store::{StoreError, Stored};
-use serde_json::Value;
+use crate::store::error::StoreError;
+use crate::store::event::Stored;
 use std::sync::{Arc, Mutex, MutexGuard};
 
 /// One caller's batch, and what became of it once a writer wrote it.
-struct Job {
-    events: Vec<Value>,
+struct Job<T> {
+    events: Vec<T>,
     done: Mutex<Option<Result<Stored, StoreError>>>,
 }
 
 /// The batches waiting for the next transaction, and the turn to write one.
 ///
 /// ```
-/// use lanterne_collector::group_commit::GroupCommit;
-/// use lanterne_collector::store::Stored;
-/// let group = GroupCommit::default();
+/// use lanterne_collector::store::group_commit::GroupCommit;
+/// use lanterne_collector::store::event::Stored;
+/// let group = GroupCommit::<&str>::default();
 /// let stored = group
-///     .write(&[serde_json::json!({"id": "a"})], |batches| {
+///     .write(vec!["a"], |batches| {
 ///         Ok(batches.iter().map(|b| Stored { stored: b.len(), duplicates: 0 }).collect())
 ///     })
 ///     .unwrap();
 /// assert_eq!(stored.stored, 1);
 /// ```
-#[derive(Default)]
-pub struct GroupCommit {
-    waiting: Mutex<Vec<Arc<Job>>>,
+pub struct GroupCommit<T> {
+    waiting: Mutex<Vec<Arc<Job<T>>>>,
     /// Held by the caller writing a transaction.
     turn: Mutex<()>,
 }
@@ -48,18 +47,27 @@ fn locked<T>(mutex: &Mutex<T>) -> MutexGuard<'_, T> {
         .unwrap_or_else(|poisoned| poisoned.into_inner())
 }
 
-impl GroupCommit {
+impl<T> Default for GroupCommit<T> {
+    fn default() -> Self {
+        GroupCommit {
+            waiting: Mutex::new(Vec::new()),
+            turn: Mutex::new(()),
+        }
+    }
+}
+
+impl<T> GroupCommit<T> {
     /// Writes `events` with whatever other batches are waiting, through `write` (one
     /// transaction for all the batches it is given, in order; a [`Stored`] for each),
     /// and returns this batch's part once that transaction is committed. If the
     /// transaction fails, every batch in it gets the error (none was acknowledged).
     pub fn write(
         &self,
-        events: &[Value],
-        write: impl Fn(&[&[Value]]) -> Result<Vec<Stored>, StoreError>,
+        events: Vec<T>,
+        write: impl Fn(&[&[T]]) -> Result<Vec<Stored>, StoreError>,
     ) -> Result<Stored, StoreError> {
         let job = Arc::new(Job {
-            events: events.to_vec(),
+            events,
             done: Mutex::new(None),
         });
         locked(&self.waiting).push(job.clone());
@@ -70,10 +78,10 @@ impl GroupCommit {
                 return result;
             }
             let jobs = self.take_waiting();
-            let batches: Vec<&[Value]> = jobs.iter().map(|j| j.events.as_slice()).collect();
+            let batches: Vec<&[T]> = jobs.iter().map(|j| j.events.as_slice()).collect();
             let results = match write(&batches) {
                 Ok(results) if results.len() == jobs.len() => results.into_iter().map(Ok).collect(),
-                Ok(_) => vec![Err(StoreError("a batch was left unwritten".into())); jobs.len()],
+                Ok(_) => vec![Err(StoreError::Unwritten); jobs.len()],
                 Err(e) => vec![Err(e); jobs.len()],
             };
             for (j, result) in jobs.iter().zip(results) {
@@ -87,7 +95,7 @@ impl GroupCommit {
     }
 
     /// The waiting batches, oldest first, up to [`MOST_EVENTS`] (at least one).
-    fn take_waiting(&self) -> Vec<Arc<Job>> {
+    fn take_waiting(&self) -> Vec<Arc<Job<T>>> {
         let mut waiting = locked(&self.waiting);
         let mut events = 0;
         let mut n = 0;
@@ -107,20 +115,20 @@ mod tests {
     use super::*;
     use std::sync::atomic::{AtomicUsize, Ordering};
 
-    fn batch(n: usize) -> Vec<Value> {
-        (0..n).map(|i| serde_json::json!({ "i": i })).collect()
+    fn batch(n: usize) -> Vec<usize> {
+        (0..n).collect()
     }
 
     #[test]
     fn concurrent_batches_share_transactions_and_each_gets_its_own_answer() {
-        let group = Arc::new(GroupCommit::default());
+        let group = Arc::new(GroupCommit::<usize>::default());
         let transactions = Arc::new(AtomicUsize::new(0));
         let threads: Vec<_> = (1..=16)
             .map(|n| {
                 let (group, transactions) = (group.clone(), transactions.clone());
                 std::thread::spawn(move || {
                     group
-                        .write(&batch(n), |batches| {
+                        .write(batch(n), |batches| {
                             transactions.fetch_add(1, Ordering::SeqCst);
                             std::thread::sleep(std::time::Duration::from_millis(20));
                             Ok(batches
@@ -149,10 +157,13 @@ mod tests {
 
     #[test]
     fn a_failed_transaction_fails_every_batch_in_it_and_the_next_one_is_fresh() {
-        let group = GroupCommit::default();
-        let failed = group.write(&batch(3), |_| Err(StoreError("disk full".into())));
-        assert_eq!(failed.unwrap_err().0, "disk full");
-        let ok = group.write(&batch(2), |batches| {
+        let group = GroupCommit::<usize>::default();
+        let failed = group.write(batch(3), |_| Err(StoreError::Corrupt("disk full".into())));
+        assert_eq!(
+            failed.unwrap_err().to_string(),
+            "stored data unreadable: disk full"
+        );
+        let ok = group.write(batch(2), |batches| {
             assert_eq!(batches.len(), 1, "nothing left over from the failure");
             Ok(vec![Stored {
                 stored: 2,
@@ -164,7 +175,7 @@ mod tests {
 
     #[test]
     fn a_transaction_holds_at_most_so_many_events() {
-        let group = GroupCommit::default();
+        let group = GroupCommit::<usize>::default();
         for _ in 0..3 {
             locked(&group.waiting).push(Arc::new(Job {
                 events: batch(MOST_EVENTS / 2 + 1),
