@@ -165,10 +165,7 @@ impl Conn for Lite<'_> {
     fn rows(&mut self, sql: &str, params: &[Val]) -> Result<Vec<Row>> {
         use rusqlite::types::ValueRef;
         let mut statement = self.0.prepare_cached(&sql.replace('$', "?"))?;
-        let names: Arc<[String]> = statement
-            .column_names()
-            .map(|n| n.to_string())
-            .collect();
+        let names: Arc<[String]> = statement.column_names().map(|n| n.to_string()).collect();
         let mut rows = statement.query(rusqlite::params_from_iter(params.iter().map(lite)))?;
         let mut out = Vec::new();
         while let Some(row) = rows.next()? {
