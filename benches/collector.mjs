@@ -7,11 +7,12 @@
 //   LANTERNE_COLLECTOR=path/to/older/lanterne-collector node benches/collector.mjs
 // Backends: SQLite (the default) and PostgreSQL (a throw-away server from Debian's
 // packages, tests/e2e/postgres.mjs, on the collector's core too: one core for both).
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
 import { mkdirSync, mkdtempSync, readFileSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
 import { pin, TASKSET } from "./pin.mjs";
+import { startCollector } from "./start.mjs";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..");
 const seconds = Number(process.argv[2] ?? 10);
@@ -24,19 +25,9 @@ const RATE_LIMITED = HELP.includes("--rate-limit");
 // before --site stored any host).
 const SITE = HELP.includes("--site") ? ["--site", "blog.example"] : [];
 
-async function startCollector(db) {
+function start(db) {
   const [cmd, ...args] = [...pin(0), COLLECTOR, "--addr", "127.0.0.1:0", "--db", db, ...(RATE_LIMITED ? ["--rate-limit", "off"] : []), ...SITE];
-  const child = spawn(cmd, args, { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`collector exited: ${code}`)));
-  });
-  return { child, url };
+  return startCollector(cmd, args);
 }
 
 function peakMemory(pid) {
@@ -58,7 +49,7 @@ for (const [backend, mix] of [["sqlite", "same"], ["sqlite", "chains"], ["postgr
     if (TASKSET) execFileSync("taskset", ["-a", "-p", "-c", "0", String(server.child.pid)], { stdio: "ignore" });
     db = await database(`lanterne_bench_${Date.now()}`);
   }
-  const { child, url } = await startCollector(db);
+  const { child, url } = await start(db);
   const [cmd, ...args] = [...pin(1), "wrk", "-t2", "-c16", `-d${seconds}s`, "--latency", "-s", join(root, "benches/collect.lua"), url];
   const out = execFileSync(cmd, args, { env: { ...process.env, BATCH: String(BATCH), MIX: mix }, encoding: "utf8" });
   const requests = Number(/(\d+) requests in/.exec(out)[1]);

@@ -7,7 +7,8 @@
 // test: it prints a table.
 //   node benches/storage.mjs [events]          (default 300 000; after the release build)
 //   LANTERNE_COLLECTOR=path/to/older/lanterne-collector node benches/storage.mjs
-import { spawn, execFileSync } from "node:child_process";
+import { execFileSync } from "node:child_process";
+import { startCollector } from "./start.mjs";
 import { mkdirSync, mkdtempSync, statSync } from "node:fs";
 import { join, dirname } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -25,18 +26,8 @@ const lines = execFileSync(SCALE, ["events", String(N), "7", String(END_DAY)], {
   .filter(Boolean);
 const sites = ["blog.example", "shop.example", "docs.example"].flatMap((s) => ["--site", s]);
 
-async function start(db) {
-  const child = spawn(COLLECTOR, ["--addr", "127.0.0.1:0", "--db", db, "--rate-limit", "off", ...sites], { stdio: ["ignore", "pipe", "inherit"] });
-  const url = await new Promise((resolve, reject) => {
-    let out = "";
-    child.stdout.on("data", (d) => {
-      out += d;
-      const m = /listening on (http:\/\/\S+)/.exec(out);
-      if (m) resolve(m[1]);
-    });
-    child.on("exit", (code) => reject(new Error(`collector exited: ${code}`)));
-  });
-  return { child, url };
+function start(db) {
+  return startCollector(COLLECTOR, ["--addr", "127.0.0.1:0", "--db", db, "--rate-limit", "off", ...sites]);
 }
 
 async function load(url) {

@@ -6,8 +6,8 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { request as httpRequest } from "node:http";
 import { join } from "node:path";
-import { spawn, execFileSync } from "node:child_process";
-import { withCollector, assertSchemaValid, BACKEND, collectorBin } from "./harness.mjs";
+import { execFileSync } from "node:child_process";
+import { withCollector, assertSchemaValid, BACKEND } from "./harness.mjs";
 
 // The hosts of the pages these tests send: the collector stores only its sites' pages.
 const SITES = ["--site", "blog.example", "--site", "shop.example"];
@@ -262,21 +262,9 @@ test("/api/stats writes every object's keys in one order: two answers are byte-e
 });
 
 test("a storage failure is a 503 that tells the client to retry and nothing of the database's message; the log has it", { skip: BACKEND === "postgres" && "SQLite's file is broken by hand here" }, async () => {
-  const dir = mkdtempSync(join(tmpdir(), "lanterne-broken-"));
-  const db = join(dir, "events.db");
-  const child = spawn(collectorBin, ["--addr", "127.0.0.1:0", "--db", db, ...SITES], { stdio: ["ignore", "pipe", "pipe"] });
-  let log = "";
-  child.stderr.on("data", (d) => (log += d));
-  try {
-    const url = await new Promise((resolve, reject) => {
-      let out = "";
-      child.stdout.on("data", (d) => {
-        out += d;
-        const m = /listening on (http:\/\/\S+)/.exec(out);
-        if (m) resolve(m[1]);
-      });
-      child.on("exit", (code) => reject(new Error(`collector exited: ${code}`)));
-    });
+  const db = join(mkdtempSync(join(tmpdir(), "lanterne-broken-")), "events.db");
+  await withCollector({ statics: false, db, args: SITES, keepLog: true }, async (collector) => {
+    const url = collector.url;
     assert.equal((await post(url, JSON.stringify([event()]))).status, 200);
     // The table an insert writes last, gone under the collector's feet.
     execFileSync("sqlite3", [db, "DROP TABLE daily_pages;"]);
@@ -288,9 +276,7 @@ test("a storage failure is a 503 that tells the client to retry and nothing of t
       if (response.status !== 200) assert.deepEqual(await response.json(), { error: "storage failed, retry later" }, path);
     }
     await new Promise((r) => setTimeout(r, 200));
-    assert.match(log, /POST \/collect: storage failed: SQLite: no such table: daily_pages/);
+    assert.match(collector.log(), /POST \/collect: storage failed: SQLite: no such table: daily_pages/);
     assert.equal((await (await fetch(url + "/api/count")).json()).events, 1, "the failed batch stored nothing");
-  } finally {
-    child.kill("SIGTERM");
-  }
+  });
 });

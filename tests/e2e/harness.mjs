@@ -11,7 +11,7 @@ import { chromium } from "playwright-core";
 import Ajv2020 from "ajv/dist/2020.js";
 
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
-export const collectorBin = join(root, "target", "release", "lanterne-collector");
+const collectorBin = join(root, "target", "release", "lanterne-collector");
 // The package the pages load: pkg/, or another build (LANTERNE_PKG=/path/to/pkg) to
 // measure an older release the same way (README "With other analytics").
 export const pkgDir = process.env.LANTERNE_PKG || join(root, "pkg");
@@ -32,7 +32,7 @@ async function storage(db, dir) {
   return database(`lanterne_${createHash("sha256").update(path).digest("hex").slice(0, 16)}`);
 }
 
-export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP, extraStatic = [], addr = "127.0.0.1:0", db, args: extra = [] } = {}) {
+export async function startCollector({ origins = [], statics = true, csp = STRICT_CSP, extraStatic = [], addr = "127.0.0.1:0", db, args: extra = [], keepLog = false } = {}) {
   const dir = mkdtempSync(join(tmpdir(), "lanterne-e2e-"));
   const args = ["--addr", addr, "--db", await storage(db, dir), ...extra];
   for (const origin of origins) args.push("--origin", origin);
@@ -41,7 +41,9 @@ export async function startCollector({ origins = [], statics = true, csp = STRIC
     for (const spec of extraStatic) args.push("--static", spec);
     if (csp) args.push("--csp", csp);
   }
-  const child = spawn(collectorBin, args, { stdio: ["ignore", "pipe", "inherit"] });
+  const child = spawn(collectorBin, args, { stdio: ["ignore", "pipe", keepLog ? "pipe" : "inherit"] });
+  let log = "";
+  child.stderr?.on("data", (d) => (log += d));
   const url = await new Promise((resolve, reject) => {
     let out = "";
     child.stdout.on("data", (chunk) => {
@@ -53,6 +55,8 @@ export async function startCollector({ origins = [], statics = true, csp = STRIC
   });
   return {
     url,
+    /** What the collector wrote to stderr (with `keepLog`). */
+    log: () => log,
     async events() {
       const response = await fetch(`${url}/api/events?limit=1000`);
       return response.json();
