@@ -120,6 +120,12 @@ impl Backend for Postgres {
             }
             Access::Write => {
                 let mut tx = client.transaction().map_err(fail)?;
+                // An insert's lookups are probes that want one row in index order (the
+                // first share of a token, up to two of a parent's): a bitmap scan would
+                // read and sort every event of a token shared or clicked back thousands
+                // of times, which a cached plan sized on a small table chooses.
+                tx.batch_execute("SET LOCAL enable_bitmapscan = off")
+                    .map_err(fail)?;
                 work(&mut Pg(&mut tx, prepared))?;
                 tx.commit().map_err(fail)
             }
