@@ -138,10 +138,12 @@ pub fn migrate(conn: &mut dyn Conn, log: &mut dyn FnMut(&str)) -> Result<()> {
     } else {
         conn.batch(&events_table(d, "events"))?;
     }
+    // The indexes before the derivation, which probes them for every share.
+    conn.batch(&INDEXES.replace("{token}", d.token_index()))?;
     if meta(conn, "derived")? < DERIVED {
         derive_all(conn, log)?;
     }
-    conn.batch(&INDEXES.replace("{token}", d.token_index()))
+    Ok(())
 }
 
 /// Every table but `events`, as this layout has them.
