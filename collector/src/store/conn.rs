@@ -146,13 +146,22 @@ pub trait Dialect: Sync {
     fn list_table(&self, param: &str, alias: &str) -> String;
     /// A list of texts as one parameter.
     fn text_list(&self, items: &[String]) -> Val;
-    /// A list of whole numbers as one parameter.
-    fn int_list(&self, items: &[i64]) -> Val;
-    /// A table of two text columns `a` and `b` from two lists of texts of the same
-    /// length, matched by position, aliased `alias`.
-    fn text_pairs(&self, a: &str, b: &str, alias: &str) -> String;
-    /// A table of three whole-number columns `a`, `b`, `c` from three lists.
-    fn int_triples(&self, a: &str, b: &str, c: &str, alias: &str) -> String;
+    /// A table of two text columns `a` and `b` holding `pairs`, aliased `alias`, and
+    /// its parameters, numbered from `first`.
+    fn text_pairs(
+        &self,
+        pairs: &[(String, String)],
+        first: usize,
+        alias: &str,
+    ) -> (String, Vec<Val>);
+    /// A table of three whole-number columns `a`, `b`, `c` holding `rows`, and its
+    /// parameters, numbered from `first`.
+    fn int_triples(
+        &self,
+        rows: &[(i64, i64, i64)],
+        first: usize,
+        alias: &str,
+    ) -> (String, Vec<Val>);
     /// The columns of the token index: the first share of a token is the one with the
     /// lowest `seq` (SQLite's indexes end with the row's `seq` already).
     fn token_index(&self) -> &'static str;

@@ -174,14 +174,41 @@ impl Dialect for PgDialect {
     fn text_list(&self, items: &[String]) -> Val {
         Val::Texts(items.to_vec())
     }
-    fn int_list(&self, items: &[i64]) -> Val {
-        Val::Ints(items.to_vec())
+    fn text_pairs(
+        &self,
+        pairs: &[(String, String)],
+        first: usize,
+        alias: &str,
+    ) -> (String, Vec<Val>) {
+        (
+            format!(
+                "unnest(${first}::TEXT[], ${}::TEXT[]) AS {alias}(a, b)",
+                first + 1
+            ),
+            vec![
+                Val::Texts(pairs.iter().map(|p| p.0.clone()).collect()),
+                Val::Texts(pairs.iter().map(|p| p.1.clone()).collect()),
+            ],
+        )
     }
-    fn text_pairs(&self, a: &str, b: &str, alias: &str) -> String {
-        format!("unnest({a}::TEXT[], {b}::TEXT[]) AS {alias}(a, b)")
-    }
-    fn int_triples(&self, a: &str, b: &str, c: &str, alias: &str) -> String {
-        format!("unnest({a}::BIGINT[], {b}::BIGINT[], {c}::BIGINT[]) AS {alias}(a, b, c)")
+    fn int_triples(
+        &self,
+        rows: &[(i64, i64, i64)],
+        first: usize,
+        alias: &str,
+    ) -> (String, Vec<Val>) {
+        (
+            format!(
+                "unnest(${first}::BIGINT[], ${}::BIGINT[], ${}::BIGINT[]) AS {alias}(a, b, c)",
+                first + 1,
+                first + 2
+            ),
+            vec![
+                Val::Ints(rows.iter().map(|r| r.0).collect()),
+                Val::Ints(rows.iter().map(|r| r.1).collect()),
+                Val::Ints(rows.iter().map(|r| r.2).collect()),
+            ],
+        )
     }
     fn token_index(&self) -> &'static str {
         "token, seq"

@@ -112,14 +112,33 @@ impl Dialect for SqliteDialect {
     fn text_list(&self, items: &[String]) -> Val {
         Val::Text(serde_json::to_string(items).unwrap_or_else(|_| "[]".into()))
     }
-    fn int_list(&self, items: &[i64]) -> Val {
-        Val::Text(serde_json::to_string(items).unwrap_or_else(|_| "[]".into()))
+    fn text_pairs(
+        &self,
+        pairs: &[(String, String)],
+        first: usize,
+        alias: &str,
+    ) -> (String, Vec<Val>) {
+        // One JSON array of arrays: one pass, where two lists joined on their positions
+        // would compare every element with every other.
+        let list = serde_json::to_string(pairs).unwrap_or_else(|_| "[]".into());
+        (
+            format!(
+                "(SELECT value ->> 0 AS a, value ->> 1 AS b FROM json_each(${first})) AS {alias}"
+            ),
+            vec![Val::Text(list)],
+        )
     }
-    fn text_pairs(&self, a: &str, b: &str, alias: &str) -> String {
-        format!("(SELECT x.value AS a, y.value AS b FROM json_each({a}) AS x JOIN json_each({b}) AS y ON y.key = x.key) AS {alias}")
-    }
-    fn int_triples(&self, a: &str, b: &str, c: &str, alias: &str) -> String {
-        format!("(SELECT x.value AS a, y.value AS b, z.value AS c FROM json_each({a}) AS x JOIN json_each({b}) AS y ON y.key = x.key JOIN json_each({c}) AS z ON z.key = x.key) AS {alias}")
+    fn int_triples(
+        &self,
+        rows: &[(i64, i64, i64)],
+        first: usize,
+        alias: &str,
+    ) -> (String, Vec<Val>) {
+        let list = serde_json::to_string(rows).unwrap_or_else(|_| "[]".into());
+        (
+            format!("(SELECT value ->> 0 AS a, value ->> 1 AS b, value ->> 2 AS c FROM json_each(${first})) AS {alias}"),
+            vec![Val::Text(list)],
+        )
     }
     fn token_index(&self) -> &'static str {
         "token"

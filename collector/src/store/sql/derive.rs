@@ -79,21 +79,19 @@ fn first_shares(conn: &mut dyn Conn, tokens: &[String]) -> Result<Vec<Event>> {
 fn group_members(conn: &mut dyn Conn, groups: &[(String, String)]) -> Result<Vec<Event>> {
     let mut out = Vec::new();
     for chunk in groups.chunks(5_000) {
-        // Two lists of the same length, matched by position.
-        let channels: Vec<String> = chunk.iter().map(|g| g.0.clone()).collect();
-        let parents: Vec<String> = chunk.iter().map(|g| g.1.clone()).collect();
         let dialect = conn.dialect();
-        let pairs = dialect.text_pairs("$1", "$2", "k");
-        let mut q = Query::new(conn);
+        let (pairs, params) = dialect.text_pairs(chunk, 1, "k");
         let members = dialect.join_up_to(
             "SELECT s.seq FROM events s WHERE s.channel = k.a AND s.parent = k.b AND s.type IN ('share', 'copy') AND s.depth IS NOT NULL",
             2,
         );
+        let mut q = Query::new(conn);
         q.s(&format!(
             "SELECT {SHARE_COLUMNS} FROM {pairs} {members} JOIN pages p ON p.id = e.page"
         ));
-        q.push(dialect.text_list(&channels));
-        q.push(dialect.text_list(&parents));
+        for p in params {
+            q.push(p);
+        }
         for r in q.rows(conn)? {
             out.push(share_of(&r)?);
         }
@@ -320,19 +318,13 @@ fn set_derived(conn: &mut dyn Conn, writes: &[(i64, i64, i64)]) -> Result<()> {
     if writes.is_empty() {
         return Ok(());
     }
-    let dialect = conn.dialect();
-    let table = dialect.int_triples("$1", "$2", "$3", "v");
-    let sql =
-        format!("UPDATE events SET depth = v.b, dup = v.c FROM {table} WHERE events.seq = v.a");
     for chunk in writes.chunks(5_000) {
-        let col = |f: fn(&(i64, i64, i64)) -> i64| chunk.iter().map(f).collect::<Vec<i64>>();
+        let (table, params) = conn.dialect().int_triples(chunk, 1, "v");
         conn.exec(
-            &sql,
-            &[
-                dialect.int_list(&col(|w| w.0)),
-                dialect.int_list(&col(|w| w.1)),
-                dialect.int_list(&col(|w| w.2)),
-            ],
+            &format!(
+                "UPDATE events SET depth = v.b, dup = v.c FROM {table} WHERE events.seq = v.a"
+            ),
+            &params,
         )?;
     }
     Ok(())
