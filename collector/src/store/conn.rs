@@ -169,6 +169,8 @@ pub trait Dialect: Sync {
     /// `seq` the correlated query `inner` (selecting `seq`) finds, at most `limit` of
     /// them (PostgreSQL: a lateral join; SQLite has none, and probes the subquery).
     fn join_up_to(&self, inner: &str, limit: u32) -> String;
+    /// A query with a row when the table `$1` has the column `$2`.
+    fn column_exists(&self) -> &'static str;
     /// A hint that a query read `index` (SQLite's planner sometimes prefers a worse one).
     fn index_hint(&self, index: &str) -> String;
     /// What stops a recursive query's recursion after `param` rows (SQLite; PostgreSQL
@@ -196,7 +198,12 @@ pub trait Conn {
     /// What changes the text of statements.
     fn dialect(&self) -> &'static dyn Dialect;
     /// Whether `table` has `column`.
-    fn has_column(&mut self, table: &str, column: &str) -> Result<bool>;
+    fn has_column(&mut self, table: &str, column: &str) -> Result<bool> {
+        let sql = self.dialect().column_exists();
+        Ok(!self
+            .rows(sql, &[Val::from(table), Val::from(column)])?
+            .is_empty())
+    }
     /// Inserts many rows (SQLite: one prepared statement each; PostgreSQL: one statement
     /// of arrays for thousands).
     fn insert_many(&mut self, bulk: &Bulk, rows: &[Vec<Val>]) -> Result<()>;

@@ -218,6 +218,9 @@ impl Dialect for PgDialect {
             "CROSS JOIN LATERAL ({inner} LIMIT {limit}) up_to JOIN events e ON e.seq = up_to.seq"
         )
     }
+    fn column_exists(&self) -> &'static str {
+        "SELECT 1 AS found FROM information_schema.columns WHERE table_name = $1 AND column_name = $2 AND table_schema = current_schema()"
+    }
     fn index_hint(&self, _index: &str) -> String {
         String::new()
     }
@@ -258,6 +261,11 @@ fn boxed(params: &[Val]) -> Vec<Box<dyn ToSql + Sync>> {
             }
         })
         .collect()
+}
+
+/// Column `i` of `rows` as one array (NULL where a value is not of the column's kind).
+fn column<T>(rows: &[Vec<Val>], i: usize, pick: impl Fn(&Val) -> Option<T>) -> Vec<Option<T>> {
+    rows.iter().map(|r| pick(&r[i])).collect()
 }
 
 fn value(row: &postgres::Row, i: usize) -> Result<Val> {
@@ -330,14 +338,6 @@ impl<C: postgres::GenericClient> Conn for Pg<'_, C> {
     fn dialect(&self) -> &'static dyn Dialect {
         &PgDialect
     }
-    fn has_column(&mut self, table: &str, column: &str) -> Result<bool> {
-        Ok(!self
-            .rows(
-                "SELECT 1 AS found FROM information_schema.columns WHERE table_name = $1 AND column_name = $2 AND table_schema = current_schema()",
-                &[Val::from(table), Val::from(column)],
-            )?
-            .is_empty())
-    }
     fn insert_many(&mut self, bulk: &Bulk, rows: &[Vec<Val>]) -> Result<()> {
         // One statement of arrays for thousands of rows: one round trip, not one each.
         // Rows are inserted in the given order (`seq` follows it).
@@ -369,33 +369,18 @@ impl<C: postgres::GenericClient> Conn for Pg<'_, C> {
                 .enumerate()
                 .map(|(i, (_, kind))| -> Box<dyn ToSql + Sync> {
                     match kind {
-                        Kind::Int => Box::new(
-                            chunk
-                                .iter()
-                                .map(|r| match &r[i] {
-                                    Val::Int(v) => Some(*v),
-                                    _ => None,
-                                })
-                                .collect::<Vec<_>>(),
-                        ),
-                        Kind::Text => Box::new(
-                            chunk
-                                .iter()
-                                .map(|r| match &r[i] {
-                                    Val::Text(v) => Some(v.clone()),
-                                    _ => None,
-                                })
-                                .collect::<Vec<_>>(),
-                        ),
-                        Kind::Bytes => Box::new(
-                            chunk
-                                .iter()
-                                .map(|r| match &r[i] {
-                                    Val::Bytes(v) => Some(v.clone()),
-                                    _ => None,
-                                })
-                                .collect::<Vec<_>>(),
-                        ),
+                        Kind::Int => Box::new(column(chunk, i, |v| match v {
+                            Val::Int(v) => Some(*v),
+                            _ => None,
+                        })),
+                        Kind::Text => Box::new(column(chunk, i, |v| match v {
+                            Val::Text(v) => Some(v.clone()),
+                            _ => None,
+                        })),
+                        Kind::Bytes => Box::new(column(chunk, i, |v| match v {
+                            Val::Bytes(v) => Some(v.clone()),
+                            _ => None,
+                        })),
                     }
                 })
                 .collect();

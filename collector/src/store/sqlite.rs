@@ -146,6 +146,9 @@ impl Dialect for SqliteDialect {
     fn join_up_to(&self, inner: &str, limit: u32) -> String {
         format!("JOIN events e ON e.seq IN ({inner} LIMIT {limit})")
     }
+    fn column_exists(&self) -> &'static str {
+        "SELECT 1 AS found FROM pragma_table_info($1) WHERE name = $2"
+    }
     fn index_hint(&self, index: &str) -> String {
         format!(" INDEXED BY {index}")
     }
@@ -212,14 +215,6 @@ impl Conn for Lite<'_> {
     }
     fn dialect(&self) -> &'static dyn Dialect {
         &SqliteDialect
-    }
-    fn has_column(&mut self, table: &str, column: &str) -> Result<bool> {
-        Ok(!self
-            .rows(
-                "SELECT 1 AS found FROM pragma_table_info($1) WHERE name = $2",
-                &[Val::from(table), Val::from(column)],
-            )?
-            .is_empty())
     }
     fn insert_many(&mut self, bulk: &Bulk, rows: &[Vec<Val>]) -> Result<()> {
         let columns: Vec<&str> = bulk.columns.iter().map(|c| c.0).collect();

@@ -82,8 +82,15 @@ fn filters(rows: &[Row]) -> Vec<Filter> {
 /// A store on PostgreSQL in a schema of its own, when `LANTERNE_TEST_POSTGRES` names a
 /// server (`postgres://user@host:port/db`): the test command sets it; else none.
 pub fn pg_store(name: &str) -> Option<Store> {
+    let (url, _, _) = pg_schema(&format!("t_{name}"))?;
+    Some(Store::open(&url).unwrap())
+}
+
+/// A fresh PostgreSQL schema `{prefix}_{pid}`, when the test command names a server: the
+/// URL that works in it, a client of the server, and the schema's name.
+pub fn pg_schema(prefix: &str) -> Option<(String, postgres::Client, String)> {
     let url = std::env::var("LANTERNE_TEST_POSTGRES").ok()?;
-    let schema = format!("t_{name}_{}", std::process::id());
+    let schema = format!("{prefix}_{}", std::process::id());
     let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
     client
         .batch_execute(&format!(
@@ -91,7 +98,11 @@ pub fn pg_store(name: &str) -> Option<Store> {
         ))
         .unwrap();
     let sep = if url.contains('?') { '&' } else { '?' };
-    Some(Store::open(&format!("{url}{sep}options=-csearch_path%3D{schema}")).unwrap())
+    Some((
+        format!("{url}{sep}options=-csearch_path%3D{schema}"),
+        client,
+        schema,
+    ))
 }
 
 /// The stores to test on: SQLite in memory, and PostgreSQL when there is one.

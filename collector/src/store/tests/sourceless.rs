@@ -214,18 +214,9 @@ fn assert_migrated(store: &crate::store::Store) {
 
 /// The same on PostgreSQL, when the test command names a server.
 fn a_postgres_database_from_before_landings_is_migrated() {
-    let Ok(url) = std::env::var("LANTERNE_TEST_POSTGRES") else {
+    let Some((url, mut client, schema)) = pg_schema("t_landings_migrate") else {
         return;
     };
-    let schema = format!("t_landings_migrate_{}", std::process::id());
-    let mut client = postgres::Client::connect(&url, postgres::NoTls).unwrap();
-    client
-        .batch_execute(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-        ))
-        .unwrap();
-    let sep = if url.contains('?') { '&' } else { '?' };
-    let url = format!("{url}{sep}options=-csearch_path%3D{schema}");
     let rows = fixture();
     {
         let store = crate::store::Store::open(&url).unwrap();
