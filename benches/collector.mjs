@@ -5,6 +5,7 @@
 // against the acknowledged count. A measurement, not a test: it prints a table.
 //   node benches/collector.mjs [seconds]     (after the collector's release build)
 //   LANTERNE_COLLECTOR=path/to/older/lanterne-collector node benches/collector.mjs
+//   RUNS=sqlite:chains node benches/collector.mjs   (some of the four runs only)
 // Backends: SQLite (the default) and PostgreSQL (a throw-away server from Debian's
 // packages, tests/e2e/postgres.mjs, on the collector's core too: one core for both).
 import { execFileSync } from "node:child_process";
@@ -40,7 +41,9 @@ const { database, postgres } = await import("../tests/e2e/postgres.mjs");
 // Two workloads: the same share over and over (as first measured), and realistic chains
 // (MIX=chains in benches/collect.lua: distinct tokens, re-shares, click-backs), which make
 // each insert keep chain depths and daily counts for the stats (README "Stats").
-for (const [backend, mix] of [["sqlite", "same"], ["sqlite", "chains"], ["postgres", "same"], ["postgres", "chains"]]) {
+// RUNS=sqlite:chains,postgres:chains measures only those.
+const RUNS = (process.env.RUNS ?? "sqlite:same,sqlite:chains,postgres:same,postgres:chains").split(",").map((r) => r.split(":"));
+for (const [backend, mix] of RUNS) {
   // On the project's own disk, not a tmpfs: fsync must cost what it costs.
   mkdirSync(join(root, "target"), { recursive: true });
   let db = join(mkdtempSync(join(root, "target", "bench-")), "events.db");

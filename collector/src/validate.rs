@@ -1,5 +1,6 @@
 //! Validation of incoming events against the project's event JSON Schema.
 
+use serde_json::value::RawValue;
 use serde_json::Value;
 
 /// The schema every event must satisfy; the same file the browser tests check against.
@@ -70,36 +71,51 @@ impl EventValidator {
     /// Parses a request body: one event or an array of them, each valid. The error names
     /// the first bad event by index.
     pub fn parse_batch(&self, body: &[u8]) -> Result<Vec<Value>, String> {
-        let value: Value =
-            serde_json::from_slice(body).map_err(|e| format!("body is not valid JSON: {e}"))?;
-        let events = match value {
-            Value::Array(events) => events,
-            event @ Value::Object(_) => vec![event],
-            other => {
-                return Err(format!(
-                    "body must be an event object or an array of events, not {}",
-                    kind(&other)
-                ))
-            }
-        };
-        if events.is_empty() {
+        // Each event's own text first: its size is checked without writing it out again,
+        // and a body of many events is parsed event by event.
+        let text = std::str::from_utf8(body)
+            .map_err(|e| format!("body is not valid JSON: not UTF-8 ({e})"))?;
+        let array = text.trim_start().starts_with('[');
+        let raws: Vec<&RawValue> = if array {
+            serde_json::from_str(text)
+        } else {
+            serde_json::from_str::<&RawValue>(text).map(|raw| vec![raw])
+        }
+        .map_err(|e| format!("body is not valid JSON: {e}"))?;
+        if raws.is_empty() {
             return Err("body is an empty array: send at least one event".into());
         }
-        if events.len() > MAX_BATCH {
+        if raws.len() > MAX_BATCH {
             return Err(format!(
                 "{} events in one request; at most {MAX_BATCH}",
-                events.len()
+                raws.len()
             ));
         }
-        for (i, event) in events.iter().enumerate() {
-            let size = event.to_string().len();
+        let mut events = Vec::with_capacity(raws.len());
+        for (i, raw) in raws.iter().enumerate() {
+            let event: Value = serde_json::from_str(raw.get())
+                .map_err(|e| format!("body is not valid JSON: {e}"))?;
+            if !array && !event.is_object() {
+                return Err(format!(
+                    "body must be an event object or an array of events, not {}",
+                    kind(&event)
+                ));
+            }
+            // The limit is on the event written compactly: its text as sent is that or
+            // longer (spaces), so only a long text needs writing out to be measured.
+            let size = if raw.get().len() <= MAX_EVENT_BYTES {
+                raw.get().len()
+            } else {
+                event.to_string().len()
+            };
             if size > MAX_EVENT_BYTES {
                 return Err(format!(
                     "event {i}: {size} bytes of JSON; at most {MAX_EVENT_BYTES}"
                 ));
             }
-            self.check(event)
+            self.check(&event)
                 .map_err(|problems| format!("event {i}: {problems}"))?;
+            events.push(event);
         }
         Ok(events)
     }

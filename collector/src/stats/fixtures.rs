@@ -123,6 +123,33 @@ pub fn chain(n: i64, ts: i64) -> Vec<Row> {
         .collect()
 }
 
+/// A chain of 100 re-shares of one page (`/a`) over four days, a click-back on every
+/// fifth share, and a share of another page (`/b`) each day: a chain deeper than a
+/// page's daily rows count.
+pub fn deep_chain() -> Vec<Row> {
+    let mut rows = chain(100, DAY0);
+    for (i, row) in rows.iter_mut().enumerate() {
+        row.ts = DAY0 + i as i64 * (DAY_MS / 25);
+    }
+    for i in (0..100).step_by(5) {
+        let share = rows[i].clone();
+        rows.push(Row {
+            kind: "arrival".into(),
+            parent: Some(share.token.clone()),
+            referrer: None,
+            ts: share.ts + 1_000,
+            ..share
+        });
+    }
+    for day in 0..4 {
+        let mut other = chain(1, DAY0 + day * DAY_MS + 5);
+        other[0].token = format!("w{day:011}x");
+        other[0].url = "https://blog.example/b".into();
+        rows.extend(other);
+    }
+    rows
+}
+
 /// A small deterministic generator (xorshift64*).
 pub struct Rng(u64);
 impl Rng {

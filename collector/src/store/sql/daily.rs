@@ -8,6 +8,12 @@
 //!   per day, site and page (the most shared pages, the pages most reached without a
 //!   source, spikes).
 //!
+//! A page's rows count its shares up to [`PAGE_DEPTH_MAX`]; deeper shares are in the
+//! site's rows (`''`) only, and a read of one page counts them from the events (the
+//! `events_deep_page` index). A chain that deep is rare, and each of its depths would be
+//! a row of its own in every page it passes through: written by each transaction, they
+//! cost more than any other row (a share at depth 40 once made a new row a share).
+//!
 //! An insert adds up its changes in memory ([`Deltas`]) and writes one upsert per key;
 //! retention and migrations rebuild days from the events.
 
@@ -17,6 +23,9 @@ use crate::store::error::Result;
 use crate::store::event::Event;
 use std::collections::BTreeMap;
 use std::fmt::Write;
+
+/// The deepest share a page's rows count (deeper ones: the site's rows only).
+pub const PAGE_DEPTH_MAX: i64 = 32;
 
 /// (page or `''`, day, site, type, counted channel, depth, flag).
 type StatKey = (String, i64, String, String, String, i64, i64);
@@ -80,6 +89,9 @@ impl Deltas {
         let day = e.ts.div_euclid(DAY_MS);
         let depth = e.depth.unwrap_or(0);
         for url in [e.page.as_str(), ""] {
+            if !url.is_empty() && depth > PAGE_DEPTH_MAX {
+                continue;
+            }
             *self
                 .stats
                 .entry((
@@ -217,13 +229,17 @@ pub fn rebuild(conn: &mut dyn Conn, days: Option<(i64, i64)>) -> Result<()> {
     )?;
     let ts = [Val::Int(from), Val::Int(to)];
     let counted = counted_channel_sql();
-    for (url, group) in [("p.url", "1, 2, 3, 4, 5, 6, 7"), ("''", "2, 3, 4, 5, 6, 7")] {
+    let pages = format!(" AND (depth IS NULL OR depth <= {PAGE_DEPTH_MAX})");
+    for (url, only, group) in [
+        ("p.url", pages.as_str(), "1, 2, 3, 4, 5, 6, 7"),
+        ("''", "", "2, 3, 4, 5, 6, 7"),
+    ] {
         let mut q = Query::new(conn);
         q.s(&format!(
             "INSERT INTO daily_stats (url, day, site, type, channel, depth, flag, n)
              SELECT {url}, ts / 86400000, p.site, type, {counted}, depth, {FLAG_SQL}, COUNT(*)
              FROM events e JOIN pages p ON p.id = e.page
-             WHERE ts >= $1 AND ts <= $2 GROUP BY {group}"
+             WHERE ts >= $1 AND ts <= $2{only} GROUP BY {group}"
         ));
         conn.exec(&q.sql, &ts)?;
     }

@@ -84,15 +84,32 @@ CREATE TABLE IF NOT EXISTS daily_pages (
 /// The events table's indexes: each one a query plan uses (the plan tests say which).
 /// `events_dup` covers its query (`COUNT(DISTINCT parent)` of dup shares): read from the
 /// index alone, never from rows scattered over the table.
+///
+/// Time comes first in the indexes a read by page uses (`events_ts_page`,
+/// `events_deep_page`): events arrive in about the order of their `ts`, so an insert
+/// adds to the end of those indexes, a few pages per transaction. Keyed by page first
+/// (as before: `events_page_ts`, `events_page_deep`), each transaction wrote a page of
+/// each index per page of the site it touched. A read of one page scans the range's
+/// entries in the index and keeps its page's, without reading a row.
 const INDEXES: &str = "
-CREATE INDEX IF NOT EXISTS events_ts ON events(ts);
-CREATE INDEX IF NOT EXISTS events_page_ts ON events(page, ts);
+CREATE INDEX IF NOT EXISTS events_ts_page ON events(ts, page);
 CREATE INDEX IF NOT EXISTS events_token ON events({token});
 CREATE INDEX IF NOT EXISTS events_parent ON events(parent) WHERE type IN ('share', 'copy') AND parent IS NOT NULL;
 CREATE INDEX IF NOT EXISTS events_dup ON events(ts, channel, parent, page) WHERE dup = 1;
-CREATE INDEX IF NOT EXISTS events_deep ON events(depth, ts) WHERE depth > 0;
-CREATE INDEX IF NOT EXISTS events_page_deep ON events(page, depth, ts) WHERE depth > 0;
+CREATE INDEX IF NOT EXISTS events_deep_page ON events(depth, ts, page) WHERE depth > 0;
 ";
+
+/// Indexes of earlier layouts that [`INDEXES`] replaced.
+const OLD_INDEXES: &str = "
+DROP INDEX IF EXISTS events_ts;
+DROP INDEX IF EXISTS events_page_ts;
+DROP INDEX IF EXISTS events_deep;
+DROP INDEX IF EXISTS events_page_deep;
+";
+
+/// The version of `daily_stats`' page rows: 1 once they count shares up to
+/// [`daily::PAGE_DEPTH_MAX`] only.
+const PAGE_ROWS: i64 = 1;
 
 /// The version of the derived data (`depth`, `dup`, the daily tables).
 const DERIVED: i64 = 1;
@@ -140,8 +157,18 @@ pub fn migrate(conn: &mut dyn Conn, log: &mut dyn FnMut(&str)) -> Result<()> {
     }
     // The indexes before the derivation, which probes them for every share.
     conn.batch(&INDEXES.replace("{token}", d.token_index()))?;
+    conn.batch(OLD_INDEXES)?;
     if meta(conn, "derived")? < DERIVED {
         derive_all(conn, log)?;
+    }
+    if meta(conn, "page_rows")? < PAGE_ROWS {
+        conn.batch("BEGIN")?;
+        conn.exec(
+            "DELETE FROM daily_stats WHERE url <> '' AND depth > $1",
+            &[Val::Int(daily::PAGE_DEPTH_MAX)],
+        )?;
+        set_meta(conn, "page_rows", PAGE_ROWS)?;
+        conn.batch("COMMIT")?;
     }
     Ok(())
 }

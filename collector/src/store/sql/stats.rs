@@ -12,7 +12,7 @@ use crate::stats::{
 };
 use crate::store::conn::{Conn, Query};
 use crate::store::error::Result;
-use crate::store::sql::daily::{counted_channel_sql, flag_sql};
+use crate::store::sql::daily::{counted_channel_sql, flag_sql, PAGE_DEPTH_MAX};
 use crate::store::sql::range::{daily_days, events_between, place, Span};
 use std::collections::{BTreeMap, HashMap};
 
@@ -32,14 +32,30 @@ fn buckets(conn: &mut dyn Conn, filter: &Filter, span: &Span) -> Result<Buckets>
         q.s(" GROUP BY type, channel, depth, flag");
         queries.push(q);
     }
-    for &(from, to) in &span.edges {
+    let mut ranges: Vec<(i64, i64, bool)> =
+        span.edges.iter().map(|&(f, t)| (f, t, false)).collect();
+    if let (Some((d1, d2)), Some(_)) = (span.days, &filter.page) {
+        // A page's rows leave out its deepest shares (`daily::PAGE_DEPTH_MAX`).
+        ranges.push((d1 * DAY_MS, (d2 + 1) * DAY_MS - 1, true));
+    }
+    for (from, to, deep) in ranges {
+        // The deep shares by their own index (few, where a page's events are many);
+        // `depth > 0` is the index's condition, as SQLite wants it written.
+        let hint = if deep {
+            conn.dialect().index_hint("events_deep_page")
+        } else {
+            String::new()
+        };
         let mut q = Query::new(conn);
         q.s(&format!(
-            "SELECT type, {} AS channel, depth, {} AS flag, COUNT(*) AS n FROM events e",
+            "SELECT type, {} AS channel, depth, {} AS flag, COUNT(*) AS n FROM events e{hint}",
             counted_channel_sql(),
             flag_sql()
         ));
         events_between(&mut q, filter, from, to);
+        if deep {
+            q.s(" AND e.depth > 0 AND e.depth > ").p(PAGE_DEPTH_MAX);
+        }
         q.s(" GROUP BY 1, 2, 3, 4");
         queries.push(q);
     }
@@ -61,12 +77,31 @@ fn buckets(conn: &mut dyn Conn, filter: &Filter, span: &Span) -> Result<Buckets>
 fn days(conn: &mut dyn Conn, filter: &Filter, span: &Span) -> Result<Vec<(String, u64, u64)>> {
     let mut out: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let mut queries = Vec::new();
-    if let Some((d1, d2)) = span.days {
-        let mut q = Query::new(conn);
-        q.s("SELECT day, CAST(SUM(CASE WHEN type IN ('arrival', 'landing') THEN 0 ELSE n END) AS BIGINT) AS shares, CAST(SUM(CASE WHEN type = 'arrival' THEN n ELSE 0 END) AS BIGINT) AS arrivals FROM daily_stats");
-        daily_days(&mut q, filter, d1, d2);
-        q.s(" GROUP BY day");
-        queries.push(q);
+    match (span.days, &filter.page) {
+        (Some((d1, d2)), None) => {
+            let mut q = Query::new(conn);
+            q.s("SELECT day, CAST(SUM(CASE WHEN type IN ('arrival', 'landing') THEN 0 ELSE n END) AS BIGINT) AS shares, CAST(SUM(CASE WHEN type = 'arrival' THEN n ELSE 0 END) AS BIGINT) AS arrivals FROM daily_stats");
+            daily_days(&mut q, filter, d1, d2);
+            q.s(" GROUP BY day");
+            queries.push(q);
+        }
+        // One page: `daily_pages` counts all its shares (its `daily_stats` rows leave
+        // out the deepest).
+        (Some((d1, d2)), Some(page)) => {
+            let mut q = Query::new(conn);
+            q.s("SELECT day, CAST(SUM(shares) AS BIGINT) AS shares, CAST(SUM(arrivals) AS BIGINT) AS arrivals FROM daily_pages WHERE url = ")
+                .p(page.as_str())
+                .s(" AND day >= ")
+                .p(d1)
+                .s(" AND day <= ")
+                .p(d2);
+            if let Some(site) = &filter.site {
+                q.s(" AND site = ").p(site.as_str());
+            }
+            q.s(" GROUP BY day");
+            queries.push(q);
+        }
+        (None, _) => {}
     }
     for &(from, to) in &span.edges {
         let mut q = Query::new(conn);

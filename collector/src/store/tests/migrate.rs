@@ -42,6 +42,57 @@ fn an_older_database_is_migrated_to_the_same_answers() {
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
+#[test]
+fn page_first_indexes_and_deep_page_rows_are_replaced() {
+    let rows = crate::stats::fixtures::deep_chain();
+    let dir = std::env::temp_dir().join(format!("lanterne-indexes-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let path = dir.join("v2.db");
+    let _ = std::fs::remove_file(&path);
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    store.insert_batch(&events_of(&rows)).unwrap();
+    drop(store);
+    {
+        // The layout before: indexes keyed by page first, and a page's daily rows at
+        // every depth.
+        let db = rusqlite::Connection::open(&path).unwrap();
+        db.execute_batch(
+            "DROP INDEX events_ts_page; DROP INDEX events_deep_page;
+             CREATE INDEX events_ts ON events(ts); CREATE INDEX events_page_ts ON events(page, ts);
+             CREATE INDEX events_deep ON events(depth, ts) WHERE depth > 0;
+             CREATE INDEX events_page_deep ON events(page, depth, ts) WHERE depth > 0;
+             INSERT INTO daily_stats (url, day, site, type, channel, depth, flag, n)
+               SELECT 'https://blog.example/a', day, site, type, channel, depth, flag, n
+               FROM daily_stats WHERE url = '' AND depth > 32;
+             DELETE FROM lanterne_meta WHERE key = 'page_rows';",
+        )
+        .unwrap();
+    }
+    let store = Store::open(path.to_str().unwrap()).unwrap();
+    let indexes = store
+        .with_conn(Access::Read, |c| {
+            c.rows("SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'events' AND name LIKE 'events_%' ORDER BY name", &[])
+        })
+        .unwrap()
+        .iter()
+        .map(|r| r.text("name").unwrap())
+        .collect::<Vec<_>>();
+    assert_eq!(
+        indexes,
+        [
+            "events_deep_page",
+            "events_dup",
+            "events_parent",
+            "events_token",
+            "events_ts_page"
+        ]
+    );
+    assert_eq!(rollups(&store), rollups(&store_of(&rows)));
+    assert_same(&store, &rows);
+    drop(store);
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
 /// Events as clients may send them, beside `rows`' plain ones: campaign parameters and a
 /// fragment in the URL, a whole number written as a float, fields the schema does not
 /// name, an arrival without `referrer`, a page whose title changed.

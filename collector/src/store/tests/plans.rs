@@ -26,17 +26,19 @@ fn query_plans_use_the_indexes() {
         ("SELECT type, channel, depth, flag, SUM(n) FROM daily_stats WHERE url = '' AND day >= 1 AND day <= 5 GROUP BY type, channel, depth, flag", "PRIMARY KEY", false),
         ("SELECT url, shares, arrivals FROM daily_pages WHERE day >= 1 AND day <= 9", "PRIMARY KEY", false),
         // The edges of a range, of everything, a site, a page.
-        ("SELECT type, COUNT(*) FROM events e WHERE e.ts >= 1 AND e.ts <= 9 GROUP BY 1", "events_ts", false),
-        (&format!("SELECT type, COUNT(*) FROM events e WHERE e.ts >= 1 AND e.ts <= 9 AND e.page IN {site} GROUP BY 1"), "events_page_ts", false),
-        (&format!("SELECT type, COUNT(*) FROM events e WHERE e.ts >= 1 AND e.ts <= 9 AND e.page = {page} GROUP BY 1"), "events_page_ts", false),
+        ("SELECT type, COUNT(*) FROM events e WHERE e.ts >= 1 AND e.ts <= 9 GROUP BY 1", "events_ts_page", false),
+        (&format!("SELECT type, COUNT(*) FROM events e WHERE e.ts >= 1 AND e.ts <= 9 AND e.page IN {site} GROUP BY 1"), "events_ts_page", false),
+        (&format!("SELECT type, COUNT(*) FROM events e WHERE e.ts >= 1 AND e.ts <= 9 AND e.page = {page} GROUP BY 1"), "events_ts_page", false),
+        // A page's shares deeper than its daily rows count.
+        (&format!("SELECT type, COUNT(*) FROM events e INDEXED BY events_deep_page WHERE e.ts >= 1 AND e.ts <= 9 AND e.page = {page} AND e.depth > 0 AND e.depth > 32 GROUP BY 1"), "events_deep_page", false),
         // The longest chains.
-        ("SELECT e.seq, p.url FROM events e JOIN pages p ON p.id = e.page WHERE e.depth = 3 AND e.depth > 0 AND e.ts >= 1 AND e.ts <= 9 ORDER BY e.ts DESC, e.seq DESC LIMIT 5", "events_deep", true),
-        (&format!("SELECT e.seq, p.url FROM events e JOIN pages p ON p.id = e.page WHERE e.depth = 3 AND e.depth > 0 AND e.ts >= 1 AND e.ts <= 9 AND e.page = {page} ORDER BY e.ts DESC, e.seq DESC LIMIT 5"), "events_page_deep", true),
+        ("SELECT e.seq, p.url FROM events e JOIN pages p ON p.id = e.page WHERE e.depth = 3 AND e.depth > 0 AND e.ts >= 1 AND e.ts <= 9 ORDER BY e.ts DESC, e.seq DESC LIMIT 5", "events_deep_page", true),
+        (&format!("SELECT e.seq, p.url FROM events e JOIN pages p ON p.id = e.page WHERE e.depth = 3 AND e.depth > 0 AND e.ts >= 1 AND e.ts <= 9 AND e.page = {page} ORDER BY e.ts DESC, e.seq DESC LIMIT 5"), "events_deep_page", true),
         // Sharers.
         ("SELECT channel, COUNT(DISTINCT parent) FROM events e INDEXED BY events_dup WHERE dup = 1 AND e.ts >= 1 AND e.ts <= 9 GROUP BY channel", "events_dup", false),
         // Exports: of everything and of a page in order, without sorting.
-        ("SELECT e.seq FROM events e JOIN pages p ON p.id = e.page WHERE e.ts >= 1 AND e.ts <= 9 ORDER BY e.ts, e.seq LIMIT 1000", "events_ts", true),
-        (&format!("SELECT e.seq FROM events e JOIN pages p ON p.id = e.page WHERE e.ts >= 1 AND e.ts <= 9 AND e.page = {page} ORDER BY e.ts, e.seq LIMIT 1000"), "events_page_ts", true),
+        ("SELECT e.seq FROM events e JOIN pages p ON p.id = e.page WHERE e.ts >= 1 AND e.ts <= 9 ORDER BY e.ts, e.seq LIMIT 1000", "events_ts_page", true),
+        (&format!("SELECT e.seq FROM events e JOIN pages p ON p.id = e.page WHERE e.ts >= 1 AND e.ts <= 9 AND e.page = {page} ORDER BY e.ts, e.seq LIMIT 1000"), "events_ts_page", true),
         // Inserts: a token's first share, a parent's shares, an id.
         ("SELECT s.seq FROM events s WHERE s.token = 'x' AND s.type IN ('share', 'copy') AND s.depth IS NOT NULL ORDER BY s.seq LIMIT 1", "events_token", true),
         ("SELECT s.seq FROM events s WHERE s.channel = 'c' AND s.parent = 'x' AND s.type IN ('share', 'copy') AND s.depth IS NOT NULL LIMIT 2", "events_parent", false),

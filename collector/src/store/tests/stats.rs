@@ -2,7 +2,7 @@
 //! late parents, loops, long chains, share trees, retention, ranges.
 
 use super::*;
-use crate::stats::fixtures::{chain, fixture, realistic, Rng, DAY0};
+use crate::stats::fixtures::{chain, deep_chain, fixture, realistic, Rng, DAY0};
 use crate::stats::DAY_MS;
 use crate::store::sql::range::Span;
 use crate::store::sql::trees::{TREE_LEVELS, TREE_NODES};
@@ -269,4 +269,30 @@ fn ranges_are_cut_into_days_and_edges() {
     let span = Span::of(&f(None, None)).unwrap();
     assert!(span.days.is_some() && span.edges.is_empty());
     assert!(Span::of(&f(Some(5), Some(4))).is_none());
+}
+
+#[test]
+fn a_page_counts_its_deepest_shares_from_the_events() {
+    use crate::store::sql::daily::PAGE_DEPTH_MAX;
+    let rows = deep_chain();
+    for store in stores("deep_page") {
+        for batch in events_of(&rows).chunks(7) {
+            store.insert_batch(batch).unwrap();
+        }
+        assert_same(&store, &rows);
+        let (stats, _) = rollups(&store);
+        let deepest = |page: bool| {
+            stats
+                .iter()
+                .filter(|r| r.text("url").unwrap().is_empty() != page)
+                .map(|r| r.int("depth").unwrap())
+                .max()
+                .unwrap()
+        };
+        assert_eq!(deepest(true), PAGE_DEPTH_MAX, "a page's rows stop there");
+        assert_eq!(deepest(false), 99, "the site's rows count every depth");
+        let inserted = rollups(&store);
+        rebuild(&store);
+        assert_eq!(rollups(&store), inserted, "a rebuild keeps the same rows");
+    }
 }
