@@ -81,8 +81,8 @@ pub fn events_between(q: &mut Query, filter: &Filter, from: i64, to: i64) {
     place(q, filter);
 }
 
-/// The rows of `daily_stats` for whole days `d1..=d2` of `filter`'s page (`''`: the whole
-/// site) and site.
+/// The rows of a daily table (`daily_stats`, or `daily_pages` for a page) for whole days
+/// `d1..=d2` of `filter`'s page (`''`: the whole site, in `daily_stats`) and site.
 pub fn daily_days(q: &mut Query, filter: &Filter, d1: i64, d2: i64) {
     q.s(" WHERE url = ")
         .p(filter.page.clone().unwrap_or_default())

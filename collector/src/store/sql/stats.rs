@@ -87,17 +87,10 @@ fn days(conn: &mut dyn Conn, filter: &Filter, span: &Span) -> Result<Vec<(String
         }
         // One page: `daily_pages` counts all its shares (its `daily_stats` rows leave
         // out the deepest).
-        (Some((d1, d2)), Some(page)) => {
+        (Some((d1, d2)), Some(_)) => {
             let mut q = Query::new(conn);
-            q.s("SELECT day, CAST(SUM(shares) AS BIGINT) AS shares, CAST(SUM(arrivals) AS BIGINT) AS arrivals FROM daily_pages WHERE url = ")
-                .p(page.as_str())
-                .s(" AND day >= ")
-                .p(d1)
-                .s(" AND day <= ")
-                .p(d2);
-            if let Some(site) = &filter.site {
-                q.s(" AND site = ").p(site.as_str());
-            }
+            q.s("SELECT day, CAST(SUM(shares) AS BIGINT) AS shares, CAST(SUM(arrivals) AS BIGINT) AS arrivals FROM daily_pages");
+            daily_days(&mut q, filter, d1, d2);
             q.s(" GROUP BY day");
             queries.push(q);
         }
