@@ -119,7 +119,7 @@ impl Event {
             depth: (kind != "share" && kind != "copy" || text("parent").is_none()).then_some(0),
             dup: (kind != "share" && kind != "copy" || text("parent").is_none()).then_some(0),
         };
-        e.extra = extra_of(event, &e.rebuilt());
+        e.extra = extra_of(event, &e);
         Ok(e)
     }
 
@@ -180,19 +180,27 @@ impl Event {
     }
 }
 
-/// What of `sent` the columns do not give back (`rebuilt`): the fields that differ or
-/// that the columns lack, as a JSON object; the whole event when the columns would add a
-/// field.
-fn extra_of(sent: &Value, rebuilt: &Map<String, Value>) -> Option<String> {
+/// What of `sent` the columns of `e` do not give back ([`Event::rebuilt`]): the fields
+/// that differ or that the columns lack, as a JSON object; the whole event when the
+/// columns would add a field. Field by field, without building the rebuilt event (this
+/// runs for every event received).
+fn extra_of(sent: &Value, e: &Event) -> Option<String> {
     let sent = sent.as_object()?;
-    if rebuilt.keys().any(|k| !sent.contains_key(k)) {
+    const ALWAYS: [&str; 9] = [
+        "v", "id", "type", "channel", "token", "parent", "url", "title", "ts",
+    ];
+    let adds_referrer = e.kind == "arrival" && !sent.contains_key("referrer");
+    let whole = || {
         let mut whole = Map::new();
         whole.insert(WHOLE.into(), Value::Object(sent.clone()));
-        return Some(Value::Object(whole).to_string());
+        Some(Value::Object(whole).to_string())
+    };
+    if adds_referrer || ALWAYS.iter().any(|k| !sent.contains_key(*k)) {
+        return whole();
     }
     let differs: Map<String, Value> = sent
         .iter()
-        .filter(|(k, v)| rebuilt.get(*k) != Some(v))
+        .filter(|(k, v)| !e.gives_back(k, v))
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     if differs.is_empty() {
@@ -200,11 +208,45 @@ fn extra_of(sent: &Value, rebuilt: &Map<String, Value>) -> Option<String> {
     }
     // An object of one field named like the whole-event form would read as it.
     if differs.len() == 1 && differs.get(WHOLE).is_some_and(Value::is_object) {
-        let mut whole = Map::new();
-        whole.insert(WHOLE.into(), Value::Object(sent.clone()));
-        return Some(Value::Object(whole).to_string());
+        return whole();
     }
     Some(Value::Object(differs).to_string())
+}
+
+/// Whether `value` is `text`, or null for `None`.
+fn is_text(value: &Value, text: Option<&str>) -> bool {
+    match text {
+        Some(t) => value.as_str() == Some(t),
+        None => value.is_null(),
+    }
+}
+
+/// Whether `value` is the whole number `n` written as one (`1.7e12` is not).
+fn is_int(value: &Value, n: i64) -> bool {
+    !value.is_f64() && value.as_i64() == Some(n)
+}
+
+impl Event {
+    /// Whether [`Event::rebuilt`] has `value` under `key`.
+    fn gives_back(&self, key: &str, value: &Value) -> bool {
+        match key {
+            "v" => is_int(value, 1),
+            "id" => value.as_str() == Some(uuid_text(&self.id).as_str()),
+            "type" => is_text(value, Some(&self.kind)),
+            "channel" => is_text(value, Some(&self.channel)),
+            "token" if self.kind == "landing" && self.token.is_empty() => value.is_null(),
+            "token" => is_text(value, Some(&self.token)),
+            "parent" => is_text(value, self.parent.as_deref()),
+            "url" => is_text(value, Some(&self.page)),
+            "title" => is_text(value, Some(&self.title)),
+            "ts" => is_int(value, self.ts),
+            "referrer" if self.kind == "arrival" || self.referrer.is_some() => {
+                is_text(value, self.referrer.as_deref())
+            }
+            "chars" => self.chars.is_some_and(|n| is_int(value, n)),
+            _ => false,
+        }
+    }
 }
 
 /// What happened to a batch.
@@ -226,6 +268,56 @@ mod tests {
         assert_eq!(e.to_json().unwrap(), event, "{event}");
         assert_eq!(e.to_json().unwrap().to_string(), event.to_string());
         e.extra
+    }
+
+    /// `extra` as first written: the rebuilt event as a map, compared key by key.
+    fn extra_by_map(sent: &Value, rebuilt: &Map<String, Value>) -> Option<String> {
+        let sent = sent.as_object()?;
+        let whole = || Some(json!({ WHOLE: sent }).to_string());
+        if rebuilt.keys().any(|k| !sent.contains_key(k)) {
+            return whole();
+        }
+        let differs: Map<String, Value> = sent
+            .iter()
+            .filter(|(k, v)| rebuilt.get(*k) != Some(v))
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
+        if differs.is_empty() {
+            None
+        } else if differs.len() == 1 && differs.get(WHOLE).is_some_and(Value::is_object) {
+            whole()
+        } else {
+            Some(Value::Object(differs).to_string())
+        }
+    }
+
+    proptest::proptest! {
+        /// Field by field, `extra` is what comparing with the whole rebuilt event gives.
+        #[test]
+        fn extra_field_by_field_is_extra_by_map(
+            kind in proptest::sample::select(vec!["share", "copy", "arrival", "landing"]),
+            drop in proptest::collection::vec(proptest::sample::select(vec!["v", "token", "parent", "referrer", "chars", "title", "ts"]), 0..3),
+            values in proptest::collection::vec((
+                proptest::sample::select(vec!["v", "id", "token", "parent", "referrer", "chars", "title", "ts", "url", "~", "x"]),
+                proptest::sample::select(vec![json!(null), json!(1), json!(1.0), json!(-5), json!(12), json!("A"), json!("wAbCdEfGhIj9"),
+                    json!("0F8FAD5B-D9CB-469F-A165-70867728950E"), json!({"v": 2}), json!([1]), json!(1_763_700_000_000u64), json!(1.7637e12)]),
+            ), 0..4),
+        ) {
+            let mut event = json!({"v":1,"id":"0f8fad5b-d9cb-469f-a165-70867728950e","type":kind,"channel":"whatsapp",
+                "token":"wAbCdEfGhIj9","parent":null,"url":"https://blog.example/a?utm_source=x","title":"A","ts":1_763_700_000_000u64,
+                "referrer":"https://example.com/","chars":12});
+            let object = event.as_object_mut().unwrap();
+            for key in drop {
+                object.remove(key);
+            }
+            for (key, value) in values {
+                object.insert(key.into(), value);
+            }
+            // Only events the schema could let through: a known field of the right type.
+            if let Ok(e) = Event::from_json(&event) {
+                proptest::prop_assert_eq!(e.extra.clone(), extra_by_map(&event, &e.rebuilt()));
+            }
+        }
     }
 
     #[test]
