@@ -233,6 +233,16 @@ mod tests {
                 big.to_string().len()
             )
         );
+        // The limit is on the event written compactly, however it was sent.
+        let spaced = valid()
+            .to_string()
+            .replacen(',', &format!(",{}", " ".repeat(20_000)), 1);
+        assert_eq!(v.parse_batch(spaced.as_bytes()).unwrap(), vec![valid()]);
+        let spaced_big = format!("[ {} ]", big.to_string().replacen(',', ",\n  ", 3));
+        assert!(v
+            .parse_batch(spaced_big.as_bytes())
+            .unwrap_err()
+            .starts_with(&format!("event 0: {} bytes", big.to_string().len())));
         let deep = "[".repeat(10_000) + &"]".repeat(10_000);
         assert!(v
             .parse_batch(deep.as_bytes())

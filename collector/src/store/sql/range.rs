@@ -60,8 +60,9 @@ impl Span {
     }
 }
 
-/// The conditions of `filter`'s site and page on events `e` (through the page's id: the
-/// events of one page, or of one site's pages, by the `(page, ts)` index).
+/// The conditions of `filter`'s site and page on events `e` (through the page's id, which
+/// the `(ts, page)` index holds: a range's entries are read there, and only those of the
+/// page or site lead to a row).
 pub fn place(q: &mut Query, filter: &Filter) {
     if let Some(site) = &filter.site {
         q.s(" AND e.page IN (SELECT id FROM pages WHERE site = ")
