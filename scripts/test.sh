@@ -2,7 +2,8 @@
 # Runs every test lanterne has, installing what is missing first (scripts/setup.sh):
 #   0. lint: rustfmt and clippy (no warnings), natively and for wasm32;
 #   1. native: the pure core (unit, property and doc tests, the config checks among
-#      them) and the collector;
+#      them, the channel ids copied outside Rust checked against it) and the collector;
+#      the API reference (cargo doc) without a warning;
 #   2. the build, the test of its name shortener, the TypeScript types against a usage
 #      file, and what a page downloads, brotli, against the size limit;
 #   3. the WordPress plugin's PHP: lint, unit tests, translations;
@@ -23,7 +24,10 @@ step() {
 }
 
 step "lint (rustfmt, clippy native and wasm: each of the four modules)" bash -c 'cargo fmt --check && cargo clippy -q --workspace --all-targets -- -D warnings && for features in browser rare,messages formats row; do cargo clippy -q -p lanterne --target wasm32-unknown-unknown --release --no-default-features --features "$features" -- -D warnings || exit 1; done'
-step "native tests (core + collector)" cargo test --workspace
+step "native tests (core + collector; the channel ids and token codes of the schema, lanterne.d.ts and the plugin against the core)" cargo test --workspace
+# Every public item's documentation, its links resolved: the native crates, and the
+# browser layer with all four modules (each is built alone, but documented together).
+step "API reference (cargo doc, warnings are errors)" env RUSTDOCFLAGS="-D warnings" bash -c 'cargo doc -q --no-deps --workspace && cargo doc -q --no-deps -p lanterne --target wasm32-unknown-unknown --features browser,rare,formats,row'
 step "build (pkg/ and collector)" bash -c 'bash scripts/build.sh && cargo build --release -p lanterne-collector'
 step "unit tests (Node: the post-build name shortener, importing the package without a page, lanterne/row)" node --test tests/unit/
 step "types (tsc against pkg/lanterne.d.ts and pkg/row.d.ts)" node_modules/.bin/tsc -p tests/types/tsconfig.json

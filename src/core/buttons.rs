@@ -1,6 +1,6 @@
-//! What a row of share buttons holds (SPEC §4): which channels, in which order, with which
-//! words, and which of them cannot be offered here and why. The browser layer only draws
-//! what [`ButtonPlan::for_channels`] decides.
+//! What a row of share buttons holds: which channels, in which order, with which words,
+//! and which of them cannot be offered here and why. The browser layer only draws what
+//! these functions decide ([`read_channels`], [`Channel::is_button`], the strings).
 
 use super::channel::Channel;
 use super::chars::{cat, find_str, sub};

@@ -1,6 +1,6 @@
-//! Share targets (SPEC §4): for each channel, the URL that shares a page and how it opens.
-//! Pure: the browser layer (share buttons, a later step) decides when to call it and opens
-//! what it returns. Templates and their quirks: `shared/reference/share-targets.md`.
+//! Share targets: for each channel, the URL that shares a page and how it opens. Pure:
+//! the browser layer's share buttons decide when to call it and open what it returns.
+//! Each template's quirks are written beside it below.
 
 use super::channel::Channel;
 use super::chars::sub;
