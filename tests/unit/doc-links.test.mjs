@@ -3,25 +3,14 @@
 // changelog, the guide (`docs/`) and the WordPress plugin's readme.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readFileSync, statSync } from "node:fs";
+import { documentation } from "./documents.mjs";
 import { join, dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 
 const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 
-function documents() {
-  const files = ["README.md", "CHANGELOG.md", "wordpress/lanterne/readme.txt"].map((f) => join(root, f));
-  const walk = (dir) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".md")) files.push(path);
-    }
-  };
-  walk(join(root, "docs"));
-  return files;
-}
+const documents = () => documentation(root, ["README.md", "CHANGELOG.md", "wordpress/lanterne/readme.txt"]);
 
 /** The text without fenced code blocks and inline code (links there are examples). */
 const prose = (text) => text.replace(/^```[\s\S]*?^```/gm, "").replace(/`[^`\n]*`/g, "");

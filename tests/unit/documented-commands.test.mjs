@@ -6,7 +6,8 @@
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
-import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { documentation } from "./documents.mjs";
 import { join, dirname, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -15,17 +16,7 @@ const COLLECTOR = join(root, "target/release/lanterne-collector");
 
 /** The documentation a reader copies commands from: the README, the guide, the plugin's readme. */
 function documents() {
-  const files = [join(root, "README.md"), join(root, "wordpress/lanterne/readme.txt")];
-  const walk = (dir) => {
-    if (!existsSync(dir)) return;
-    for (const entry of readdirSync(dir, { withFileTypes: true })) {
-      const path = join(dir, entry.name);
-      if (entry.isDirectory()) walk(path);
-      else if (entry.name.endsWith(".md")) files.push(path);
-    }
-  };
-  walk(join(root, "docs"));
-  return files.map((path) => ({ name: relative(root, path), text: readFileSync(path, "utf8") }));
+  return documentation(root, ["README.md", "wordpress/lanterne/readme.txt"]).map((path) => ({ name: relative(root, path), text: readFileSync(path, "utf8") }));
 }
 
 /** The collector's flags and their defaults (`null`: none), from its `--help`. */
