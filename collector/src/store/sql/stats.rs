@@ -77,24 +77,19 @@ fn buckets(conn: &mut dyn Conn, filter: &Filter, span: &Span) -> Result<Buckets>
 fn days(conn: &mut dyn Conn, filter: &Filter, span: &Span) -> Result<Vec<(String, u64, u64)>> {
     let mut out: BTreeMap<i64, (u64, u64)> = BTreeMap::new();
     let mut queries = Vec::new();
-    match (span.days, &filter.page) {
-        (Some((d1, d2)), None) => {
-            let mut q = Query::new(conn);
-            q.s("SELECT day, CAST(SUM(CASE WHEN type IN ('arrival', 'landing') THEN 0 ELSE n END) AS BIGINT) AS shares, CAST(SUM(CASE WHEN type = 'arrival' THEN n ELSE 0 END) AS BIGINT) AS arrivals FROM daily_stats");
-            daily_days(&mut q, filter, d1, d2);
-            q.s(" GROUP BY day");
-            queries.push(q);
-        }
+    if let Some((d1, d2)) = span.days {
         // One page: `daily_pages` counts all its shares (its `daily_stats` rows leave
         // out the deepest).
-        (Some((d1, d2)), Some(_)) => {
-            let mut q = Query::new(conn);
-            q.s("SELECT day, CAST(SUM(shares) AS BIGINT) AS shares, CAST(SUM(arrivals) AS BIGINT) AS arrivals FROM daily_pages");
-            daily_days(&mut q, filter, d1, d2);
-            q.s(" GROUP BY day");
-            queries.push(q);
-        }
-        (None, _) => {}
+        let select = if filter.page.is_some() {
+            "SELECT day, CAST(SUM(shares) AS BIGINT) AS shares, CAST(SUM(arrivals) AS BIGINT) AS arrivals FROM daily_pages"
+        } else {
+            "SELECT day, CAST(SUM(CASE WHEN type IN ('arrival', 'landing') THEN 0 ELSE n END) AS BIGINT) AS shares, CAST(SUM(CASE WHEN type = 'arrival' THEN n ELSE 0 END) AS BIGINT) AS arrivals FROM daily_stats"
+        };
+        let mut q = Query::new(conn);
+        q.s(select);
+        daily_days(&mut q, filter, d1, d2);
+        q.s(" GROUP BY day");
+        queries.push(q);
     }
     for &(from, to) in &span.edges {
         let mut q = Query::new(conn);
