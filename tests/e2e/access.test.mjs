@@ -173,7 +173,8 @@ test("without a password: readers on loopback only, and only for loopback host n
     const child = spawn(join(root, "target/release/lanterne-collector"), ["--addr", "0.0.0.0:0", "--db", db], { env });
     let err = "";
     child.stderr.on("data", (c) => { err += c; });
-    child.on("exit", (code) => resolve({ code, err }));
+    // "close", not "exit": the process can exit before its stderr has been read.
+    child.on("close", (code) => resolve({ code, err }));
   });
   assert.equal(refused.code, 1);
   assert.match(refused.err, /without an admin password the collector serves its readers \(\/api, \/report\) on a loopback address only\. Set one with LANTERNE_ADMIN_PASSWORD=/);
@@ -188,7 +189,7 @@ test("without a password: readers on loopback only, and only for loopback host n
       if (/listening on/.test(out)) child.kill("SIGTERM");
     });
     child.stderr.on("data", (c) => { out += c; });
-    child.on("exit", () => resolve(out));
+    child.on("close", () => resolve(out));
     setTimeout(() => reject(new Error(`no start: ${out}`)), 10000).unref();
   });
   assert.match(started, /listening on http:\/\/0\.0\.0\.0:\d+/);
@@ -196,7 +197,7 @@ test("without a password: readers on loopback only, and only for loopback host n
   const short = spawn(join(root, "target/release/lanterne-collector"), ["--admin-password", "short", "--db", db]);
   let shortErr = "";
   short.stderr.on("data", (c) => { shortErr += c; });
-  assert.equal(await new Promise((r) => short.on("exit", r)), 1);
+  assert.equal(await new Promise((r) => short.on("close", r)), 1);
   assert.match(shortErr, /at least 12 characters/);
 
   // On loopback, open to loopback names only (DNS rebinding).
