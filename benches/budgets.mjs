@@ -1,4 +1,5 @@
-// Measures lanterne against its speed budgets (README "Speed"), in Debian's Chromium:
+// Measures lanterne against its speed budgets (docs/performance.md#speed), in Debian's
+// Chromium:
 //   - start-up: navigation start -> lanterne started (the `lanterne:ready` event) on the
 //     demo article, and the module received -> started;
 //   - six share buttons: navigation start -> the six default buttons in the DOM on a bare

@@ -1,8 +1,9 @@
-// The collector's load benchmark (SPEC §8: "thousands of events per second on one core,
-// nothing acknowledged ever lost"). For each backend: the collector pinned to one core,
-// wrk (Debian's package) on the other, posting batches of 50 events for 10 s over 16
-// connections; then events/s, p50/p99 request latency, peak memory, and the stored count
-// against the acknowledged count. A measurement, not a test: it prints a table.
+// The collector's load benchmark (docs/performance.md#load-and-crashes: thousands of
+// events per second on one core, nothing acknowledged ever lost). For each backend: the
+// collector pinned to one core, wrk (Debian's package) on the other, posting batches of
+// 50 events for 10 s over 16 connections; then events/s, p50/p99 request latency, peak
+// memory, and the stored count against the acknowledged count. A measurement, not a test:
+// it prints a table.
 //   node benches/collector.mjs [seconds]     (after the collector's release build)
 //   LANTERNE_COLLECTOR=path/to/older/lanterne-collector node benches/collector.mjs
 //   RUNS=sqlite:chains node benches/collector.mjs   (some of the four runs only)
@@ -40,7 +41,7 @@ const rows = [];
 const { database, postgres } = await import("../tests/e2e/postgres.mjs");
 // Two workloads: the same share over and over (as first measured), and realistic chains
 // (MIX=chains in benches/collect.lua: distinct tokens, re-shares, click-backs), which make
-// each insert keep chain depths and daily counts for the stats (README "Stats").
+// each insert keep chain depths and daily counts for the stats (docs/stats.md#stats).
 // RUNS=sqlite:chains,postgres:chains measures only those.
 const RUNS = (process.env.RUNS ?? "sqlite:same,sqlite:chains,postgres:same,postgres:chains").split(",").map((r) => r.split(":"));
 for (const [backend, mix] of RUNS) {

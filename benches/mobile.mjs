@@ -1,12 +1,12 @@
-// Time to share buttons on a phone (README "Speed"): Debian's Chromium on a mobile
-// profile (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU slowed 4x through the
-// DevTools protocol, a 390 px wide touch screen), every file served with brotli by a
-// small server of this script's, loads interleaved, a fresh context each (nothing cached).
-// Pages, each an article with a share row between two paragraphs:
+// Time to share buttons on a phone (docs/performance.md#speed): Debian's Chromium on a
+// mobile profile (150 ms round trip, 1.6 Mbit/s down, 750 kbit/s up, CPU slowed 4x
+// through the DevTools protocol, a 390 px wide touch screen), every file served with
+// brotli by a small server of this script's, loads interleaved, a fresh context each
+// (nothing cached). Pages, each an article with a share row between two paragraphs:
 //   - shareon: shareon's six buttons (npm `shareon`, a devDependency), as its README
 //     installs them;
-//   - lanterne: the README's snippet (the stylesheet and the preload hints in <head>,
-//     the module script, the row `lanterne/row` writes);
+//   - lanterne: the snippet of docs/script-tag.md (the stylesheet and the preload hints
+//     in <head>, the module script, the row `lanterne/row` writes);
 //   - lanterne, empty container: the same, with an empty `data-lanterne-share`; and that
 //     page without the two preload hints (what they buy);
 //   - with --baseline PKG (repeatable), an earlier build (its own README's way: the module

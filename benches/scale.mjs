@@ -1,5 +1,5 @@
-// The collector's scale benchmark (README "Scale"; SPEC §8: "stats come from the
-// database, so they stay fast and small at tens of millions of events"). For each backend
+// The collector's scale benchmark (docs/performance.md#scale: stats come from the
+// database, so they stay fast and small at tens of millions of events). For each backend
 // and size: fill a database with N realistic events as a collector from before left it
 // (benches/scale/generator.rs: three sites, 800 pages, share trees over 90 days; SQLite in one
 // transaction, PostgreSQL with COPY), start the collector pinned to one core (it brings

@@ -1,10 +1,10 @@
-// The collector's storage benchmark (README "Load and crashes"): bytes on disk per event.
-// For each backend: a fresh database, N realistic events (benches/scale/generator.rs:
-// share trees, click-backs, landings over 800 pages) posted through POST /collect in
-// batches of 500, then the collector stopped and the space counted: SQLite's file once its
-// WAL is checkpointed into it (and each table's and index's part, from `dbstat`),
-// PostgreSQL's tables, indexes and TOAST (`pg_total_relation_size`). A measurement, not a
-// test: it prints a table.
+// The collector's storage benchmark (docs/performance.md#storage): bytes on disk per
+// event. For each backend: a fresh database, N realistic events
+// (benches/scale/generator.rs: share trees, click-backs, landings over 800 pages) posted
+// through POST /collect in batches of 500, then the collector stopped and the space
+// counted: SQLite's file once its WAL is checkpointed into it (and each table's and
+// index's part, from `dbstat`), PostgreSQL's tables, indexes and TOAST
+// (`pg_total_relation_size`). A measurement, not a test: it prints a table.
 //   node benches/storage.mjs [events]          (default 300 000; after the release build)
 //   LANTERNE_COLLECTOR=path/to/older/lanterne-collector node benches/storage.mjs
 import { execFileSync } from "node:child_process";

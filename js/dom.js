@@ -1,7 +1,7 @@
 // One-line bindings to the page for lanterne's wasm (src/web/dom.rs). Each does one fixed
 // thing, with no decision in it (no branching on the page, the config or the selection):
 // every decision is made in Rust. Each exists because it is smaller than the same steps
-// through web-sys (README "Size").
+// through web-sys (docs/performance.md#size).
 export const href = () => location.href;
 export const navigationType = () => performance.getEntriesByType("navigation")[0]?.type + "";
 export const replaceUrl = (url) => History.prototype.replaceState.call(history, history.state, "", url);

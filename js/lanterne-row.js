@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-// Prints the share row for a page (README "Share links before the script"):
+// Prints the share row for a page (docs/share-buttons.md#share-links-before-the-script):
 //   npx lanterne-row --url https://blog.example/a --title "A" [--text "…"]
 //     [--channels whatsapp,telegram,email] [--lang fr] [--no-labels] [--no-utm]
 //     [--utm-campaign spring] [--mastodon-instance mastodon.social]

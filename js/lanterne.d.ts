@@ -1,4 +1,4 @@
-/** A share button channel (README "Share buttons"). */
+/** A share button channel (docs/share-buttons.md#channels). */
 export type Channel =
   | "whatsapp" | "telegram" | "messenger" | "signal" | "sms" | "email" | "line" | "viber" | "threema"
   | "x" | "facebook" | "linkedin" | "reddit" | "bluesky" | "mastodon" | "threads" | "pinterest"
@@ -6,7 +6,7 @@ export type Channel =
 
 /** Strings a visitor sees, each overridable; a channel id overrides that channel's name. */
 export interface LanterneStrings extends Partial<Record<Channel, string>> {
-  /** Accessible name of every share button but copy link and the share sheet; `{channel}` is the channel's name. Built in: "Share on {channel}", and "Share by email", "Share by SMS" (README "Accessibility and language"). */
+  /** Accessible name of every share button but copy link and the share sheet; `{channel}` is the channel's name. Built in: "Share on {channel}", and "Share by email", "Share by SMS" (docs/share-buttons.md#accessibility-and-language). */
   shareOn?: string;
   /** Label of the copy-link button. "Copy link". */
   copyLink?: string;
@@ -20,17 +20,24 @@ export interface LanterneStrings extends Partial<Record<Channel, string>> {
   readMore?: string;
 }
 
-/** An event as lanterne reports it (SPEC §5; README "Events"): a copy, share or arrival, or a sourceless landing. */
+/** An event as lanterne reports it (docs/events.md#events): a copy, share or arrival, or a sourceless landing. */
 export type LanterneEvent = ShareEvent | LandingEvent;
 
 /** Fields every event has. */
 interface EventFields {
+  /** The event schema's version (`schema/event.schema.json`): 1. */
   v: 1;
+  /** A version 4 UUID, unique to the event: receivers dedupe on it (delivery is at least once). */
   id: string;
+  /** The page's URL without lanterne's token: the page shared or copied from, or landed on. At most 4096 characters. */
   url: string;
+  /** The page's title (`document.title`), at most 1024 characters. */
   title: string;
+  /** When it happened, in milliseconds since the Unix epoch (the visitor's clock). */
   ts: number;
+  /** On arrivals only: `document.referrer`, or null when the browser gave none (an app, a messenger, an e-mail). */
   referrer?: string | null;
+  /** On copies only: the selection's length in UTF-16 code units (never its text). */
   chars?: number;
   /** On the first event of a batch, when the queue was full: how many events were dropped. */
   dropped?: number;
@@ -38,17 +45,25 @@ interface EventFields {
 
 /** A copy, a share or an arrival: a channel and a token. */
 export interface ShareEvent extends EventFields {
+  /** "copy": a visitor copied a selection whose site URLs got a token (or a long one with the attribution line); "share": a share button was used; "arrival": a visitor landed with a token this browser did not mint. */
   type: "copy" | "share" | "arrival";
+  /** What the page was shared through: "copy" for a copy, the button's channel for a share, and for an arrival the channel its token names ("address_bar" when the address itself was passed on). */
   channel: "copy" | "address_bar" | Channel;
+  /** The share token (12 characters, the first naming the channel): minted for a copy or share, the one arrived with for an arrival. */
   token: string;
+  /** The token this visit arrived with (for an arrival, its own token): the share this one continues; null without one. */
   parent: string | null;
 }
 
 /** A sourceless landing: a page other than the home page (or a section front) reached with no referrer and no token; no channel, no token, no parent. */
 export interface LandingEvent extends EventFields {
+  /** A sourceless landing. */
   type: "landing";
+  /** No channel: nothing says how the visitor came. */
   channel: "none";
+  /** No token: the visitor arrived without one. */
   token: null;
+  /** No parent: no token to continue. */
   parent: null;
 }
 
@@ -62,11 +77,13 @@ export interface DeliveryError {
   retry: boolean;
   /** How many events the failed request carried. */
   events: number;
+  /** What happened, in a sentence for the console: the status or the network error, and whether the events are retried (and when) or dropped. */
   message: string;
 }
 
 /** Delivery health, from {@link Tracker.stats}. */
 export interface DeliveryStats {
+  /** The consent state now: the config's `consent`, changed by grant() and deny(). */
   consent: "granted" | "pending" | "denied";
   /** Whether lanterne is tracking (false after stop(), deny(), or for GPC/DNT). */
   tracking: boolean;
@@ -80,6 +97,7 @@ export interface DeliveryStats {
   retries: number;
 }
 
+/** The options every format takes, each optional (see {@link LanterneConfig}). */
 interface BaseConfig {
   /** Hosts whose URLs get a token when copied. Default: the page's host and its www. twin. `*.example.com` matches subdomains. */
   trackedHosts?: string[];
@@ -136,10 +154,34 @@ interface BaseConfig {
 /** Options for {@link start}. `endpoint` is required, except for the ga4 and callback formats. */
 export type LanterneConfig = BaseConfig &
   (
-    | { format?: "lanterne"; endpoint: string }
-    | { format: "plausible" | "umami" | "posthog" | "matomo"; endpoint: string; /** The site's id in the tool: Plausible domain, Umami website id, PostHog project API key, Matomo site id. */ site: string }
-    | { format: "ga4"; endpoint?: string }
-    | { format: "callback"; endpoint?: string; /** Receives each batch (and how many events were dropped since the last one, if any); a rejected promise or a throw is retried. */ callback: (events: LanterneEvent[], dropped: number) => void | Promise<unknown> }
+    | {
+        /** lanterne's own JSON array of events (the collector's format, and any endpoint of yours). The default. */
+        format?: "lanterne";
+        /** Where events are POSTed, absolute or relative to the page. */
+        endpoint: string;
+      }
+    | {
+        /** An analytics tool's API: each event becomes one of the tool's events, the channel and token in its custom properties. */
+        format: "plausible" | "umami" | "posthog" | "matomo";
+        /** The tool's API, its cloud's or your own server's: Plausible's `/api/event`, Umami's `/api/send`, PostHog's `/batch/`, Matomo's `matomo.php`. */
+        endpoint: string;
+        /** The site's id in the tool: Plausible domain, Umami website id, PostHog project API key, Matomo site id. */
+        site: string;
+      }
+    | {
+        /** Google Analytics 4 through the page's own gtag or dataLayer: nothing is sent by lanterne. */
+        format: "ga4";
+        /** Not needed: the events stay in the page. */
+        endpoint?: string;
+      }
+    | {
+        /** A function of the page's receives the events: nothing is sent by lanterne. */
+        format: "callback";
+        /** Not needed: the events stay in the page. */
+        endpoint?: string;
+        /** Receives each batch (and how many events were dropped since the last one, if any); a rejected promise or a throw is retried. */
+        callback: (events: LanterneEvent[], dropped: number) => void | Promise<unknown>;
+      }
   );
 
 /** Where and what {@link Tracker.renderButtons} and {@link Tracker.shareUrl} share. */
@@ -165,7 +207,12 @@ export interface ShareButtons {
   /** The element the buttons are in. */
   readonly element: Element;
   /** Channels asked for that cannot be offered here, and why (also said once on the console). */
-  readonly skipped: ReadonlyArray<{ channel: Channel; reason: string }>;
+  readonly skipped: ReadonlyArray<{
+    /** The channel left out. */
+    channel: Channel;
+    /** Why, in a sentence: this browser has no Web Share API, Messenger's desktop dialog needs `messengerAppId`, not a share button channel. */
+    reason: string;
+  }>;
   /** False when none of the channels could be offered (the element was left as it was), and after remove(). */
   readonly drawn: boolean;
   /** Removes the buttons and puts back what the element held before. */
@@ -174,6 +221,7 @@ export interface ShareButtons {
 
 /** A share about to happen, given to {@link Tracker.onShare} listeners before anything opens. */
 export interface ShareIntent {
+  /** The button's channel. */
   readonly channel: Channel;
   /** The token in `url` (empty when tracking is off). Keep it in an amended URL. */
   readonly token: string;
@@ -230,7 +278,17 @@ export interface Tracker {
    * @example tracker.on("error", (e) => console.log(e.status, e.retry));
    */
   on(type: "error", listener: (error: DeliveryError) => void): () => void;
+  /**
+   * Calls `listener` with every event as it is queued, in lanterne's own format whatever
+   * the config's `format`.
+   * Returns a function that unsubscribes.
+   * @example tracker.on("event", (e) => console.log(e.type, e.channel));
+   */
   on(type: "event", listener: (event: LanterneEvent) => void): () => void;
+  /**
+   * Calls `listener` before every share from a button, to amend or cancel it (as
+   * {@link Tracker.onShare}). Returns a function that unsubscribes.
+   */
   on(type: "share", listener: (share: ShareIntent) => void): () => void;
   /** Consent given: what waited is sent; with consent "denied", tracking starts (GPC and DNT still win). */
   grant(): void;

@@ -14,7 +14,7 @@ import init, { assets, begin, call } from "./lanterne_core.js";
 // Every file the page may load, each written out as `new URL("./file", import.meta.url)`
 // with a fixed string: the one form that Vite, webpack, Turbopack, Parcel and Rollup's
 // asset plugins all find, emit and rewrite to where they put the file (a name built at
-// run time is not followed the same way by any two of them: README "Bundlers"). A bare
+// run time is not followed the same way by any two of them: docs/npm.md#bundlers). A bare
 // `import.meta.url` is never used: webpack writes the build machine's file:// path in
 // its place. The wasm-bindgen glue is built without its own default path
 // (--omit-default-module-path), so the three wasm files are named here too.
@@ -68,7 +68,7 @@ class Tracker {
   stats() { return call(this.#handle, 10); }
 }
 
-/** Starts lanterne. See lanterne.d.ts and the README for the options. */
+/** Starts lanterne. See lanterne.d.ts and docs/options.md#options for the options. */
 export const start = async (config) => (await load(), new Tracker(await begin(0, config)));
 
 /** Starts lanterne from a script element's data-* attributes. */

@@ -1,6 +1,6 @@
 import type { Channel } from "../lanterne.js";
 
-/** What {@link shareRow} writes (README "Share links before the script"). */
+/** What {@link shareRow} writes (docs/share-buttons.md#share-links-before-the-script). */
 export interface ShareRowOptions {
   /** The page shared: an absolute http(s) URL. */
   url: string;

@@ -1,5 +1,6 @@
-// lanterne/row: the share row a server writes into a page (README "Share links before the
-// script"), in Node: a build, a static site generator, server-side rendering.
+// lanterne/row: the share row a server writes into a page
+// (docs/share-buttons.md#share-links-before-the-script), in Node: a build, a static site
+// generator, server-side rendering.
 //
 //   import { shareRow } from "lanterne/row";
 //   const html = shareRow({ url: "https://blog.example/a", title: "A" });

@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 export PATH="$HOME/.cargo/bin:$PATH"
 
-# Four wasm modules from one crate (README "Size"): the one every page loads
+# Four wasm modules from one crate (docs/performance.md#size): the one every page loads
 # (lanterne_core, feature `browser`), the two loaded only where they are used
 # (lanterne_rare, features `rare` and `messages`; lanterne_formats, feature `formats`)
 # and the one for Node (lanterne_row, feature `row`), each as `wasm FEATURES NAME FOLDER`. std rebuilt with panics that abort at
@@ -24,7 +24,8 @@ wasm() {
   wasm-bindgen --target web --omit-default-module-path --out-dir "target/bundle/$2" --out-name "$2" target/wasm32-unknown-unknown/release/lanterne.wasm
   # wasm-opt from npm (pinned in package.json): Debian's binaryen 108 mis-optimises
   # wasm-bindgen's externref table. --low-memory-unused: Rust keeps its data above the
-  # first kilobyte. -Os measured 83 B smaller than -Oz on the first module (README "Size").
+  # first kilobyte. -Os measured 83 B smaller than -Oz on the first module
+  # (docs/performance.md#size).
   node_modules/.bin/wasm-opt -Os --converge --strip-producers --strip-target-features --zero-filled-memory --low-memory-unused \
     --enable-bulk-memory --enable-sign-ext --enable-nontrapping-float-to-int --enable-mutable-globals \
     --enable-reference-types --enable-multivalue "target/bundle/$2/$2_bg.wasm" -o "$3/$2_bg.wasm"
@@ -44,7 +45,8 @@ node_modules/.bin/esbuild target/bundle/lanterne_formats/lanterne_formats.js --b
 # The third, for Node only (lanterne/row), bundled the same way.
 node_modules/.bin/esbuild target/bundle/lanterne_row/lanterne_row.js --bundle --minify --format=esm --log-level=warning --outfile=pkg/node/lanterne_row.js
 # wasm-bindgen's hashed import and export names, shortened in both files of each module
-# pages load (README "Size"); the files before it are kept for the test of the rewrite.
+# pages load (docs/performance.md#size); the files before it are kept for the test of the
+# rewrite.
 mkdir -p target/bundle/unshortened && cp pkg/lanterne_core_bg.wasm pkg/lanterne.js pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js pkg/formats/lanterne_formats_bg.wasm pkg/formats/lanterne_formats.js target/bundle/unshortened/
 node scripts/short-names.mjs pkg/lanterne_core_bg.wasm pkg/lanterne.js >/dev/null
 node scripts/short-names.mjs pkg/rare/lanterne_rare_bg.wasm pkg/rare/lanterne_rare.js >/dev/null

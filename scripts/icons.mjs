@@ -1,5 +1,5 @@
 // Writes pkg/icons/<channel>.svg: one small SVG per brand channel, fetched by the buttons
-// only for the channels a page shows (README "Icons").
+// only for the channels a page shows (docs/share-buttons.md#icons).
 //
 // Sources (npm devDependencies, versions pinned in package.json):
 //   simple-icons (CC0-1.0): every brand but LinkedIn, which asked Simple Icons to drop it;
@@ -170,7 +170,8 @@ export function buildIcons(outDir = "pkg/icons") {
 /**
  * The same icons as one ES module for lanterne/row (Node): `export default { channel:
  * "<svg…>" }`. A module, not files read at a path built at run time, so that a server
- * bundle (Next.js's, with webpack or Turbopack) carries every icon (README "Bundlers").
+ * bundle (Next.js's, with webpack or Turbopack) carries every icon
+ * (docs/npm.md#bundlers).
  */
 export function buildIconModule(iconDir, outFile) {
   const icons = Object.fromEntries(Object.keys(SOURCES).sort().map((channel) => [channel, readFileSync(`${iconDir}/${channel}.svg`, "utf8").trim()]));

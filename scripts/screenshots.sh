@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Refreshes the README's screenshots (docs/screenshots/): the share buttons (light, dark,
-# icon-only, right to left) and the report, drawn by the end-to-end tests that take them.
-# The test command writes its screenshots to target/screenshots instead, so a test run
-# leaves the work tree clean.
+# Refreshes the documentation's screenshots (docs/screenshots/): the share buttons (light,
+# dark, icon-only, right to left) and the report, drawn by the end-to-end tests that take
+# them. The test command writes its screenshots to target/screenshots instead, so a test
+# run leaves the work tree clean.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh

@@ -50,7 +50,7 @@ fi
 
 # npm packages: esbuild (bundles and minifies), binaryen (wasm-opt), playwright-core, ajv,
 # vite and typescript (tests), and the bundlers and frameworks the end-to-end apps are
-# built with (README "Bundlers": webpack, Rollup, Parcel, Next.js, SvelteKit, Astro,
+# built with (docs/npm.md#bundlers: webpack, Rollup, Parcel, Next.js, SvelteKit, Astro,
 # react, vue and their routers). npm keeps what it downloaded in ~/.npm, so a second
 # install on the same machine reads nothing from the registry.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -2,14 +2,15 @@
 // compressed on its own, as a server sends it, for three pages:
 //   - the default page (the test): copy tracking, the address bar, arrivals, delivery and
 //     a row of the six default share buttons: the module (entry and wasm-bindgen glue),
-//     the wasm, the stylesheet (linked in <head>, README "Install on a site") and the
+//     the wasm, the stylesheet (linked in <head>, docs/script-tag.md) and the
 //     icon files those buttons fetch;
 //   - a tracking-only page: the module and the wasm (no buttons, no stylesheet);
 //   - what a page pays when it first uses the second module (what most pages never use:
 //     the config's error messages, the analytics formats, the clipboard fallbacks, the
 //     records other tabs left behind), on top of the first.
 // Exits 1 when the default page is over the limit: a ratchet, lowered with every release
-// that gets smaller (README "Size"); the budget and the target are printed beside it.
+// that gets smaller (docs/performance.md#size); the budget and the target are printed
+// beside it.
 //   node scripts/size.mjs [--dir PKG] [--limit-brotli BYTES] [--json]
 import { existsSync, readFileSync } from "node:fs";
 import { gzipSync, brotliCompressSync, constants } from "node:zlib";

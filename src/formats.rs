@@ -1,6 +1,7 @@
 //! The formats module, `lanterne_formats` (wasm32 only): the formats of the first
-//! module's delivery that are not lanterne's own (README "Adapters"), loaded with
-//! `import()` at start by a page whose config names one (`src/browser/lazy.rs`): request bodies for Plausible, Umami, PostHog and Matomo (the core's,
+//! module's delivery that are not lanterne's own (docs/analytics.md#adapters), loaded
+//! with `import()` at start by a page whose config names one (`src/browser/lazy.rs`):
+//! request bodies for Plausible, Umami, PostHog and Matomo (the core's,
 //! [`crate::core::adapter`]), and the events handed to the page for GA4 (`gtag` or
 //! `dataLayer`, as objects made with `serde-wasm-bindgen`) or to the site's callback.
 //! Events arrive as their JSON, as queued.
@@ -104,7 +105,7 @@ fn to_ga4(events: &Array) -> Result<JsValue, JsValue> {
     Ok(JsValue::UNDEFINED)
 }
 
-/// GA4's parameters of an event, the name as `event` (README "Adapters").
+/// GA4's parameters of an event, the name as `event` (docs/analytics.md#adapters).
 struct Ga4<'a>(&'a Event);
 
 impl Serialize for Ga4<'_> {

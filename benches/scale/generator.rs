@@ -1,4 +1,5 @@
-//! The scale benchmark's generator (README "Scale"; driven by `benches/scale.mjs`).
+//! The scale benchmark's generator (docs/performance.md#scale; driven by
+//! `benches/scale.mjs`).
 //!
 //!   scale fill <db> <events> <seed> <end-day>    fills a database as a collector from
 //!       before stats came from SQL left it (its table, its indexes), as fast as the

@@ -1,4 +1,5 @@
-//! Who may read the numbers (SPEC §8): the site owner, with the admin password.
+//! Who may read the numbers (docs/collector.md#access): the site owner, with the admin
+//! password.
 //!
 //! - The API takes the password as HTTP Bearer (`Authorization: Bearer …`) or Basic (any
 //!   user name), or the report's session cookie.

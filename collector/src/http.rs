@@ -745,7 +745,7 @@ pub fn parse_filter(query: &HashMap<String, String>) -> Result<crate::stats::Fil
     })
 }
 
-/// `GET /api/stats?range=&from=&to=&site=&page=&direct=`: README "Stats".
+/// `GET /api/stats?range=&from=&to=&site=&page=&direct=`: docs/stats.md#stats.
 async fn stats(
     State(app): State<Arc<App>>,
     Query(query): Query<HashMap<String, String>>,
@@ -762,7 +762,7 @@ async fn stats(
 }
 
 /// `GET /report?range=&from=&to=&site=&page=&direct=&tree=&lang=`: the stats as a page
-/// (README "Report").
+/// (docs/stats.md#report).
 async fn report(
     State(app): State<Arc<App>>,
     headers: HeaderMap,
@@ -823,7 +823,7 @@ fn csv_field(out: &mut String, value: &serde_json::Value) {
     }
 }
 
-/// The events as CSV: one line per event, the fields of SPEC §5.
+/// The events as CSV: one line per event, the fields of docs/events.md#events.
 pub fn to_csv(events: &[serde_json::Value]) -> String {
     const FIELDS: [&str; 12] = [
         "id", "type", "channel", "token", "parent", "url", "title", "ts", "referrer", "chars",

@@ -10,6 +10,8 @@
 //! - [`stats`]: what the numbers mean (types, rules, the in-memory reference), and
 //!   [`pages`] (a page's identity).
 
+#![warn(missing_docs)]
+
 pub mod access;
 pub mod http;
 mod limiter;

@@ -1,5 +1,5 @@
 //! The rate limit of `POST /collect`: a token bucket per client address, counted in
-//! events (a batch of n events takes n tokens; README "The collector").
+//! events (a batch of n events takes n tokens; docs/collector.md).
 
 use std::collections::HashMap;
 use std::net::IpAddr;

@@ -1,4 +1,4 @@
-//! A page's identity in the stats (README "Stats"): its URL without what says how a
+//! A page's identity in the stats (docs/stats.md#stats): its URL without what says how a
 //! visitor came (`utm_*` parameters, lanterne's own `lt` token parameter) and without
 //! its fragment, so a click-back whose link kept `?utm_source=whatsapp` counts for the
 //! same page as the share. The event itself (exports, `/api/events`) keeps its URL.

@@ -1,10 +1,10 @@
-//! `GET /report` (SPEC §8): the stats as a page a marketer can read, in English or French,
-//! rendered here as HTML with inline SVG charts: no script, no third-party request, the
-//! numbers readable in any browser. A plain GET form chooses the period (the last 7, 30
-//! or 90 days, all time, or dates), the site and the page; the previous period of the
-//! same length is shown beside the current one; export links give exactly the events
-//! shown. Every number comes from SQL (`queries.rs`), so the page costs the same at any
-//! number of events.
+//! `GET /report` (docs/stats.md#report): the stats as a page a marketer can read, in
+//! English or French, rendered here as HTML with inline SVG charts: no script, no
+//! third-party request, the numbers readable in any browser. A plain GET form chooses the
+//! period (the last 7, 30 or 90 days, all time, or dates), the site and the page; the
+//! previous period of the same length is shown beside the current one; export links give
+//! exactly the events shown. Every number comes from SQL (`queries.rs`), so the page
+//! costs the same at any number of events.
 
 use crate::stats::{Filter, Stats};
 use crate::store::error::StoreError;
@@ -18,7 +18,9 @@ mod sourceless;
 /// The report's language.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
+    /// English, the default.
     En,
+    /// French.
     Fr,
 }
 
@@ -141,6 +143,7 @@ fn channel_chart(stats: &Stats, lang: Lang) -> String {
 pub enum Period {
     /// The last so many UTC days, today included.
     Days(i64),
+    /// Every stored event.
     All,
     /// `from` and `to` as given.
     Custom,
@@ -149,7 +152,9 @@ pub enum Period {
 /// What a report request asks for.
 #[derive(Clone, Debug)]
 pub struct View {
+    /// Which events: the period's range, the site, the page.
     pub filter: Filter,
+    /// The period as chosen (the form shows it again).
     pub period: Period,
     /// The page whose share tree is shown.
     pub tree: Option<String>,
@@ -247,6 +252,7 @@ impl View {
 /// Everything a report shows.
 #[derive(Debug)]
 pub struct Data {
+    /// The stats of the view's filter, as `/api/stats` answers them.
     pub stats: Stats,
     /// The previous period's headline numbers.
     pub previous: Option<Totals>,
@@ -628,8 +634,8 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
             html,
             r#"<footer>{}</footer></main></body></html>"#,
             t(
-                "lanterne-collector · definitions: README “Stats”",
-                "lanterne-collector · définitions : README « Stats »"
+                "lanterne-collector · definitions: docs/stats.md#stats",
+                "lanterne-collector · définitions : docs/stats.md#stats"
             )
         );
         return html;
@@ -806,8 +812,8 @@ pub fn render(data: &Data, view: &View, lang: Lang) -> String {
         html,
         r#"<footer>{}</footer></main></body></html>"#,
         t(
-            "lanterne-collector · definitions: README “Stats”",
-            "lanterne-collector · définitions : README « Stats »"
+            "lanterne-collector · definitions: docs/stats.md#stats",
+            "lanterne-collector · définitions : docs/stats.md#stats"
         )
     );
     html

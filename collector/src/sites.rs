@@ -1,6 +1,6 @@
 //! Which pages count: the collector accepts an event only if its page (`url`) is on one
-//! of its sites (README "Sites"), so nobody can fill the owner's report with other
-//! hosts' URLs (a phishing page listed among the most shared).
+//! of its sites (docs/collector.md#sites), so nobody can fill the owner's report with
+//! other hosts' URLs (a phishing page listed among the most shared).
 //!
 //! The sites are the hosts of the `--origin` values, the `--site` hosts (`*.example.com`:
 //! the domain and its subdomains; anything else exactly that host), and, for the pages

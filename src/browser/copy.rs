@@ -1,7 +1,8 @@
-//! The copy listener (SPEC §3): reads what the visitor is copying from the page, asks the
-//! core what the copy becomes ([`crate::core::copy`]), and writes that to the clipboard.
-//! Fail-safe by construction: `preventDefault` is the very last call, made only once both
-//! formats are written, and any error before it leaves the browser's own copy as it was.
+//! The copy listener (docs/how-it-works.md#copy-tracking): reads what the visitor is
+//! copying from the page, asks the core what the copy becomes ([`crate::core::copy`]),
+//! and writes that to the clipboard. Fail-safe by construction: `preventDefault` is the
+//! very last call, made only once both formats are written, and any error before it
+//! leaves the browser's own copy as it was.
 //!
 //! Links are rewritten on the copied DOM (the browser already decoded every attribute),
 //! so no HTML tokenizer ships in the wasm. Share rows are left out of it
@@ -90,10 +91,10 @@ fn try_copy(
         }
         container.append_child(&in_context(range.clone_contents()?.into(), common)?)?;
     }
-    // A share row is never part of a copy (SPEC §4): the stylesheet keeps it out of the
-    // selection's text, and any row the selection spans is left out of what is written
-    // (its links, icons and labels, and a copy-by-hand field it may show).
-    // (querySelectorAll: the one query import the layer has for elements.)
+    // A share row is never part of a copy (docs/how-it-works.md#copy-tracking): the
+    // stylesheet keeps it out of the selection's text, and any row the selection spans is
+    // left out of what is written (its links, icons and labels, and a copy-by-hand field
+    // it may show). (querySelectorAll: the one query import the layer has for elements.)
     let rows = container.query_selector_all(SHARE_ROWS)?;
     for i in 0..rows.length() {
         if let Some(row) = rows.item(i) {

@@ -1,9 +1,9 @@
 //! The modules a page loads only where it uses them, with `import()`, never on the copy
-//! path (README "Size"): `lanterne_rare` (built from `src/rare`: a bad config's words,
-//! the clipboard fallbacks, records other tabs left behind, markup under Trusted Types)
-//! and `lanterne_formats` (`src/formats.rs`: the analytics tools' formats, loaded at start
-//! where the config names one). The entry module hands over the functions that import
-//! them (only it knows `import.meta.url`, and bundlers see the files there).
+//! path (docs/performance.md#size): `lanterne_rare` (built from `src/rare`: a bad
+//! config's words, the clipboard fallbacks, records other tabs left behind, markup under
+//! Trusted Types) and `lanterne_formats` (`src/formats.rs`: the analytics tools' formats,
+//! loaded at start where the config names one). The entry module hands over the functions
+//! that import them (only it knows `import.meta.url`, and bundlers see the files there).
 
 use crate::prelude::*;
 use crate::web::handle::on_settled;

@@ -13,7 +13,7 @@
 //!
 //! The JavaScript API (`lanterne.d.ts`) is a class in the entry module (`js/lanterne.js`)
 //! whose methods only forward to [`call`] with the tracker's handle: one exported
-//! function instead of a class per method (README "Size").
+//! function instead of a class per method (docs/performance.md#size).
 
 pub mod buttons;
 pub mod config;

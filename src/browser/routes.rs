@@ -1,10 +1,11 @@
-//! The page's address (SPEC §2): the landing (an arrival for a token this browser did not
-//! mint, the incoming token out of the address bar; a sourceless landing, SPEC §5, when
-//! there was no token and no referrer), the token each page view shows, and
-//! single-page apps: a client-side route change that changes the path or the query is a
-//! new page view. Its address gets a fresh token once the router has rendered; a change of
-//! fragment alone (an anchor, a hash router) is not a page view. The core reads the
-//! addresses ([`crate::core::page`]); this applies them.
+//! The page's address (docs/how-it-works.md#address-bar-arrivals-chains): the landing (an
+//! arrival for a token this browser did not mint, the incoming token out of the address
+//! bar; a sourceless landing, docs/events.md#events, when there was no token and no
+//! referrer), the token each page view shows, and single-page apps: a client-side route
+//! change that changes the path or the query is a new page view. Its address gets a fresh
+//! token once the router has rendered; a change of fragment alone (an anchor, a hash
+//! router) is not a page view. The core reads the addresses ([`crate::core::page`]); this
+//! applies them.
 //!
 //! How a route change is seen: the Navigation API's `currententrychange` where the
 //! browser has it; elsewhere `popstate` and the page's DOM changing (the tracker's

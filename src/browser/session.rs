@@ -12,6 +12,7 @@ use crate::prelude::*;
 
 /// A tracker's config and what follows from it.
 pub struct Session {
+    /// The checked config.
     pub config: Config,
     /// What the copy listener does with a copy.
     pub policy: CopyPolicy,

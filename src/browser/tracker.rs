@@ -2,8 +2,8 @@
 //! session and wires them together, each knowing only what it needs: the copy listener
 //! (the session and reporting), the routes (the same), the share buttons (a
 //! [`ShareHost`]), and the document observer that tells the routes and the buttons the
-//! page changed. Its methods are the JavaScript API (SPEC §7, `lanterne.d.ts`), reached
-//! through the module's exported `call`.
+//! page changed. Its methods are the JavaScript API (docs/options.md#javascript-api,
+//! `lanterne.d.ts`), reached through the module's exported `call`.
 
 use super::buttons::{containers, RowSettings, ShareHost};
 use super::copy;
@@ -70,9 +70,9 @@ impl Tracker {
             listeners: RefCell::default(),
             observer: RefCell::default(),
         });
-        // Global Privacy Control, Do Not Track when honoured, or consent denied (SPEC §6):
-        // nothing is tracked or sent, and what earlier pages queued is not sent either;
-        // share buttons still work, without token, UTM or report.
+        // Global Privacy Control, Do Not Track when honoured, or consent denied
+        // (docs/privacy.md): nothing is tracked or sent, and what earlier pages queued is
+        // not sent either; share buttons still work, without token, UTM or report.
         if consent != Consent::Denied && !refused {
             tracker.track();
         } else {

@@ -1,4 +1,5 @@
-//! The optional "Read more: URL" line appended to long copies without a site URL (SPEC §3).
+//! The optional "Read more: URL" line appended to long copies without a site URL
+//! (docs/how-it-works.md#copy-tracking).
 
 use crate::prelude::*;
 /// The default label in the page's language (`<html lang>`): French for `fr*`, English

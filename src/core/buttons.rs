@@ -113,7 +113,10 @@ impl Unavailable {
 /// ```
 #[derive(Clone, Copy, Debug)]
 pub struct Labels<'a> {
+    /// The page's language: whose built-in strings.
     pub lang: Lang,
+    /// The site's overrides, `(key, text)`: a phrase key (`"shareOn"`, `"copyLink"`…) or
+    /// a channel id (`"email"`), the first of a key winning.
     pub overrides: &'a [(String, String)],
 }
 

@@ -2,9 +2,10 @@
 
 /// A way a page gets shared: copy-paste, the address bar, or a share button's target.
 ///
-/// The id is the string used in events and config (SPEC §4, §5). The code is the first
-/// character of every share token (`token.rs`) minted for the
-/// channel, so a click-back can be attributed from the token alone.
+/// The id is the string used in events and config (docs/share-buttons.md#channels,
+/// docs/events.md#events). The code is the first character of every share token
+/// (`token.rs`) minted for the channel, so a click-back can be attributed from the token
+/// alone.
 ///
 /// ```
 /// use lanterne::core::channel::Channel;
@@ -18,27 +19,51 @@ pub enum Channel {
     Copy,
     /// The page address itself, copied from the address bar.
     AddressBar,
+    /// WhatsApp: its `api.whatsapp.com/send` page, the message prefilled.
     Whatsapp,
+    /// Telegram: its `t.me/share/url` page.
     Telegram,
+    /// Facebook Messenger: its send dialog on desktop (needs the config's
+    /// `messengerAppId`), the native share sheet on phones and tablets.
     Messenger,
+    /// Signal, which has no share URL: the native share sheet, falling back to copy link.
     Signal,
+    /// A text message: an `sms:` link with the message as its body.
     Sms,
+    /// An e-mail: a `mailto:` link with the title as subject, the text and URL as body.
     Email,
+    /// LINE: its `social-plugins.line.me` share page.
     Line,
+    /// Viber: its `viber://forward` app link.
     Viber,
+    /// Threema: its `threema://compose` app link.
     Threema,
+    /// X (formerly Twitter): its `x.com/intent/tweet` page.
     X,
+    /// Facebook: its `sharer.php` page.
     Facebook,
+    /// LinkedIn: its `share-offsite` page.
     Linkedin,
+    /// Reddit: its `submit` page, as a link post.
     Reddit,
+    /// Bluesky: its `bsky.app/intent/compose` page.
     Bluesky,
+    /// Mastodon: the config's `mastodonInstance`, or Mastodon's own server picker
+    /// (`share.joinmastodon.org`).
     Mastodon,
+    /// Threads: its `threads.com/intent/post` page.
     Threads,
+    /// Pinterest: its `pin/create/button` page.
     Pinterest,
+    /// Tumblr: its share tool, as a link post.
     Tumblr,
+    /// Hacker News: its `submitlink` page.
     Hackernews,
+    /// VK: its `share.php` page.
     Vk,
+    /// XING: its `spi/shares/new` page.
     Xing,
+    /// Weibo: its `share.php` page.
     Weibo,
     /// The browser's native share sheet (`navigator.share`).
     WebShare,
@@ -47,7 +72,7 @@ pub enum Channel {
 }
 
 /// Every channel with its event id and token code. The codes are part of the public
-/// token format (README "Share tokens"): never reuse or renumber one.
+/// token format (docs/how-it-works.md#share-tokens): never reuse or renumber one.
 const TABLE: [(Channel, &str, u8); 26] = [
     (Channel::Copy, "copy", b'c'),
     (Channel::AddressBar, "address_bar", b'a'),

@@ -7,17 +7,19 @@ use super::token::ShareToken;
 use super::url::with_token;
 use crate::prelude::*;
 
-/// Form fields and editors (SPEC §3): they manage their own clipboard. A copy whose target
-/// or selection touches one is left to the browser. A CSS selector.
+/// Form fields and editors (docs/how-it-works.md#copy-tracking): they manage their own
+/// clipboard. A copy whose target or selection touches one is left to the browser. A CSS
+/// selector.
 pub const EDITORS: &str = "input,textarea,select,[contenteditable]:not([contenteditable=false])";
 
-/// Content copied byte for byte (SPEC §3): code, and what a site opts out with
-/// `data-lanterne-ignore` (and its `ignoreSelector`). A selection inside one is left to
-/// the browser; one that merely contains one is tracked, with the content of each copied
-/// exactly as it is, in both formats. A CSS selector.
+/// Content copied byte for byte (docs/how-it-works.md#copy-tracking): code, and what a
+/// site opts out with `data-lanterne-ignore` (and its `ignoreSelector`). A selection
+/// inside one is left to the browser; one that merely contains one is tracked, with the
+/// content of each copied exactly as it is, in both formats. A CSS selector.
 pub const VERBATIM: &str = "pre,code,kbd,samp,[data-lanterne-ignore]";
 
-/// Share rows (SPEC §4: a share row is never part of a visitor's copy): lanterne's own
+/// Share rows (a share row is never part of a visitor's copy:
+/// docs/how-it-works.md#copy-tracking): lanterne's own
 /// containers and the rows a server wrote (`lanterne/row`, the WordPress plugin), which
 /// carry the same class and attribute. `lanterne.css` makes them unselectable
 /// (`user-select: none`), so a copy the browser makes leaves them out; a copy lanterne

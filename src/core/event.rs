@@ -1,4 +1,4 @@
-//! Share events (SPEC §5) and their JSON form.
+//! Share events (docs/events.md#events) and their JSON form.
 
 use super::channel::Channel;
 use super::json::{push_key, push_str, push_u64};
@@ -11,13 +11,19 @@ pub const SCHEMA_VERSION: u64 = 1;
 /// What happened.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum EventKind {
-    /// The visitor copied a selection that got a token; `chars` is its length in UTF-16
-    /// code units (JavaScript's `length`), never its text.
-    Copy { chars: u32 },
+    /// The visitor copied a selection that got a token.
+    Copy {
+        /// The selection's length in UTF-16 code units (JavaScript's `length`), never its
+        /// text.
+        chars: u32,
+    },
     /// The visitor used a share button.
     Share,
-    /// The visitor landed with a token; `referrer` is `document.referrer` if not empty.
-    Arrival { referrer: Option<String> },
+    /// The visitor landed with a token.
+    Arrival {
+        /// `document.referrer`, if not empty.
+        referrer: Option<String>,
+    },
     /// A sourceless landing: a page view that landed on a page other than the home page
     /// (or a section front) with no referrer and no token. No channel, no token, no
     /// parent: `"channel":"none","token":null,"parent":null`.
@@ -250,8 +256,11 @@ impl Event {
 /// [`Event::from_stored`]).
 #[derive(Clone, Debug, PartialEq)]
 pub enum Stored {
+    /// A string.
     Text(String),
+    /// A number (JSON has only doubles).
     Number(f64),
+    /// `null`.
     Null,
     /// Missing, or anything else (true, an object…).
     Other,
@@ -265,7 +274,7 @@ fn push_token(out: &mut String, token: Option<&ShareToken>) {
     }
 }
 
-/// The JSON array body that carries a batch of events (SPEC §6).
+/// The JSON array body that carries a batch of events (docs/events.md#delivery).
 ///
 /// ```
 /// assert_eq!(lanterne::core::event::batch_json(&[]), "[]");

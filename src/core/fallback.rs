@@ -1,9 +1,10 @@
-//! Share buttons a server writes into its pages (SPEC §4, README "Share links before the
-//! script"): the same markup lanterne draws, so the row looks the same and takes the same
-//! space before the script arrives, and its links work without it. Each link shares the
-//! page with its UTM parameters and no token (lanterne gives each click one); a button
-//! that needs the script (the share sheet, copy link) waits, `disabled`. When lanterne
-//! starts it draws its row in the container's place, and `stop()` puts this one back.
+//! Share buttons a server writes into its pages
+//! (docs/share-buttons.md#share-links-before-the-script): the same markup lanterne draws,
+//! so the row looks the same and takes the same space before the script arrives, and its
+//! links work without it. Each link shares the page with its UTM parameters and no token
+//! (lanterne gives each click one); a button that needs the script (the share sheet, copy
+//! link) waits, `disabled`. When lanterne starts it draws its row in the container's
+//! place, and `stop()` puts this one back.
 //!
 //! Written by the second wasm module's `shareRow` (the npm package's `lanterne/row`, and
 //! `npx lanterne-row`), and, as templates, by `examples/share_templates.rs` for the
@@ -25,6 +26,7 @@ pub struct FallbackRow<'a> {
     pub channels: &'a [Channel],
     /// The page shared: an absolute http(s) URL.
     pub url: &'a str,
+    /// Its title (e-mail's subject, the first line of a message).
     pub title: &'a str,
     /// A message, for the channels that take one.
     pub text: &'a str,
@@ -34,6 +36,7 @@ pub struct FallbackRow<'a> {
     pub labels: bool,
     /// UTM parameters on the links (lanterne's `utm`, `utmCampaign`).
     pub utm: bool,
+    /// The links' `utm_campaign`, if any (lanterne's `utmCampaign`).
     pub campaign: Option<&'a str>,
     /// The Mastodon server (lanterne's `mastodonInstance`).
     pub mastodon_instance: Option<&'a str>,

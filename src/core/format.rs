@@ -1,5 +1,5 @@
-//! Where events go (config `format`, README "Adapters"): lanterne's own JSON, an analytics
-//! tool's API, or something in the page.
+//! Where events go (config `format`, docs/analytics.md#adapters): lanterne's own JSON, an
+//! analytics tool's API, or something in the page.
 
 /// An event format: the request body (or the call in the page) a batch of events becomes.
 ///
@@ -11,7 +11,7 @@
 /// ```
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Format {
-    /// lanterne's JSON array of events (SPEC §5), to `endpoint`.
+    /// lanterne's JSON array of events (docs/events.md#events), to `endpoint`.
     Lanterne,
     /// Plausible's Events API, one event per request.
     Plausible,
@@ -28,7 +28,8 @@ pub enum Format {
 }
 
 impl Format {
-    /// Every format, in the order the README and error messages list them.
+    /// Every format, in the order the options table (docs/options.md#options) and error
+    /// messages list them.
     pub const ALL: [Format; 7] = [
         Format::Lanterne,
         Format::Plausible,

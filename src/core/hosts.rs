@@ -1,4 +1,5 @@
-//! Which hosts' URLs get a token (SPEC §3: by default the page's own host).
+//! Which hosts' URLs get a token (docs/how-it-works.md#copy-tracking: by default the
+//! page's own host).
 
 use super::url::is_plausible_host;
 use crate::prelude::*;

@@ -1,6 +1,6 @@
-//! The markup of a row of share buttons and of their icons (SPEC §4), written here so
-//! the browser layer draws a row with one call, and every value in it (labels a site
-//! overrides, share URLs) is escaped in one place, tested natively.
+//! The markup of a row of share buttons and of their icons (docs/share-buttons.md),
+//! written here so the browser layer draws a row with one call, and every value in it
+//! (labels a site overrides, share URLs) is escaped in one place, tested natively.
 
 use super::attribution::escape_html;
 use super::channel::Channel;
@@ -11,6 +11,7 @@ use crate::prelude::*;
 /// One button of a row.
 #[derive(Clone, Copy, Debug)]
 pub struct Button<'a> {
+    /// The channel it shares through: its `data-channel`, its icon.
     pub channel: Channel,
     /// Where it sends the visitor: share pages and app schemes are links, the share
     /// sheet and copy link are buttons.

@@ -1,4 +1,4 @@
-//! The bookkeeping of the tokens a browser minted (README "Privacy"): two space-separated
+//! The bookkeeping of the tokens a browser minted (docs/privacy.md): two space-separated
 //! lists, the last 500 tokens shared (copies and buttons) and the last 200 of the address
 //! bar, so that one token per page view never pushes shared tokens out. A visitor who
 //! follows their own link is then not counted as an arrival. The browser layer keeps the

@@ -1,20 +1,25 @@
 //! lanterne's own markup ([`super::markup`]) read back as a tree of nodes, for pages that
 //! enforce Trusted Types (`require-trusted-types-for 'script'`), where `innerHTML` and
 //! `insertAdjacentHTML` refuse strings: there the second module builds the same elements
-//! one by one (README "Share buttons"). It reads only what lanterne writes: elements with
-//! double-quoted attributes, `/>` or void elements, text, and the four entities
-//! [`escape_html`](super::attribution::escape_html) writes.
+//! one by one (docs/share-buttons.md#trusted-types). It reads only what lanterne writes:
+//! elements with double-quoted attributes, `/>` or void elements, text, and the four
+//! entities [`escape_html`](super::attribution::escape_html) writes.
 
 use crate::prelude::*;
 
 /// A node of lanterne's markup.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Node {
+    /// An element.
     Element {
+        /// Its tag name, as written (`a`, `svg`, `path`…).
         name: String,
+        /// Its attributes in order, values unescaped.
         attributes: Vec<(String, String)>,
+        /// What it holds, in order (none for a void or self-closed element).
         children: Vec<Node>,
     },
+    /// Text, unescaped.
     Text(String),
 }
 

@@ -1,6 +1,7 @@
-//! What lanterne does with the page's own address (SPEC §2): reading the token a visitor
-//! arrived with, telling a sourceless landing (SPEC §5), and choosing the address to show
-//! in the address bar.
+//! What lanterne does with the page's own address
+//! (docs/how-it-works.md#address-bar-arrivals-chains): reading the token a visitor
+//! arrived with, telling a sourceless landing (docs/events.md#events), and choosing the
+//! address to show in the address bar.
 
 use super::selection::path_matches;
 use super::token::ShareToken;
@@ -42,9 +43,10 @@ impl Landing {
     }
 }
 
-/// Which route a page address shows, for single-page apps (SPEC §2): the address without
-/// lanterne's token and without its fragment. A change of path or query is a new page
-/// view; a change of fragment alone (an anchor, a hash router's route) is not.
+/// Which route a page address shows, for single-page apps (docs/npm.md#single-page-apps):
+/// the address without lanterne's token and without its fragment. A change of path or
+/// query is a new page view; a change of fragment alone (an anchor, a hash router's
+/// route) is not.
 ///
 /// ```
 /// use lanterne::core::page::route_key;
@@ -92,8 +94,8 @@ pub fn address_bar_url(
     with_token(clean_url, token, param, placement)
 }
 
-/// Whether a page view is a sourceless landing (SPEC §5), given the address it landed on
-/// without lanterne's token (the caller checks it arrived with none) and
+/// Whether a page view is a sourceless landing (docs/events.md#events), given the address
+/// it landed on without lanterne's token (the caller checks it arrived with none) and
 /// `document.referrer`: no referrer (none, or one the browser withheld), and a path other
 /// than the home page's (`/`, whatever the query) and the section fronts `fronts` (path
 /// patterns like `excludePaths`'s: `/news`, `/tag/*`).

@@ -1,6 +1,6 @@
-//! What delivery does after a request (README "Delivery"): which answers are retried, how
-//! long to wait, and what a `Retry-After` header asks for. The browser layer keeps the
-//! timers and the queue's record.
+//! What delivery does after a request (docs/events.md#delivery): which answers are
+//! retried, how long to wait, and what a `Retry-After` header asks for. The browser layer
+//! keeps the timers and the queue's record.
 
 /// First retry delay in ms; doubles up to [`MAX_RETRY_MS`].
 pub const FIRST_RETRY_MS: f64 = 1000.0;

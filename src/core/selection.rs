@@ -1,5 +1,5 @@
-//! Rules about the copied selection itself (SPEC §3): what is never touched, and how many
-//! words it has for the optional attribution line.
+//! Rules about the copied selection itself (docs/how-it-works.md#copy-tracking): what is
+//! never touched, and how many words it has for the optional attribution line.
 use super::chars::{find_byte, find_str, sub};
 use crate::prelude::*;
 

@@ -13,8 +13,11 @@ use crate::prelude::*;
 /// optional text.
 #[derive(Clone, Copy, Debug)]
 pub struct ShareContent<'a> {
+    /// The URL shared, with its token and UTM parameters.
     pub url: &'a str,
+    /// The page's title (e-mail's subject, the first line of a message); may be empty.
     pub title: &'a str,
+    /// A message to go with it, where the channel takes one; may be empty.
     pub text: &'a str,
     /// The page the visitor shares from, without token: where Messenger's dialog returns
     /// (Meta requires that address on the app's own domains, so not `url`, which may be
@@ -110,7 +113,7 @@ use Value::*;
 
 /// Every channel with a share URL: its base and its parameters, in order. `https:` bases
 /// open in a new tab, app schemes in the same tab. Templates and their sources:
-/// `shared/reference/share-targets.md`; checked against written-out URLs in the tests.
+/// docs/share-templates.md; checked against written-out URLs in the tests.
 type Template = (
     Channel,
     &'static str,

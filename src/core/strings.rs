@@ -1,12 +1,14 @@
-//! The words lanterne shows visitors, in English and French (SPEC §4: picked from
-//! `<html lang>`, every one overridable by config).
+//! The words lanterne shows visitors, in English and French: picked from `<html lang>`,
+//! every one overridable by config (docs/share-buttons.md#accessibility-and-language).
 
 use super::channel::Channel;
 
 /// A language lanterne has complete strings for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Lang {
+    /// English: the default, for any `<html lang>` but French.
     En,
+    /// French: `<html lang>` is `fr` or `fr-*`.
     Fr,
 }
 

@@ -51,14 +51,15 @@ impl CopyRewriter {
         self.rewrite_outside(text, &[], token)
     }
 
-    /// [`rewrite_text`](Self::rewrite_text) for a selection that holds code (SPEC §3): no
-    /// URL that touches the text of a code element changes, so code is copied byte for
-    /// byte. `segments` is the selection's text as the browser layer read it from the
-    /// copied DOM, in order, each piece marked `true` when it is inside code; once white
-    /// space is set aside (the browser collapses and adds white space when it writes a
-    /// selection's text), they must spell `text` exactly, so every code character is
-    /// located without guessing. `None` when they do not (hidden or generated text): the
-    /// caller then leaves the copy to the browser. No segments: no code.
+    /// [`rewrite_text`](Self::rewrite_text) for a selection that holds code
+    /// (docs/how-it-works.md#copy-tracking): no URL that touches the text of a code
+    /// element changes, so code is copied byte for byte. `segments` is the selection's
+    /// text as the browser layer read it from the copied DOM, in order, each piece marked
+    /// `true` when it is inside code; once white space is set aside (the browser
+    /// collapses and adds white space when it writes a selection's text), they must spell
+    /// `text` exactly, so every code character is located without guessing. `None` when
+    /// they do not (hidden or generated text): the caller then leaves the copy to the
+    /// browser. No segments: no code.
     ///
     /// ```
     /// use lanterne::core::{hosts::{ascii_lowercase, TrackedHosts}, text_rewrite::CopyRewriter, token::ShareToken, url::Placement};

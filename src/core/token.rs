@@ -1,5 +1,5 @@
-//! Share tokens (SPEC §2): 12 URL-safe characters, the first naming the channel, the other
-//! eleven carrying 65.9 random bits.
+//! Share tokens (docs/how-it-works.md#share-tokens): 12 URL-safe characters, the first
+//! naming the channel, the other eleven carrying 65.9 random bits.
 
 use super::channel::Channel;
 

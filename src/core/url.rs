@@ -7,7 +7,7 @@ use crate::prelude::*;
 
 use super::token::{is_token_char, ShareToken};
 
-/// Where a token goes in a URL (SPEC §2, config `placement`).
+/// Where a token goes in a URL (docs/how-it-works.md#share-tokens, config `placement`).
 ///
 /// ```
 /// use lanterne::core::url::Placement;

@@ -1,7 +1,7 @@
-//! Copy link's fallbacks (README "What a click does"): where the Clipboard API is missing
-//! (in-app browsers) or refuses, a hidden field and `execCommand("copy")`, in the click's
-//! user activation; where that fails too, the link shown in a selected, read-only field,
-//! to copy by hand.
+//! Copy link's fallbacks (docs/share-buttons.md#what-a-click-does): where the Clipboard
+//! API is missing (in-app browsers) or refuses, a hidden field and `execCommand("copy")`,
+//! in the click's user activation; where that fails too, the link shown in a selected,
+//! read-only field, to copy by hand.
 
 use super::markup::build_html;
 use crate::core::markup::{manual_field, OFFSCREEN_TEXTAREA};

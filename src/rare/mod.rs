@@ -1,6 +1,6 @@
 //! The second wasm module, `lanterne_rare` (wasm32 only): what most pages never use,
 //! loaded with `import()` by the first (`src/browser/lazy.rs`) where it is first
-//! needed, and never on the copy path (README "Size"):
+//! needed, and never on the copy path (docs/performance.md#size):
 //!
 //! - [`config`]: the words of a bad config's `Error`;
 //! - [`clipboard`]: copy link's fallbacks where the Clipboard API is missing or refused,

@@ -1,8 +1,8 @@
-//! The queue records other tabs left behind (README "Delivery"): an outage, a tab closed
-//! before its events went. The first module notices there are some; this takes those
-//! whose tab is gone (its Web Lock is free, taken meanwhile; without Web Locks, a record
-//! untouched for ten minutes), reads them back with the browser's `JSON.parse` and the
-//! core's checks, removes them, and hands them over to the first module's queue.
+//! The queue records other tabs left behind (docs/events.md#delivery): an outage, a tab
+//! closed before its events went. The first module notices there are some; this takes
+//! those whose tab is gone (its Web Lock is free, taken meanwhile; without Web Locks, a
+//! record untouched for ten minutes), reads them back with the browser's `JSON.parse` and
+//! the core's checks, removes them, and hands them over to the first module's queue.
 
 use crate::core::queue::{count, lock_name, ORPHAN_MS, RECORD_PREFIX};
 use crate::prelude::*;

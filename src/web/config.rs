@@ -19,6 +19,7 @@ use web_sys::{Element, Url};
 
 /// A config read and checked on this page, with what the page says of itself.
 pub struct Read {
+    /// The checked config.
     pub config: Config,
     /// The `callback` format's function.
     pub callback: Option<Function>,

@@ -104,8 +104,11 @@ pub fn console(level: Level, message: &JsValue) {
 /// How loud a console message is.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum Level {
+    /// `console.error`: a failure.
     Error,
+    /// `console.warn`: a config that leaves something unusable.
     Warn,
+    /// `console.info`: something expected, worth knowing.
     Info,
 }
 

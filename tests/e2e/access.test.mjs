@@ -1,7 +1,8 @@
-// Only the site owner reads (SPEC §8): every reading endpoint without, with a wrong and
-// with the right credential; the report's login and logout and its cookie; the refusal
-// to start without a password off loopback; the Host check on loopback; the rate limit
-// on /collect; CSV cells that never start a formula. On both backends (LANTERNE_BACKEND).
+// Only the site owner reads (docs/collector.md#access): every reading endpoint without,
+// with a wrong and with the right credential; the report's login and logout and its
+// cookie; the refusal to start without a password off loopback; the Host check on
+// loopback; the rate limit on /collect; CSV cells that never start a formula. On both
+// backends (LANTERNE_BACKEND).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";

@@ -1,6 +1,6 @@
-// The analytics adapters (format option, README "Adapters"): the request each sends, or
-// what it hands to gtag / dataLayer / a callback, checked field by field; and for
-// Plausible, Umami and PostHog, the same event sent through the tool's own official
+// The analytics adapters (format option, docs/analytics.md#adapters): the request each
+// sends, or what it hands to gtag / dataLayer / a callback, checked field by field; and
+// for Plausible, Umami and PostHog, the same event sent through the tool's own official
 // client (from npm) to a local sink, the two requests compared.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";

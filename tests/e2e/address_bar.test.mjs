@@ -1,4 +1,5 @@
-// The address bar and arrivals end to end (SPEC §2).
+// The address bar and arrivals end to end
+// (docs/how-it-works.md#address-bar-arrivals-chains).
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";

@@ -1,9 +1,10 @@
-// The site's other analytics are never disturbed (SPEC §2 "Single-page apps"): the same
-// visit to a single-page app, once without lanterne and once with it, must give each
-// tool exactly the same page views, and none with a token in its address. Plausible's
-// own tracker from npm (history and hash modes), and fixtures that watch history the way
-// Umami's tracker and GA4's enhanced measurement do (tests/e2e/pages/umami-like.js,
-// ga4-like.js). The table printed is README "With other analytics".
+// The site's other analytics are never disturbed
+// (docs/analytics.md#with-other-analytics): the same visit to a single-page app, once
+// without lanterne and once with it, must give each tool exactly the same page views, and
+// none with a token in its address. Plausible's own tracker from npm (history and hash
+// modes), and fixtures that watch history the way Umami's tracker and GA4's enhanced
+// measurement do (tests/e2e/pages/umami-like.js, ga4-like.js). The table printed is the
+// one in docs/analytics.md#with-other-analytics.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { withCollector, launchBrowser, waitForLanterne } from "./harness.mjs";

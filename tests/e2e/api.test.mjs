@@ -1,4 +1,5 @@
-// The JS API and config errors (SPEC §7), the classic script, and a cross-origin endpoint.
+// The JS API and config errors (docs/options.md#javascript-api,
+// docs/options.md#config-errors), the classic script, and a cross-origin endpoint.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { startCollector, launchBrowser, newPage, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";

@@ -1,5 +1,5 @@
-// What every test of lanterne inside a bundled app checks (README "Bundlers"): the app is
-// a copy of tests/e2e/apps/<name> whose node_modules links lanterne to pkg/; in
+// What every test of lanterne inside a bundled app checks (docs/npm.md#bundlers): the app
+// is a copy of tests/e2e/apps/<name> whose node_modules links lanterne to pkg/; in
 // Chromium, each brand icon drawn is the channel's own file, the three wasm modules load
 // (the second through a bad config's error words, the formats one through a config that
 // names a format), nothing the page asks for is missing, and no path of the machine that
@@ -23,7 +23,7 @@ export async function timed(what, fn) {
   }
 }
 
-/** Prints what `timed` recorded (call it in `after`): README "Bundlers" keeps the times. */
+/** Prints what `timed` recorded (call it in `after`): docs/npm.md#bundlers keeps the times. */
 export function printTimings() {
   console.log(`timings (s):\n${timings.splice(0).map(([what, s]) => `  ${what}: ${s.toFixed(1)}`).join("\n")}`);
 }

@@ -1,5 +1,5 @@
-// Every file lanterne loads is found under each bundler README "Bundlers" names, done the
-// way that table says (SPEC §7: the npm package works from a bundler). One plain app
+// Every file lanterne loads is found under each bundler docs/npm.md#bundlers names, done
+// the way that table says (the npm package works from a bundler). One plain app
 // (tests/e2e/apps/plain) built with Vite, esbuild, Rollup and Parcel, and served by
 // Vite's dev server; each in Chromium under a strict CSP: the brand icons are the right
 // brands, the three wasm modules load, a copy is tracked, no request fails, no console
@@ -28,7 +28,7 @@ after(async () => {
 });
 
 /**
- * What README "Bundlers" says to copy next to the bundle for a bundler that leaves
+ * What docs/npm.md#bundlers says to copy next to the bundle for a bundler that leaves
  * `new URL("./…", import.meta.url)` as it is (esbuild, Rollup without an asset plugin):
  * the package's files a page loads, in their folders.
  */

@@ -1,7 +1,7 @@
-// Share buttons end to end (SPEC §4): every channel clicked in Chromium, the URL it opens
-// captured (pop-up, scheme navigation or clipboard), its token matched with the share
-// event the real collector stored; share listeners; containers added later; keyboard;
-// axe-core; screenshots for the README.
+// Share buttons end to end (docs/share-buttons.md): every channel clicked in Chromium,
+// the URL it opens captured (pop-up, scheme navigation or clipboard), its token matched
+// with the share event the real collector stored; share listeners; containers added
+// later; keyboard; axe-core; screenshots for the README.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync, readFileSync } from "node:fs";
@@ -15,7 +15,7 @@ after(async () => { await browser?.close(); });
 
 const PAGE = "/t/buttons.html";
 const CHANNEL_ORDER = ["whatsapp", "telegram", "messenger", "signal", "sms", "email", "line", "viber", "threema", "x", "facebook", "linkedin", "reddit", "bluesky", "mastodon", "threads", "pinterest", "tumblr", "hackernews", "vk", "xing", "weibo", "web_share", "copy_link"];
-// The first character of a token names its channel (README "Share tokens").
+// The first character of a token names its channel (docs/how-it-works.md#share-tokens).
 const CODE = { whatsapp: "w", telegram: "t", messenger: "m", signal: "s", sms: "S", email: "e", line: "l", viber: "v", threema: "T", x: "x", facebook: "f", linkedin: "L", reddit: "r", bluesky: "b", mastodon: "M", threads: "h", pinterest: "p", tumblr: "u", hackernews: "y", vk: "k", xing: "X", weibo: "W", web_share: "n", copy_link: "C" };
 // The accessible names that are not "Share on {label}" / "Partager sur {label}".
 const NAMES = {

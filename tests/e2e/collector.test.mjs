@@ -1,4 +1,4 @@
-// The collector's HTTP contract (SPEC §8), against the real binary.
+// The collector's HTTP contract (docs/collector.md), against the real binary.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { randomUUID } from "node:crypto";

@@ -1,4 +1,5 @@
-// Copy tracking end to end (SPEC §3): real clipboard, real collector.
+// Copy tracking end to end (docs/how-it-works.md#copy-tracking): real clipboard, real
+// collector.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, newPage, waitForLanterne, copyElement, copySelection, assertSchemaValid, TOKEN } from "./harness.mjs";

@@ -1,6 +1,6 @@
-// Delivery end to end (SPEC §6): outages, retries, reloads, page exits, several tabs, the
-// queue's bound, refusals and consent, in Chromium, through an endpoint of the tests' own
-// (faulty.mjs) in front of the real collector.
+// Delivery end to end (docs/events.md#delivery): outages, retries, reloads, page exits,
+// several tabs, the queue's bound, refusals and consent, in Chromium, through an endpoint
+// of the tests' own (faulty.mjs) in front of the real collector.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, newPage, assertSchemaValid } from "./harness.mjs";

@@ -13,10 +13,10 @@ import Ajv2020 from "ajv/dist/2020.js";
 export const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
 const collectorBin = join(root, "target", "release", "lanterne-collector");
 // The package the pages load: pkg/, or another build (LANTERNE_PKG=/path/to/pkg) to
-// measure an older release the same way (README "With other analytics").
+// measure an older release the same way (docs/analytics.md#with-other-analytics).
 export const pkgDir = process.env.LANTERNE_PKG || join(root, "pkg");
 
-/** The policy the demo is served with (SPEC §7): no inline scripts or styles. */
+/** The policy the demo is served with (docs/npm.md): no inline scripts or styles. */
 export const STRICT_CSP = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; style-src 'self'; img-src 'self' data:; connect-src 'self' http://127.0.0.1:* http://localhost:*";
 
 /** Starts a collector serving the demo, the package and the test pages. */
@@ -176,13 +176,13 @@ export function assertSchemaValid(events) {
 /**
  * Where the tests write their screenshots: target/screenshots (outside the tracked tree,
  * so a test run leaves the work tree clean), or LANTERNE_SCREENSHOTS, which
- * scripts/screenshots.sh sets to docs/screenshots to refresh the README's copies.
+ * scripts/screenshots.sh sets to docs/screenshots to refresh the documentation's copies.
  */
 export const SCREENSHOTS = process.env.LANTERNE_SCREENSHOTS ? join(root, process.env.LANTERNE_SCREENSHOTS) : join(root, "target", "screenshots");
 
 export const TOKEN = /^[A-Za-z0-9][A-Za-z0-9_-]{10}[A-Za-z0-9]$/;
 
-/** The head of the README's snippet for a script tag, with the package at `pkg`. */
+/** The head of the script tag's snippet (docs/script-tag.md), with the package at `pkg`. */
 export const snippetHead = (pkg = "/pkg") => `<link rel="stylesheet" href="${pkg}/lanterne.css">
 <link rel="modulepreload" href="${pkg}/lanterne.js">
 <link rel="preload" href="${pkg}/lanterne_core_bg.wasm" as="fetch" crossorigin>

@@ -1,4 +1,4 @@
-// Sourceless landings (SPEC §5, README "Events"): a page view that lands on a page other
+// Sourceless landings (docs/events.md#events): a page view that lands on a page other
 // than the home page with no referrer and no lanterne token is one `landing` event; a
 // referrer, a token, the home page, a section front, a reload, a route change, or
 // `landings: false` make none; consent pending holds it until granted.

@@ -1,10 +1,10 @@
-// Share links before the wasm, and nothing moves (SPEC §4, README "Share links before the
-// script"): a page that follows the README's snippet (the stylesheet in <head>, the
-// module, a container between two paragraphs, empty or holding the row `lanterne/row`
-// writes) has working share links before lanterne's wasm arrives, and its buttons
-// appearing shift nothing: cumulative layout shift under 0.001, measured with
-// PerformanceObserver from the first paint to the buttons drawn with their icons, on a
-// desktop and on a phone viewport.
+// Share links before the wasm, and nothing moves
+// (docs/share-buttons.md#share-links-before-the-script): a page that follows the snippet
+// of docs/script-tag.md (the stylesheet in <head>, the module, a container between two
+// paragraphs, empty or holding the row `lanterne/row` writes) has working share links
+// before lanterne's wasm arrives, and its buttons appearing shift nothing: cumulative
+// layout shift under 0.001, measured with PerformanceObserver from the first paint to the
+// buttons drawn with their icons, on a desktop and on a phone viewport.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { join } from "node:path";
@@ -17,7 +17,7 @@ let browser;
 before(async () => { browser = await launchBrowser(); });
 after(async () => { await browser?.close(); });
 
-/** The README's snippet for a script tag, with `row` (a container) between two paragraphs. */
+/** The snippet for a script tag (docs/script-tag.md), with `row` (a container) between two paragraphs. */
 const snippetPage = (row) => article({ head: snippetHead(), row });
 
 /**

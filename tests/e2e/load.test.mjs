@@ -1,7 +1,8 @@
-// The collector under load and crashes (SPEC §8: "nothing acknowledged ever lost"): a short
-// load run where every acknowledged event must be stored, exactly once; and a kill -9 in
-// the middle of a run, after which every acknowledged event must still be there. The
-// benchmark with numbers is benches/collector.mjs (not timed here).
+// The collector under load and crashes (docs/performance.md#load-and-crashes: nothing
+// acknowledged is ever lost): a short load run where every acknowledged event must be
+// stored, exactly once; and a kill -9 in the middle of a run, after which every
+// acknowledged event must still be there. The benchmark with numbers is
+// benches/collector.mjs (not timed here).
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import http from "node:http";

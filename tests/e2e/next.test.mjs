@@ -1,7 +1,8 @@
-// lanterne in a Next.js app-router app, end to end, with the README's recipe verbatim
-// (tests/e2e/apps/next/app/lanterne.tsx and layout.tsx): built by Turbopack (`next
-// build`, the default) and by webpack (`next build --webpack`), each served by `next
-// start`, and served by `next dev` (Turbopack); each on a free port, under the strict
+// lanterne in a Next.js app-router app, end to end, with the recipe of
+// docs/npm.md#nextjs-app-router verbatim (tests/e2e/apps/next/app/lanterne.tsx and
+// layout.tsx): built by Turbopack (`next build`, the default) and by webpack (`next
+// build --webpack`), each served by `next start`, and served by `next dev`
+// (Turbopack); each on a free port, under the strict
 // nonce-based CSP the app's proxy.ts sets (next dev adds 'unsafe-eval' and inline styles,
 // which it needs), its /collect rewritten to a real collector, in Chromium. On each: the
 // page's own share buttons are drawn on a first load (the recipe's tracker() starts

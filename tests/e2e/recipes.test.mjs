@@ -1,5 +1,5 @@
-// README "Svelte (SvelteKit)" and "Astro", as printed, in apps built with the frameworks'
-// own tools and driven in Chromium. tests/e2e/apps/sveltekit: the recipe's
+// docs/npm.md#svelte-sveltekit and docs/npm.md#astro, as printed, in apps built with the
+// frameworks' own tools and driven in Chromium. tests/e2e/apps/sveltekit: the recipe's
 // src/lib/lanterne.js and +layout.svelte, a declared container on the landing and the
 // `share` action on a second route, prerendered by adapter-static under paths.base /app;
 // tests/e2e/apps/astro: the recipe's Base.astro with its <script>, the container in the
@@ -9,9 +9,9 @@
 // announcer's style attribute added; without them Kit's app never starts): the rows are
 // drawn with the right brand icons, a copy on each route is tracked with that route's
 // URL, lanterne's lazy wasm modules load from where the build put them, nothing on the
-// console, nothing of the build machine's paths in what is shipped. Then
-// SvelteKit's dev server (Vite's createServer), with lanterne pre-bundled as Vite does
-// by default: README "Bundlers" says it needs no configuration.
+// console, nothing of the build machine's paths in what is shipped. Then SvelteKit's dev
+// server (Vite's createServer), with lanterne pre-bundled as Vite does by default:
+// docs/npm.md#bundlers says it needs no configuration.
 //
 // SvelteKit 3 and Astro 7 need a newer Node.js than some machines run the tests with
 // (their package.json `engines`): the builds and the dev server run as child processes

@@ -1,6 +1,6 @@
-// The collector's stats and report (SPEC §8), end to end: events with known share chains
-// are POSTed to the real collector; /api/stats must give the exact numbers, and /report
-// is opened in Chromium, checked and photographed for the README.
+// The collector's stats and report (docs/stats.md), end to end: events with known share
+// chains are POSTed to the real collector; /api/stats must give the exact numbers, and
+// /report is opened in Chromium, checked and photographed for the README.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { mkdirSync } from "node:fs";

@@ -1,5 +1,5 @@
-// Single-page apps (SPEC §2 "Single-page apps"): a client-side route change that changes
-// the path or the query is a page view, with the Navigation API and without it.
+// Single-page apps (docs/npm.md#single-page-apps): a client-side route change that
+// changes the path or the query is a page view, with the Navigation API and without it.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { launchBrowser, waitForLanterne, copyElement, assertSchemaValid } from "./harness.mjs";

@@ -1,6 +1,6 @@
 // The harness's `withCollector` for tests about something else than sourceless landings:
-// they open pages in blank tabs, each one a sourceless landing (README "Events"), whose
-// `landing` events this collector's `events()` and `waitFor()` leave out.
+// they open pages in blank tabs, each one a sourceless landing (docs/events.md#events),
+// whose `landing` events this collector's `events()` and `waitFor()` leave out.
 // tests/e2e/landing.test.mjs tests the landings themselves.
 import { withCollector as withEveryEvent } from "./harness.mjs";
 

@@ -1,9 +1,11 @@
 // Every relative link of the documentation leads somewhere: the file exists, and an
 // anchor (`#section`) is a heading of that file, as GitHub names it. The README, the
-// changelog, the guide (`docs/`) and the WordPress plugin's readme.
+// changelog, the guide (`docs/`) and the WordPress plugin's readme. And the source's
+// comments point into the guide the same way: every `docs/….md#section` they mention
+// exists, and none cites the old contract, which is not in the repository.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { documentation } from "./documents.mjs";
 import { join, dirname, relative, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -64,4 +66,68 @@ test("every relative link of the documentation leads to a file and, if it names 
     }
   }
   assert.ok(checked >= 10, `only ${checked} relative links found: the reader reads nothing`);
+});
+
+/** Where the source lives: its comments point into the guide. */
+const SOURCES = ["src", "collector/src", "js", "scripts", "benches", "tests", "examples", "fuzz", "wordpress/lanterne"];
+/** What is built, installed or generated there, not written: never read. */
+const SKIPPED = new Set(["node_modules", "target", "pkg", "dist", "build", "artifacts", "corpus", ".svelte-kit", ".next", ".astro"]);
+/** The text files of the source (what is not text is not read). */
+const TEXT = /\.(rs|m?js|jsx|tsx?|astro|svelte|vue|html|css|json|sh|lua|php|txt|pot?|toml)$/;
+
+/** The source files under `SOURCES`, as paths. */
+function sources() {
+  const out = [];
+  const walk = (dir) => {
+    if (!existsSync(dir)) return;
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (!SKIPPED.has(entry.name)) walk(path);
+      } else if (TEXT.test(entry.name)) out.push(path);
+    }
+  };
+  for (const dir of SOURCES) walk(join(root, dir));
+  return out;
+}
+
+/** The pages of the guide a text mentions, as written (`docs/how-it-works.md#copy-tracking`), with their lines. */
+export function guideMentions(text) {
+  const out = [];
+  text.split("\n").forEach((line, i) => {
+    for (const m of line.matchAll(/(?<![\w.-])docs\/[\w./-]*?\.md(?:#[\p{L}\p{N}_-]+)?/gu)) out.push({ mention: m[0], line: i + 1 });
+  });
+  return out;
+}
+
+/** The old contract and reference files, gone from the repository: citing them leads nowhere. */
+const GONE = /SPEC(?: §|\.md)|shared\/reference/;
+
+test("the guide's pages a text mentions: the file, and the section when one is named", () => {
+  assert.deepEqual(guideMentions("// Copy tracking (docs/how-it-works.md#copy-tracking), see docs/npm.md.\n/* docs/**.md, mydocs/x.md */"), [
+    { mention: "docs/how-it-works.md#copy-tracking", line: 1 },
+    { mention: "docs/npm.md", line: 1 },
+  ]);
+  // Written in two pieces, or this file would cite them.
+  for (const gone of ["SPEC" + " §6", "SPEC" + ".md", "shared" + "/reference/share-targets.md"]) assert.ok(GONE.test(gone), gone);
+  assert.ok(!GONE.test("(docs/events.md#delivery)"));
+});
+
+test("the source's comments point into the guide: every page and section they name exists, and none cites the old contract", () => {
+  let checked = 0;
+  for (const file of sources()) {
+    const text = readFileSync(file, "utf8");
+    const where = relative(root, file);
+    text.split("\n").forEach((line, i) => {
+      assert.ok(!GONE.test(line), `${where}:${i + 1}: cites a file that is not in the repository; point into the guide (docs/…md#section) instead: ${line.trim()}`);
+    });
+    for (const { mention, line } of guideMentions(text)) {
+      const [path, anchor] = mention.split("#");
+      const target = join(root, path);
+      assert.ok(existsSync(target), `${where}:${line}: ${mention}: ${path} does not exist`);
+      if (anchor) assert.ok(anchors(readFileSync(target, "utf8")).has(anchor), `${where}:${line}: ${mention}: no heading #${anchor} in ${path}`);
+      checked++;
+    }
+  }
+  assert.ok(checked >= 50, `only ${checked} mentions of the guide found in the source: the check reads nothing`);
 });

@@ -1,5 +1,5 @@
 // Every file the page may load is named in the entry as a fixed
-// `new URL("./…", import.meta.url)` (README "Bundlers"): the brand icons' table in
+// `new URL("./…", import.meta.url)` (docs/npm.md#bundlers): the brand icons' table in
 // js/lanterne.js names exactly the icons the build writes (scripts/icons.mjs), and the
 // built entry has no other use of import.meta.url, whose bare value webpack replaces
 // with the build machine's file:// path.

@@ -1,5 +1,5 @@
-// SPEC §7: importing the package where there is no page (Node, server-side rendering)
-// does nothing and throws nothing; start() there rejects with a clear error.
+// Importing the package where there is no page (Node, server-side rendering;
+// docs/npm.md) does nothing and throws nothing; start() there rejects with a clear error.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { join, dirname } from "node:path";

@@ -1,5 +1,6 @@
-// lanterne/row and npx lanterne-row (README "Share links before the script"): the share
-// row a server writes, from the built package in Node.
+// lanterne/row and npx lanterne-row
+// (docs/share-buttons.md#share-links-before-the-script): the share row a server writes,
+// from the built package in Node.
 import { test } from "node:test";
 import assert from "node:assert/strict";
 import { execFileSync, spawnSync } from "node:child_process";

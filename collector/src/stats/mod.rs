@@ -1,5 +1,5 @@
 //! What `GET /api/stats` answers: the types, and the rules both ways of computing them
-//! share. Definitions (README "Stats"):
+//! share. Definitions (docs/stats.md#stats):
 //!
 //! - a **share** is a `share` event (a button) or a `copy` event: each minted a token;
 //! - a **click-back** is an `arrival`, counted for the channel its token names;
@@ -38,12 +38,20 @@ pub const DAY_MS: i64 = 86_400_000;
 /// One stored event, as far as stats need it.
 #[derive(Clone, Debug)]
 pub struct Row {
+    /// The event's `type`: `share`, `copy`, `arrival` or `landing`.
     pub kind: String,
+    /// Its `channel` id (`whatsapp`, `copy`, `address_bar`…; `none` for a landing).
     pub channel: String,
+    /// Its share token; empty for a landing, which has none.
     pub token: String,
+    /// The token the sharer arrived with, if any: the share this one re-shares.
     pub parent: Option<String>,
+    /// The page: its URL, or its key ([`crate::pages::page_key`]) where the caller keyed
+    /// it already ([`Filter::selects`] expects the key; [`compute`] keys it itself).
     pub url: String,
+    /// An arrival's `document.referrer`, if it had one.
     pub referrer: Option<String>,
+    /// When it happened, in ms since the epoch.
     pub ts: i64,
 }
 
@@ -57,9 +65,13 @@ pub struct Row {
 /// ```
 #[derive(Clone, Debug, Default, Serialize)]
 pub struct Filter {
+    /// The first instant counted (ms since the epoch), if any.
     pub from: Option<i64>,
+    /// The last instant counted (ms since the epoch), if any.
     pub to: Option<i64>,
+    /// Only this site's events: a host as [`site_of`] gives it.
     pub site: Option<String>,
+    /// Only this page's events: a page key ([`crate::pages::page_key`]).
     pub page: Option<String>,
     /// The site's own count of "direct" visits in the range, for the dark-social estimate.
     pub direct: Option<u64>,
@@ -85,31 +97,42 @@ impl Filter {
 /// Shares and click-backs of one source.
 #[derive(Debug, Default, PartialEq, Serialize)]
 pub struct Counts {
+    /// Shares: `share` and `copy` events.
     pub shares: u64,
+    /// Click-backs: `arrival` events.
     pub arrivals: u64,
 }
 
 /// One channel's numbers.
 #[derive(Debug, PartialEq, Serialize)]
 pub struct ChannelStats {
+    /// The channel's id.
     pub channel: String,
+    /// Shares through it.
     pub shares: u64,
+    /// Click-backs on its tokens.
     pub arrivals: u64,
+    /// Click-backs per share, to three decimals; none without shares.
     pub virality: Option<f64>,
+    /// Its sharers, an upper bound: shares with the same parent count as one.
     pub sharers: u64,
 }
 
 /// One page's numbers.
 #[derive(Debug, PartialEq, Serialize)]
 pub struct PageStats {
+    /// The page key ([`crate::pages::page_key`]).
     pub url: String,
+    /// Shares of the page.
     pub shares: u64,
+    /// Click-backs to it.
     pub arrivals: u64,
 }
 
 /// A chain of shares, each a re-share of the one before.
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Chain {
+    /// How many shares led to the last one.
     pub depth: u32,
     /// The page of the last share.
     pub url: String,
@@ -178,9 +201,13 @@ impl DarkSocial {
 /// The answer of `/api/stats`.
 #[derive(Debug, PartialEq, Serialize)]
 pub struct Stats {
+    /// The filter they answer.
     pub filter: Filter,
+    /// Shares: `share` and `copy` events.
     pub shares: u64,
+    /// Click-backs: `arrival` events.
     pub arrivals: u64,
+    /// Click-backs per share, to three decimals; none without shares.
     pub virality: Option<f64>,
     /// Copies, the address bar (click-backs only: its shares are not events) and buttons.
     pub by_source: BTreeMap<&'static str, Counts>,
@@ -188,7 +215,9 @@ pub struct Stats {
     pub channels: Vec<ChannelStats>,
     /// The most shared pages (at most 10).
     pub top_pages: Vec<PageStats>,
+    /// How deep shares go.
     pub chains: Chains,
+    /// How much of the traffic without a source was dark social.
     pub dark_social: DarkSocial,
     /// Shares per day (UTC), oldest first: `[day as YYYY-MM-DD, shares, arrivals]`.
     pub days: Vec<(String, u64, u64)>,

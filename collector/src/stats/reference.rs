@@ -1,4 +1,4 @@
-//! The reference: the stats' definitions (README "Stats", [`super`]) computed over
+//! The reference: the stats' definitions (docs/stats.md#stats, [`super`]) computed over
 //! events in memory, in the plainest way. Not for serving (it reads every event); the
 //! SQL of `store::sql` is tested against it, and the scale benchmark's generator checks
 //! the collector's answers with it.

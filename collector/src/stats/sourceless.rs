@@ -31,6 +31,7 @@ pub const MAX_PAGES: usize = 10;
 /// A page reached without a source.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct SourcelessPage {
+    /// The page key ([`crate::pages::page_key`]).
     pub page: String,
     /// Its sourceless landings.
     pub landings: u64,
@@ -43,9 +44,11 @@ pub struct SourcelessPage {
 /// A day a page received far more sourceless landings than usual.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 pub struct Spike {
+    /// The page key ([`crate::pages::page_key`]).
     pub page: String,
     /// `YYYY-MM-DD` (UTC).
     pub day: String,
+    /// Its sourceless landings that day.
     pub landings: u64,
     /// The page's median daily sourceless landings over the 28 days before.
     pub median: f64,
@@ -54,8 +57,12 @@ pub struct Spike {
 /// What `dark_social` gains from landings.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Sourceless {
+    /// Sourceless landings in the range.
     pub landings: u64,
+    /// The pages most reached without a source (at most [`MAX_PAGES`], most sourceless
+    /// visits first).
     pub pages: Vec<SourcelessPage>,
+    /// The spikes in the range, the earliest first (at most [`MAX_SPIKES`]).
     pub spikes: Vec<Spike>,
     /// Sourceless landings per day (UTC) with any, oldest first.
     pub by_day: Vec<(String, u64)>,
@@ -120,6 +127,9 @@ pub fn range_days(filter: &Filter) -> (i64, i64) {
     )
 }
 
+/// The pages most reached without a source, from each page's `(landings, click-backs
+/// without a referrer)`: at most [`MAX_PAGES`], most sourceless visits first, then most
+/// landings, then by page.
 pub fn top_pages(pages: HashMap<String, (u64, u64)>) -> Vec<SourcelessPage> {
     let mut pages: Vec<SourcelessPage> = pages
         .into_iter()

@@ -11,9 +11,13 @@ use std::sync::Arc;
 /// A value going into or coming out of SQL.
 #[derive(Clone, Debug, PartialEq)]
 pub enum Val {
+    /// SQL `NULL`.
     Null,
+    /// A whole number (`INTEGER`, `BIGINT`).
     Int(i64),
+    /// Text (`TEXT`).
     Text(String),
+    /// Bytes (`BLOB`, `BYTEA`): event ids.
     Bytes(Vec<u8>),
     /// A list bound as one parameter (see [`Dialect::text_list`]).
     Texts(Vec<String>),
@@ -124,16 +128,22 @@ impl Row {
 /// A column type of a bulk insert.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum Kind {
+    /// Whole numbers ([`Val::Int`]; PostgreSQL's `BIGINT`).
     Int,
+    /// Text ([`Val::Text`]).
     Text,
+    /// Bytes ([`Val::Bytes`]; PostgreSQL's `BYTEA`).
     Bytes,
 }
 
 /// Many rows into one table: `INSERT INTO {table} ({columns}) … {tail}` (the tail an
 /// `ON CONFLICT` clause, or empty).
 pub struct Bulk<'a> {
+    /// The table inserted into.
     pub table: &'a str,
+    /// Its columns written, each with its type, in the order of each row's values.
     pub columns: &'a [(&'a str, Kind)],
+    /// What follows the values: an `ON CONFLICT` clause, or empty.
     pub tail: &'a str,
 }
 
@@ -178,8 +188,9 @@ pub trait Dialect: Sync {
     fn recursion_limit(&self, param: &str) -> String;
     /// The position of a text in another (`instr`, `strpos`).
     fn find(&self) -> &'static str;
-    /// DDL types: the events table's key, bytes.
+    /// The DDL type of the events table's key, `seq`.
     fn seq_type(&self) -> &'static str;
+    /// The DDL type of bytes (`BLOB`, `BYTEA`).
     fn bytes_type(&self) -> &'static str;
     /// What makes `table`'s `seq` continue after rows inserted with their own.
     fn continue_seq(&self, table: &str) -> String;
@@ -217,7 +228,9 @@ pub trait Conn {
 /// A query being written: SQL with numbered parameters, for one connection's dialect.
 pub struct Query {
     dialect: &'static dyn Dialect,
+    /// The SQL written so far, its parameters as `$1`, `$2`…
     pub sql: String,
+    /// The parameters' values, in order: `params[0]` is `$1`.
     pub params: Vec<Val>,
 }
 

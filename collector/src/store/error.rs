@@ -19,12 +19,16 @@ pub enum StoreError {
     Sqlite(Arc<rusqlite::Error>),
     /// PostgreSQL's error, and the start of the statement that failed.
     Postgres {
+        /// The driver's error.
         error: Arc<postgres::Error>,
+        /// The start of the statement that failed.
         statement: String,
     },
     /// A column missing from a row, or not of the type read.
     Column {
+        /// The column's name.
         column: String,
+        /// What the code read it as ("a whole number", "a text", "bytes").
         wanted: &'static str,
     },
     /// An event the store cannot keep (what is wrong with it): the HTTP layer validates

@@ -22,19 +22,26 @@ pub struct Event {
     pub seq: i64,
     /// The UUID, as 16 bytes.
     pub id: [u8; 16],
+    /// The event's `type`: `share`, `copy`, `arrival` or `landing`.
     pub kind: String,
+    /// Its `channel` id (`none` for a landing).
     pub channel: String,
     /// Empty for a landing (which has none).
     pub token: String,
+    /// The token the sharer arrived with, if any.
     pub parent: Option<String>,
     /// The page key (`pages::page_key`): the URL without campaign parameters, token and
     /// fragment.
     pub page: String,
     /// The host of the page (`stats::site_of`).
     pub site: String,
+    /// The page's title as the event gave it.
     pub title: String,
+    /// When it happened, in ms since the epoch (the client's clock).
     pub ts: i64,
+    /// An arrival's `document.referrer`, if it had one.
     pub referrer: Option<String>,
+    /// A copy's length in UTF-16 code units, if given.
     pub chars: Option<i64>,
     /// What the columns do not give back (JSON), if anything.
     pub extra: Option<String>,

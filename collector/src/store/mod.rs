@@ -124,7 +124,7 @@ impl Store {
         self.run(Access::Read, |conn| f(&mut Reader::new(conn)))
     }
 
-    /// `/api/stats` for `filter`, from SQL (README "Stats").
+    /// `/api/stats` for `filter`, from SQL (docs/stats.md#stats).
     pub fn stats(&self, filter: &Filter) -> Result<Stats> {
         self.read(|r| r.stats(filter))
     }

@@ -1,7 +1,7 @@
-//! Declared containers (SPEC §4): `[data-lanterne-share]` elements in the page at start
-//! and any added later (a single-page app, infinite scroll) get their row of buttons,
-//! with the channels, page, title and text their attributes name. The tracker's document
-//! observer hands over what was added ([`draw_added`]).
+//! Declared containers (docs/share-buttons.md#placing-them): `[data-lanterne-share]`
+//! elements in the page at start and any added later (a single-page app, infinite scroll)
+//! get their row of buttons, with the channels, page, title and text their attributes
+//! name. The tracker's document observer hands over what was added ([`draw_added`]).
 
 use super::{owner, RowSettings, ShareHost, CONTAINER};
 use crate::core::buttons::read_channels;

@@ -1,4 +1,4 @@
-//! Share buttons (SPEC §4, README "Share buttons"): rows of real `<a>` and `<button>`
+//! Share buttons (docs/share-buttons.md): rows of real `<a>` and `<button>`
 //! elements drawn from the core's markup ([`row`]), the containers a page declares
 //! ([`containers`]), brand icons ([`icons`]) and the stylesheet ([`style`]).
 //!
@@ -49,12 +49,15 @@ pub fn owner(element: &Element) -> Option<Rc<Row>> {
 
 /// What a row shares and how it looks.
 pub struct RowSettings {
+    /// Which buttons, in order.
     pub channels: Vec<Channel>,
     /// The page shared (absolute), this page when `None`.
     pub url: Option<String>,
     /// Its title, `document.title` at the click when `None`.
     pub title: Option<String>,
+    /// A message to go with it, where the channel takes one (may be empty).
     pub text: String,
+    /// Labels beside the icons (`false`: icon-only, the name stays accessible).
     pub labels: bool,
 }
 
@@ -76,12 +79,15 @@ pub struct Prepared {
     pub page: String,
     /// The URL shared: with its token and UTM parameters, unless tracking is off.
     pub url: String,
+    /// The fresh token in `url`: none for a drawn link, or when tracking is off.
     pub token: Option<ShareToken>,
+    /// Where sharing `url` sends the visitor.
     pub target: ShareTarget,
 }
 
 /// What a tracker's rows share.
 pub struct ShareHost {
+    /// The tracker's config and what follows from it.
     pub session: Rc<Session>,
     reporting: Rc<Reporting>,
     /// `onShare()` and `on("share")`: every share from a button before it happens.

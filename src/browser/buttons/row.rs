@@ -38,6 +38,7 @@ std::thread_local! {
 /// and puts back what the element held before (server-rendered fallback links).
 pub struct Row {
     host: Weak<ShareHost>,
+    /// The element the buttons are drawn into (the page's `ShareButtons.element`).
     pub element: Element,
     settings: RowSettings,
     /// Whether its element has been seen in the page (a row is let go when its element

@@ -1,5 +1,5 @@
 //! The buttons' stylesheet, the package's `lanterne.css`. A page links it in its `<head>`
-//! (README "Install on a site"): then the space of a row is known before the wasm arrives,
+//! (docs/script-tag.md): then the space of a row is known before the wasm arrives,
 //! and buttons appearing move nothing. Where a page did not (an app that imports only the
 //! module), the first row drawn links it: the stylesheet declares `--lanterne-stylesheet`
 //! on the root element, which tells whether it is there.

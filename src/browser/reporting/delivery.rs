@@ -1,4 +1,4 @@
-//! Delivery (SPEC §6, README "Delivery"): events wait in a durable queue
+//! Delivery (docs/events.md#delivery): events wait in a durable queue
 //! ([`crate::core::queue`], kept in this tab's record: [`super::records`]) and are POSTed
 //! in batches with `fetch(…, {keepalive})`; when the page is hidden or unloading, with
 //! `sendBeacon` in chunks within its 64 KiB budget. Network errors, timeouts, 5xx, 408 and
@@ -47,10 +47,16 @@ const PAGE_EXIT: u32 = 0;
 /// Where and how events go: the `format`, its endpoint and site, extra headers, and the
 /// page's callback for the `callback` format.
 pub struct Destination {
+    /// The config's `format`: what the request bodies are.
     pub format: Format,
+    /// Where requests go, resolved against the page (empty for the in-page formats).
     pub endpoint: String,
+    /// The site's id in the analytics tool (config `site`; empty for the formats
+    /// without one).
     pub site: String,
+    /// The config's extra request headers (with any, no `sendBeacon`).
     pub headers: Vec<(String, String)>,
+    /// The page's function, for the `callback` format.
     pub callback: Option<Function>,
 }
 

@@ -1,6 +1,6 @@
-//! What lanterne remembers in the browser about tokens, and nothing more (README
-//! "Privacy"): the tokens this browser minted ([`crate::core::minted`]: two lists in
-//! `localStorage`), so that a visitor following their own link is not counted as an
+//! What lanterne remembers in the browser about tokens, and nothing more
+//! (docs/privacy.md): the tokens this browser minted ([`crate::core::minted`]: two lists
+//! in `localStorage`), so that a visitor following their own link is not counted as an
 //! arrival (self-click), and `sessionStorage["lanterne:parent"]`, the token this visit
 //! arrived with (same tab, same site), sent as `parent` on every share of the visit.
 //!

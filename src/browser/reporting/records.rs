@@ -1,6 +1,6 @@
-//! This tab's queue record in `localStorage` (README "Delivery"). Each tab keeps its own
-//! record, `localStorage["lanterne:queue:<tab>"]`, so no two tabs rewrite the same key or
-//! send the same event. While its record has events, a tab holds the Web Lock
+//! This tab's queue record in `localStorage` (docs/events.md#delivery). Each tab keeps
+//! its own record, `localStorage["lanterne:queue:<tab>"]`, so no two tabs rewrite the
+//! same key or send the same event. While its record has events, a tab holds the Web Lock
 //! `lanterne:tab:<tab>` (only then: a held lock keeps a page out of the back/forward
 //! cache). The records other tabs left behind (after an outage, a closed tab) are found
 //! here and taken in by the second module (`src/rare/orphans.rs`), which most pages never

@@ -1,7 +1,7 @@
-//! The request bodies of each format (README "Adapters"): lanterne's own JSON array, and
-//! the APIs of Plausible, Umami, PostHog and Matomo, field by field as the JavaScript
-//! adapters of earlier releases wrote them; and the names Google Analytics 4 gets, whose
-//! events stay in the page.
+//! The request bodies of each format (docs/analytics.md#adapters): lanterne's own JSON
+//! array, and the APIs of Plausible, Umami, PostHog and Matomo, field by field as the
+//! JavaScript adapters of earlier releases wrote them; and the names Google Analytics 4
+//! gets, whose events stay in the page.
 //!
 //! Objects are written with their keys in the order `JSON.stringify` gave them in those
 //! adapters. Strings are escaped by [`push_str`], which also escapes U+2028 and U+2029 and
@@ -52,7 +52,10 @@ pub struct Target<'a> {
 /// ```
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Outgoing {
+    /// The event, for the formats that rewrite it.
     pub event: Event,
+    /// Its JSON in lanterne's format ([`Event::to_json`]): what the queue stores and
+    /// lanterne's format sends.
     pub json: String,
 }
 
@@ -146,7 +149,7 @@ pub fn fit(
 
 /// What [`fit`] does, for one format's body (`body(n)`: the body of the first `n` events of
 /// a batch of `count`): the browser layer calls it with lanterne's own body only, so the
-/// module every page loads carries no other format (README "Size").
+/// module every page loads carries no other format (docs/performance.md#size).
 ///
 /// ```
 /// use lanterne::core::adapter::fit_by;

@@ -1,5 +1,5 @@
 //! The configuration a site passes to `start()` or writes as `data-*` attributes on the
-//! script tag (SPEC §7, README "Options"), checked option by option, with errors that
+//! script tag (docs/options.md#options), checked option by option, with errors that
 //! name the field as the site wrote it (`config.param`, `data-param`) and say what was
 //! expected. The browser layer only reads JavaScript values into [`Value`]s; the two
 //! checks that need the page (the endpoint resolved as a URL, `ignoreSelector` parsed as
@@ -111,7 +111,7 @@ pub enum Value {
     Null,
 }
 
-/// Whether events may be sent (config `consent`; README "Privacy").
+/// Whether events may be sent (config `consent`; docs/privacy.md#consent).
 ///
 /// ```
 /// use lanterne::core::config::Consent;
@@ -159,8 +159,8 @@ impl Consent {
     }
 }
 
-/// A checked configuration (README "Options"), made with [`Config::from_object`] or
-/// [`Config::from_attributes`]; what was not given has its default.
+/// A checked configuration (docs/options.md#options), made with [`Config::from_object`]
+/// or [`Config::from_attributes`]; what was not given has its default.
 ///
 /// ```
 /// use lanterne::core::config::{Config, Value};
@@ -278,7 +278,7 @@ impl Default for Config {
 /// `data-param`), and the rest of the sentence (`must be …`). Without it (the module every
 /// page loads), it is only the fact: a bad config is rare, and its words (a few kilobytes
 /// of strings and the code that writes them) are loaded only then, from the second module,
-/// which runs the same checks again to say what is wrong (README "Size").
+/// which runs the same checks again to say what is wrong (docs/performance.md#size).
 ///
 /// ```
 /// use lanterne::core::config::ConfigError;

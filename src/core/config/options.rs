@@ -107,7 +107,8 @@ const fn row(key: &'static str, kind: Kind, expected: &'static str) -> ConfigOpt
 }
 
 /// Every option, in the order errors list them. Keep in step with `js/lanterne.d.ts` and
-/// the README's table. An option's attribute is `data-` and its key in kebab case.
+/// the options table (docs/options.md#options). An option's attribute is `data-` and its
+/// key in kebab case.
 pub(super) static OPTIONS: [ConfigOption; 29] = [
     row(
         "endpoint",

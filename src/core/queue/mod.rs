@@ -1,9 +1,9 @@
-//! The durable queue's bookkeeping (README "Delivery"): which events wait, in what order,
-//! within what bounds, what the next batch is, and the storage record that carries them
-//! over to the next page. The browser layer does the rest: it writes [`Queue::record`] to
-//! `localStorage["lanterne:queue:<tab>"]`, holds the tab's Web Lock while there is one,
-//! reads the records of closed tabs (with the browser's `JSON.parse`) and hands them to
-//! [`Queue::adopt`] as [`Record`]s, and sends the batches.
+//! The durable queue's bookkeeping (docs/events.md#delivery): which events wait, in what
+//! order, within what bounds, what the next batch is, and the storage record that carries
+//! them over to the next page. The browser layer does the rest: it writes
+//! [`Queue::record`] to `localStorage["lanterne:queue:<tab>"]`, holds the tab's Web Lock
+//! while there is one, reads the records of closed tabs (with the browser's `JSON.parse`)
+//! and hands them to [`Queue::adopt`] as [`Record`]s, and sends the batches.
 //!
 //! Sizes are UTF-8 bytes of each event's JSON, which is what goes over the network. (The
 //! JavaScript queue of earlier releases counted UTF-16 code units, as `String.length` does;
@@ -472,8 +472,12 @@ fn holds(slots: &[Slot], id: &str) -> bool {
 /// and `"r"` with [`count`].
 #[derive(Clone, Debug, Default)]
 pub struct Record {
+    /// Events dropped and not yet reported (`"d"`): added to [`Queue::dropped`].
     pub dropped: u64,
+    /// When the endpoint may be tried again (`"r"`, ms since the epoch): the later of it
+    /// and [`Queue::retry_at`] wins.
     pub retry_at: u64,
+    /// The events it kept waiting (`"e"`), oldest first.
     pub events: Vec<Queued>,
 }
 

@@ -28,7 +28,7 @@ add_action( 'wp_enqueue_scripts', 'lanterne_enqueue' );
 
 /**
  * The tracker's config from the settings, as the script tag's data-* attributes
- * (README "Options" of lanterne).
+ * (lanterne's docs/options.md#options).
  *
  * @return array<string, string> Attribute name => value.
  */
@@ -106,8 +106,8 @@ add_filter( 'script_loader_tag', 'lanterne_script_tag', 10, 2 );
 
 /**
  * Preload hints for what the deferred loader fetches one after the other (the module,
- * then its WebAssembly): both start downloading with the page (lanterne's README,
- * "Speed"). Front end only, where the script is.
+ * then its WebAssembly): both start downloading with the page (lanterne's
+ * docs/performance.md#speed). Front end only, where the script is.
  *
  * @param array<int, array<string, string>> $resources Resources to preload.
  * @return array<int, array<string, string>> The same, and lanterne's WebAssembly.

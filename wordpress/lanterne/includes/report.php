@@ -5,7 +5,7 @@
  * posts, and how much of the visits that arrived without a source lanterne's shares
  * explain (sourceless landings, the posts most reached without a source, the spikes),
  * over the last 30 days. Administrators only (`manage_options`). The same definitions
- * as lanterne-collector's stats (README "Stats").
+ * as lanterne-collector's stats (docs/stats.md#stats).
  *
  * @package lanterne
  */

@@ -1,5 +1,5 @@
-//! The daily tables stats are read from (README "Stats"), kept in the same transaction as
-//! each insert:
+//! The daily tables stats are read from (docs/stats.md#stats), kept in the same
+//! transaction as each insert:
 //!
 //! - `daily_stats`: events per UTC day, site, page (and `''`: the whole site), type,
 //!   counted channel, depth and flag (shares: 0 no parent, 1 a parent no other share of

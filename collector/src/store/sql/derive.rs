@@ -1,4 +1,4 @@
-//! What an insert derives, before it writes (README "Stats"): each new share's chain
+//! What an insert derives, before it writes (docs/stats.md#stats): each new share's chain
 //! `depth` (0 without a parent, else one more than the first stored share whose token is
 //! its parent, 1 when there is none: an address-bar token) and `dup` (1 when another
 //! share of the same channel has the same parent: those few are counted exactly, for

@@ -15,7 +15,9 @@ use std::collections::{HashMap, HashSet};
 /// title store none of their own).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct PageRow {
+    /// Its id in `pages`, which events refer to.
     pub id: i64,
+    /// The title stored with the page (its first event's).
     pub title: String,
 }
 
@@ -25,7 +27,9 @@ pub type KnownPages = HashMap<String, PageRow>;
 /// What a transaction stored: each batch's counts, and the pages it found or added (to
 /// remember once it is committed).
 pub struct Inserted {
+    /// Each batch's counts, in the order of the batches.
     pub batches: Vec<Stored>,
+    /// The pages the transaction found or added.
     pub pages: KnownPages,
 }
 

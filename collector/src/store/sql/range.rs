@@ -15,9 +15,16 @@ fn rollups_on() -> bool {
 /// partial days at its ends (from the events).
 #[derive(Debug, PartialEq)]
 pub struct Span {
+    /// The first instant of the range (ms since the epoch; `i64::MIN` without one).
     pub from: i64,
+    /// The last instant of the range (ms since the epoch; `i64::MAX` without one).
     pub to: i64,
+    /// The first and last whole UTC days in the range (day numbers since the epoch, both
+    /// included), read from the daily tables; none when it holds no whole day, or the
+    /// daily tables are off.
     pub days: Option<(i64, i64)>,
+    /// The parts of the range outside those days (ms, both ends included), read from the
+    /// events: at most two, or the whole range without `days`.
     pub edges: Vec<(i64, i64)>,
 }
 

@@ -266,8 +266,11 @@ pub fn any_events(conn: &mut dyn Conn) -> Result<bool> {
 /// The headline numbers of a filter: shares, arrivals, arrivals without referrer.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct Totals {
+    /// Shares: `share` and `copy` events.
     pub shares: u64,
+    /// Click-backs: `arrival` events.
     pub arrivals: u64,
+    /// Click-backs whose referrer is empty.
     pub without_referrer: u64,
 }
 
@@ -292,7 +295,7 @@ pub fn totals(conn: &mut dyn Conn, filter: &Filter) -> Result<Totals> {
     Ok(t)
 }
 
-/// `/api/stats` for a filter (README "Stats").
+/// `/api/stats` for a filter (docs/stats.md#stats).
 pub fn stats(conn: &mut dyn Conn, filter: &Filter) -> Result<Stats> {
     let sites = sites(conn)?;
     let Some(span) = Span::of(filter) else {

@@ -15,10 +15,15 @@ pub const TREE_LEVELS: i64 = 100;
 /// One share of a page's share tree.
 #[derive(Clone, Debug, PartialEq)]
 pub struct TreeNode {
+    /// The share's order of storage.
     pub seq: i64,
+    /// When it happened, in ms since the epoch.
     pub ts: i64,
+    /// Its token.
     pub token: String,
+    /// The token it re-shares, if any: its parent in the tree.
     pub parent: Option<String>,
+    /// Its channel id.
     pub channel: String,
     /// Its click-backs (arrivals with its token, in the filter).
     pub arrivals: u64,

@@ -1,6 +1,6 @@
-// The lanterne endpoint of the README's recipe is "/collect": rewritten here to the
-// collector (the test starts one and sets LANTERNE_COLLECTOR before `next build` or
-// `next dev`; the rewrite is fixed at build time).
+// The lanterne endpoint of docs/npm.md#nextjs-app-router's recipe is "/collect":
+// rewritten here to the collector (the test starts one and sets LANTERNE_COLLECTOR before
+// `next build` or `next dev`; the rewrite is fixed at build time).
 import { realpathSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
