@@ -216,12 +216,16 @@ impl Access {
     /// Counts a wrong password from `client`; returns how long to wait before answering
     /// (one second, then one more for each further failure within 15 minutes, at most 10).
     pub fn failed(&self, client: IpAddr) -> Duration {
+        self.failed_at(client, Instant::now())
+    }
+
+    /// [`failed`](Self::failed) at `now`.
+    fn failed_at(&self, client: IpAddr, now: Instant) -> Duration {
         let mut failures = self.failures.lock().unwrap_or_else(|e| e.into_inner());
-        let now = Instant::now();
-        // Bounded: forget addresses quiet for the window when the map grows.
-        if failures.len() > 10_000 {
-            failures.retain(|_, (_, last)| now.duration_since(*last) < FAILURE_WINDOW);
-        }
+        // Addresses quiet for the window count as new: forget them, so that an address is
+        // kept no longer than the slow-down needs it (docs/privacy.md), and the map stays
+        // bounded. Wrong passwords are rare and each waits a second: the sweep is cheap.
+        failures.retain(|_, (_, last)| now.duration_since(*last) < FAILURE_WINDOW);
         let entry = failures.entry(client).or_insert((0, now));
         if now.duration_since(entry.1) >= FAILURE_WINDOW {
             entry.0 = 0;
@@ -387,6 +391,33 @@ mod tests {
             a.failed(ip);
         }
         assert_eq!(a.failed(ip), Duration::from_secs(10));
+    }
+
+    #[test]
+    fn quiet_addresses_are_forgotten_after_the_window() {
+        let a = access();
+        let known = |a: &Access| a.failures.lock().unwrap().len();
+        let (old, new): (IpAddr, IpAddr) = (
+            "203.0.113.9".parse().unwrap(),
+            "203.0.113.10".parse().unwrap(),
+        );
+        let t0 = Instant::now();
+        assert_eq!(a.failed_at(old, t0), Duration::from_secs(1));
+        assert_eq!(
+            a.failed_at(new, t0 + FAILURE_WINDOW / 2),
+            Duration::from_secs(1)
+        );
+        assert_eq!(known(&a), 2);
+        // Past the window, the next failure from anyone forgets `old`, and `new` counts on.
+        assert_eq!(
+            a.failed_at(new, t0 + FAILURE_WINDOW),
+            Duration::from_secs(2)
+        );
+        assert_eq!(known(&a), 1);
+        assert_eq!(
+            a.failed_at(old, t0 + FAILURE_WINDOW),
+            Duration::from_secs(1)
+        );
     }
 
     #[test]

@@ -4,13 +4,25 @@
 use std::collections::HashMap;
 use std::net::IpAddr;
 use std::sync::Mutex;
-use std::time::Instant;
+use std::time::{Duration, Instant};
+
+/// How often addresses whose bucket is full again are forgotten: a full bucket is what a
+/// new address gets, so forgetting it changes no answer, and a client's address is not
+/// kept in memory longer than its requests need (docs/privacy.md).
+const SWEEP_EVERY: Duration = Duration::from_secs(60);
 
 /// Token buckets by client address: each holds up to `burst` events and refills at
 /// `rate` a second.
 #[derive(Default)]
 pub(crate) struct Limiter {
-    buckets: Mutex<HashMap<IpAddr, (f64, Instant)>>,
+    buckets: Mutex<Buckets>,
+}
+
+/// The buckets, and when those full again were last forgotten.
+#[derive(Default)]
+struct Buckets {
+    by_client: HashMap<IpAddr, (f64, Instant)>,
+    swept: Option<Instant>,
 }
 
 impl Limiter {
@@ -37,13 +49,18 @@ impl Limiter {
         now: Instant,
     ) -> Result<(), u64> {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        // Bounded: when many addresses are known, forget those whose bucket is full again.
-        if buckets.len() > 50_000 {
-            buckets.retain(|_, (tokens, at)| {
+        // Forget the addresses whose bucket is full again, every minute, and at once when
+        // many are known (the map stays bounded under a flood).
+        let due = buckets
+            .swept
+            .is_none_or(|at| now.duration_since(at) >= SWEEP_EVERY);
+        if due || buckets.by_client.len() > 50_000 {
+            buckets.by_client.retain(|_, (tokens, at)| {
                 *tokens + now.duration_since(*at).as_secs_f64() * rate < burst
             });
+            buckets.swept = Some(now);
         }
-        let (tokens, at) = buckets.entry(client).or_insert((burst, now));
+        let (tokens, at) = buckets.by_client.entry(client).or_insert((burst, now));
         *tokens = (*tokens + now.duration_since(*at).as_secs_f64() * rate).min(burst);
         *at = now;
         if *tokens >= n {
@@ -57,7 +74,7 @@ impl Limiter {
     /// Gives `n` tokens back to `client`'s bucket (a request refused after taking them).
     pub(crate) fn give_back(&self, client: IpAddr, n: f64, burst: f64) {
         let mut buckets = self.buckets.lock().unwrap_or_else(|e| e.into_inner());
-        if let Some((tokens, _)) = buckets.get_mut(&client) {
+        if let Some((tokens, _)) = buckets.by_client.get_mut(&client) {
             *tokens = (*tokens + n).min(burst);
         }
     }
@@ -100,5 +117,26 @@ mod tests {
         limiter.give_back(ip, 1.0, 2000.0);
         assert!(limiter.take_n(ip, 1.0, 100.0, 2000.0, later).is_ok());
         assert_eq!(limiter.take_n(ip, 1.0, 100.0, 2000.0, later), Err(1));
+    }
+
+    #[test]
+    fn an_address_is_forgotten_within_a_minute_of_its_bucket_refilling() {
+        let limiter = super::Limiter::default();
+        let known = |l: &super::Limiter| l.buckets.lock().unwrap().by_client.len();
+        let ip: std::net::IpAddr = "192.0.2.1".parse().unwrap();
+        let busy: std::net::IpAddr = "192.0.2.2".parse().unwrap();
+        let t0 = std::time::Instant::now();
+        let at = |s: u64| t0 + std::time::Duration::from_secs(s);
+        assert!(limiter.take_n(ip, 2000.0, 100.0, 2000.0, t0).is_ok());
+        // Refilled after 20 s, but kept until the minute's sweep.
+        assert!(limiter.take_n(busy, 1500.0, 100.0, 2000.0, at(50)).is_ok());
+        assert_eq!(known(&limiter), 2);
+        // The sweep at 60 s forgets `ip` (full since 20 s) and keeps `busy` (1 500 of 2 000).
+        assert!(limiter.take_n(busy, 1.0, 100.0, 2000.0, at(60)).is_ok());
+        assert_eq!(known(&limiter), 1);
+        // Forgetting changed no answer: `ip` comes back to a full bucket, as it had, and
+        // `busy` still has only what it had (1 499 + 100).
+        assert!(limiter.take_n(ip, 2000.0, 100.0, 2000.0, at(61)).is_ok());
+        assert_eq!(limiter.take_n(busy, 1600.0, 100.0, 2000.0, at(61)), Err(1));
     }
 }
