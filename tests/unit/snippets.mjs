@@ -24,13 +24,21 @@ export const KINDS = {
   body: ["html"],
   // JavaScript the page runs, loaded as its own file (<script type="module" src>).
   "page-script": ["js", "javascript", "mjs"],
+  // A framework recipe, with the file of a test app that holds it (`<!-- snippet: recipe
+  // tests/e2e/apps/… -->`): its lines, in order, are lines of that file, which the
+  // end-to-end tests build and drive (tests/unit/snippets.test.mjs checks it).
+  recipe: ["js", "jsx", "ts", "tsx", "svelte", "astro", "vue"],
 };
 
-const MARKER = /^\s*<!--\s*snippet:\s*(\S+?)\s*-->\s*$/;
+/** The kinds whose marker names a file after the kind. */
+const WITH_FILE = new Set(["recipe"]);
+
+const MARKER = /^\s*<!--\s*snippet:\s*(\S+?)(?:\s+(\S+?))?\s*-->\s*$/;
 const FENCE = /^(\s*)(`{3,}|~{3,})\s*([^`\s]*)[^`]*$/;
 
 /**
- * The marked snippets of a Markdown text: `{ file, line, kind, lang, code }`, where `line`
+ * The marked snippets of a Markdown text: `{ file, line, kind, lang, code }` (and `target`,
+ * the file a `recipe` names), where `line`
  * is the 1-based line of the snippet's first code line in `file` (so line n of `code` is
  * line `line + n - 1` of the file). Throws, naming file and line, on a bad marker.
  */
@@ -55,6 +63,8 @@ export function extractSnippets(text, file = "<text>") {
     if (!marker) throw new Error(`${where}: malformed snippet marker ${JSON.stringify(line.trim())} (expected "<!-- snippet: KIND -->")`);
     const kind = marker[1];
     if (!Object.hasOwn(KINDS, kind)) throw new Error(`${where}: unknown snippet kind "${kind}" (known: ${Object.keys(KINDS).join(", ")})`);
+    const target = marker[2];
+    if (WITH_FILE.has(kind) !== (target !== undefined)) throw new Error(`${where}: a "${kind}" snippet marker ${WITH_FILE.has(kind) ? "must name the file that holds it" : "takes no file"}`);
     const start = FENCE.exec(lines[i + 1] ?? "");
     if (!start) throw new Error(`${where}: the snippet marker is not followed by a fenced code block on the next line (found ${JSON.stringify(lines[i + 1] ?? "end of file")})`);
     const [, indent, ticks, lang] = start;
@@ -63,7 +73,7 @@ export function extractSnippets(text, file = "<text>") {
     let j = i + 2;
     for (; j < lines.length && !closes(lines[j], ticks); j++) code.push(dedent(lines[j], indent.length));
     if (j === lines.length) throw new Error(`${file}:${i + 2}: the snippet's fenced code block is never closed`);
-    out.push({ file, line: i + 3, kind, lang, code: code.join("\n") + "\n" });
+    out.push({ file, line: i + 3, kind, lang, code: code.join("\n") + "\n", ...(target ? { target } : {}) });
     i = j;
   }
   return out;

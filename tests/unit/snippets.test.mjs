@@ -8,7 +8,7 @@ import { test } from "node:test";
 import assert from "node:assert/strict";
 import { spawnSync } from "node:child_process";
 import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { dirname, join, relative } from "node:path";
+import { basename, dirname, join, relative } from "node:path";
 import { fileURLToPath } from "node:url";
 import { extractSnippets, documentedSnippets, docsRoot, at } from "./snippets.mjs";
 
@@ -65,7 +65,9 @@ test("the extractor fails loudly, naming file and line: no fence right after the
   const cases = [
     ["<!-- snippet: typescript -->\n\n```js\nx;\n```\n", /^g\.md:1: the snippet marker is not followed by a fenced code block/],
     ["text\n<!-- snippet: typescript -->", /^g\.md:2: the snippet marker is not followed by a fenced code block on the next line \(found "end of file"\)/],
-    ["<!-- snippet: tsx -->\n```js\nx;\n```\n", /^g\.md:1: unknown snippet kind "tsx" \(known: typescript, head, body, page-script\)/],
+    ["<!-- snippet: tsx -->\n```js\nx;\n```\n", /^g\.md:1: unknown snippet kind "tsx" \(known: typescript, head, body, page-script, recipe\)/],
+    ["<!-- snippet: recipe -->\n```js\nx;\n```\n", /^g\.md:1: a "recipe" snippet marker must name the file that holds it/],
+    ["<!-- snippet: body tests/x.html -->\n```html\nx\n```\n", /^g\.md:1: a "body" snippet marker takes no file/],
     ["<!-- snippet typescript -->\n```js\nx;\n```\n", /^g\.md:1: malformed snippet marker/],
     ["<!-- snippet: head -->\n```sh\nx\n```\n", /^g\.md:2: a "head" snippet's fence must say one of html, not "sh"/],
     ["<!-- snippet: body -->\n```\n<div></div>\n```\n", /^g\.md:2: a "body" snippet's fence must say one of html, not ""/],
@@ -132,4 +134,52 @@ test("every typescript snippet of the documentation type-checks (strict) against
     report.push(`${at(found.snippet, n)}:${m[3]}: ${m[4]}\n    ${found.snippet.code.split("\n")[n - 1]?.trim()}`);
   }
   assert.fail(`a documentation snippet does not type-check against the package's types (target/snippets/ holds the files tsc read):\n${report.join("\n")}`);
+});
+
+/**
+ * Where a recipe's lines stop being lines of `file`, in order (trimmed; blank lines and
+ * lines with an elision `…` skipped): `null` when every one is there, else the recipe's
+ * line number (1-based) and text of the first one that is not.
+ */
+export function recipeGap(code, file) {
+  const have = file.split("\n").map((l) => l.trim());
+  let k = 0;
+  const lines = code.split("\n");
+  for (let n = 0; n < lines.length; n++) {
+    const want = lines[n].trim();
+    if (!want || want.includes("…")) continue;
+    while (k < have.length && have[k] !== want) k++;
+    if (k === have.length) return { n: n + 1, text: want };
+    k++;
+  }
+  return null;
+}
+
+test("recipeGap: every line of the recipe, in order, elisions skipped", () => {
+  const app = "// a test hook\nimport { start } from \"lanterne\";\nconst a = 1;\n  const t = await start();\n";
+  assert.equal(recipeGap("import { start } from \"lanterne\";\n\nconst t = await start();\n", app), null);
+  assert.equal(recipeGap("<head>…</head>\nconst t = await start();\n", app), null);
+  assert.deepEqual(recipeGap("const t = await start();\nimport { start } from \"lanterne\";\n", app), { n: 2, text: "import { start } from \"lanterne\";" });
+  assert.deepEqual(recipeGap("const t = await start({ endpoint: 1 });\n", app), { n: 1, text: "const t = await start({ endpoint: 1 });" });
+});
+
+test("the framework recipes of the guide are in the test apps the end-to-end tests build, as printed", () => {
+  const recipes = documentedSnippets(root).filter((s) => s.kind === "recipe");
+  // SvelteKit (two files), Next.js (two) and Astro: finding fewer means a marker is gone.
+  assert.ok(recipes.length >= 5, `only ${recipes.length} recipe snippets found in the guide: is a marker gone?`);
+  for (const app of ["sveltekit", "next", "astro"]) {
+    assert.ok(recipes.some((s) => s.target.startsWith(`tests/e2e/apps/${app}/`)), `no recipe of the guide names a file of tests/e2e/apps/${app}/`);
+  }
+  const gaps = [];
+  for (const recipe of recipes) {
+    const path = join(root, recipe.target);
+    if (!existsSync(path)) { gaps.push(`${at(recipe)}: ${recipe.target} does not exist`); continue; }
+    // A first line that names the file (`// app/lanterne.tsx`) is for the reader: Next.js
+    // wants "use client" first in the file itself.
+    const lines = recipe.code.split("\n");
+    const names = /^\s*(\/\/|<!--)/.test(lines[0]) && lines[0].includes(basename(recipe.target));
+    const gap = recipeGap((names ? ["", ...lines.slice(1)] : lines).join("\n"), readFileSync(path, "utf8"));
+    if (gap) gaps.push(`${at(recipe, gap.n)}: not in ${recipe.target} (in this order): ${gap.text}`);
+  }
+  assert.deepEqual(gaps, [], "a recipe the guide prints is not what the end-to-end tests run");
 });
