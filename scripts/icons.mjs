@@ -4,7 +4,8 @@
 // Sources (npm devDependencies, versions pinned in package.json):
 //   simple-icons (CC0-1.0): every brand but LinkedIn, which asked Simple Icons to drop it;
 //   bootstrap-icons (MIT): LinkedIn.
-// E-mail, SMS, copy link and the share sheet are lanterne's own, inline in js/icons.js.
+// E-mail, SMS, copy link and the share sheet are lanterne's own, inline in the wasm
+// (`generic_icon` in src/core/markup.rs).
 //
 // Coordinates are rounded to 1 decimal (a 24-unit grid drawn at ~20 px: under a tenth of
 // a pixel, without errors adding up along a path) and numbers re-joined the short way,
