@@ -13,7 +13,7 @@ import assert from "node:assert/strict";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { startCollector, launchBrowser, newPage, copyElement, pkgDir, root, TOKEN } from "./harness.mjs";
+import { startCollector, launchBrowser, newPage, copyElement, pkgDir, root, TOKEN, article } from "./harness.mjs";
 import { documentedSnippets, docsRoot, at } from "../unit/snippets.mjs";
 
 const snippets = documentedSnippets(root);
@@ -60,29 +60,20 @@ after(async () => {
   if (dir) rmSync(dir, { recursive: true, force: true });
 });
 
-/** The page for one head snippet (a whole <head> element gives its content). */
+/** The page for one head snippet (a whole <head> element gives its content): the harness's
+ * article, with the paragraph to copy and every body snippet between its two paragraphs. */
 function page(head) {
   const inner = /^\s*<head\b[^>]*>([\s\S]*)<\/head>\s*$/i.exec(head.code)?.[1] ?? head.code;
   const text = "Letters travel further than their writers ever do. ".repeat(6);
-  return `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<link rel="icon" href="data:,">
-<title>Letters That Travel</title>
-<script type="module" src="/snippets/observe.js"></script>
+  return article({
+    head: `<script type="module" src="/snippets/observe.js"></script>
 ${scripts.map((s, i) => `<script type="module" src="/snippets/page-script-${i}.js"></script>`).join("\n")}
 <script type="module" src="/snippets/observed.js"></script>
 <!-- ${at(head)} -->
-${inner}
-</head>
-<body>
-<h1>Letters That Travel</h1>
-<p id="para">${text}Read <a href="${LINK}">the keepers' letters</a>, then come back. ${text}</p>
-${bodies.map((s) => `<section data-snippet="${at(s)}">\n${s.code}</section>`).join("\n")}
-</body>
-</html>`;
+${inner}`,
+    row: `<p id="para">${text}Read <a href="${LINK}">the keepers' letters</a>, then come back. ${text}</p>
+${bodies.map((s) => `<section data-snippet="${at(s)}">\n${s.code}</section>`).join("\n")}`,
+  });
 }
 
 // The channels of a container that lists none: the head's data-channels, or the default
